@@ -1,0 +1,1 @@
+//! The front end's second half: abstract syntax tree -> function prototypes.

@@ -1,0 +1,29 @@
+//! engine_lua: a Lua 5.4 virtual machine written from scratch.
+//!
+//! Layers, each testable alone:
+//!
+//! * [`syntax`]: lexer and parser, bytes -> [`syntax::ast`] (never touches the heap).
+//! * [`compiler`]: AST -> [`proto::Proto`] (register allocation, constant folding,
+//!   jumps), and the `luac -l`-style listing.
+//! * [`opcode`]: the 32-bit instruction encoding and the opcode table.
+//! * [`runtime`]: values, the GC heap, strings, tables, closures, the interpreter,
+//!   coroutines, errors.
+//! * [`stdlib`]: the standard libraries.
+//! * [`Lua`]: the embedding facade.
+//!
+//! Architecture invariants: the front end (`syntax`, `compiler`, `proto`, `opcode`,
+//! `number`) has no dependency on `runtime`; only `runtime::gc` contains `unsafe` that
+//! touches heap objects.
+
+pub mod compiler;
+pub mod lua;
+pub mod number;
+pub mod opcode;
+pub mod proto;
+pub mod runtime;
+pub mod stdlib;
+pub mod syntax;
+
+pub use proto::Proto;
+
+pub use lua::{Chunk, Error, Lua};

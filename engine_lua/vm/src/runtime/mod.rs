@@ -1,0 +1,2 @@
+//! The runtime: values, the GC heap, strings, tables, closures, the interpreter,
+//! coroutines and errors.

@@ -1,0 +1,2 @@
+//! The standard libraries (base, coroutine, string, table, math, utf8, os, io, debug,
+//! package).

@@ -1,0 +1,1 @@
+//! Conformance and differential tests for engine_lua (see `tests/`).

@@ -1,2 +1,4 @@
 //! The standard libraries (base, coroutine, string, table, math, utf8, os, io, debug,
 //! package).
+
+pub mod pattern;

@@ -348,7 +348,7 @@ pub fn fmt_number(n: Number) -> String {
 /// NaN, infinities and values out of range.
 pub fn float_to_int_exact(f: f64) -> Option<i64> {
     // -2^63 is representable; 2^63 is not an i64.
-    if f >= -9_223_372_036_854_775_808.0 && f < 9_223_372_036_854_775_808.0 && f.trunc() == f {
+    if (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&f) && f.trunc() == f {
         Some(f as i64)
     } else {
         None

@@ -1,6 +1,9 @@
 //! The front end's first half: bytes -> tokens -> abstract syntax tree.
 
 pub mod ast;
+pub mod dump;
+pub mod lexer;
+pub mod parser;
 
 use std::fmt;
 
@@ -32,8 +35,7 @@ impl std::error::Error for SyntaxError {}
 /// Parses a whole chunk. `chunkname` follows `load` (`@file.lua`, `=stdin`, or the
 /// source text) and is only used in error messages (through [`chunk_id`]).
 pub fn parse(source: &[u8], chunkname: &str) -> Result<ast::Chunk, SyntaxError> {
-    let _ = (source, chunkname);
-    todo!("parser")
+    parser::parse_chunk(source, chunkname)
 }
 
 /// The printable form of a chunk name, as the reference's `luaO_chunkid` makes it

@@ -1,4 +1,5 @@
 //! The standard libraries (base, coroutine, string, table, math, utf8, os, io, debug,
 //! package).
 
+pub mod format;
 pub mod pattern;

@@ -79,7 +79,10 @@ pub fn elua_binary() -> PathBuf {
     if elua.exists() {
         return elua;
     }
-    let profile = profile_dir.file_name().and_then(|n| n.to_str()).unwrap_or("debug");
+    let profile = profile_dir
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("debug");
     let target_dir = profile_dir.parent().expect("target dir").to_path_buf();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let mut cmd = Command::new(cargo);
@@ -97,7 +100,11 @@ pub fn elua_binary() -> PathBuf {
     }
     let status = cmd.status().expect("run cargo build for elua");
     assert!(status.success(), "building elua failed");
-    assert!(elua.exists(), "cargo build did not produce {}", elua.display());
+    assert!(
+        elua.exists(),
+        "cargo build did not produce {}",
+        elua.display()
+    );
     elua
 }
 
@@ -143,7 +150,12 @@ pub fn run(program: &Path, args: &[&str], dir: &Path) -> Outcome {
     let stdout = String::from_utf8_lossy(&out_reader.join().unwrap_or_default()).into_owned();
     let stderr = String::from_utf8_lossy(&err_reader.join().unwrap_or_default()).into_owned();
     let progname = program.to_string_lossy();
-    Outcome { stdout, stderr: normalise_progname(&stderr, &progname), status: status.code(), timed_out }
+    Outcome {
+        stdout,
+        stderr: normalise_progname(&stderr, &progname),
+        status: status.code(),
+        timed_out,
+    }
 }
 
 /// Replaces `progname:` at the start of each line with `lua:`.
@@ -160,9 +172,10 @@ pub fn normalise_progname(text: &str, progname: &str) -> String {
 /// Whether `name` passes the `ELUA_TEST` filter.
 pub fn selected(name: &str) -> bool {
     match std::env::var("ELUA_TEST") {
-        Ok(filter) if !filter.trim().is_empty() => {
-            filter.split(',').map(str::trim).any(|f| !f.is_empty() && name.contains(f))
-        }
+        Ok(filter) if !filter.trim().is_empty() => filter
+            .split(',')
+            .map(str::trim)
+            .any(|f| !f.is_empty() && name.contains(f)),
         _ => true,
     }
 }
@@ -185,8 +198,12 @@ pub fn diff(expected: &str, actual: &str, max_lines: usize) -> String {
     let b: Vec<&str> = actual.lines().collect();
     // Trim the common prefix and suffix, then LCS on the middle (bounded size).
     let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
-    let suffix =
-        a[prefix..].iter().rev().zip(b[prefix..].iter().rev()).take_while(|(x, y)| x == y).count();
+    let suffix = a[prefix..]
+        .iter()
+        .rev()
+        .zip(b[prefix..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
     let am = &a[prefix..a.len() - suffix];
     let bm = &b[prefix..b.len() - suffix];
     let mut ops: Vec<(char, &str)> = Vec::new();
@@ -283,9 +300,14 @@ fn indent(text: &str) -> String {
 }
 
 /// Runs `jobs` on up to `workers` threads, returning results in the jobs' order.
-pub fn parallel_map<T: Sync, R: Send>(jobs: &[T], workers: usize, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+pub fn parallel_map<T: Sync, R: Send>(
+    jobs: &[T],
+    workers: usize,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<std::sync::Mutex<Option<R>>> = jobs.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    let results: Vec<std::sync::Mutex<Option<R>>> =
+        jobs.iter().map(|_| std::sync::Mutex::new(None)).collect();
     std::thread::scope(|scope| {
         for _ in 0..workers.max(1) {
             scope.spawn(|| {
@@ -300,14 +322,20 @@ pub fn parallel_map<T: Sync, R: Send>(jobs: &[T], workers: usize, f: impl Fn(&T)
             });
         }
     });
-    results.into_iter().map(|m| m.into_inner().unwrap().expect("job ran")).collect()
+    results
+        .into_iter()
+        .map(|m| m.into_inner().unwrap().expect("job ran"))
+        .collect()
 }
 
 /// Runs each job, collects failures and panics with one report listing all of them.
 /// `what` names the kind of case (for the summary).
 pub fn check_all(what: &str, names: &[String], results: Vec<Option<String>>) {
-    let failures: Vec<(&String, String)> =
-        names.iter().zip(results).filter_map(|(n, r)| r.map(|r| (n, r))).collect();
+    let failures: Vec<(&String, String)> = names
+        .iter()
+        .zip(results)
+        .filter_map(|(n, r)| r.map(|r| (n, r)))
+        .collect();
     let passed = names.len() - failures.len();
     eprintln!("{what}: {passed} of {} passed", names.len());
     if failures.is_empty() {

@@ -7,8 +7,7 @@
 use std::path::Path;
 
 use engine_lua_tests::{
-    Outcome, check_all, compare, elua_binary, lua_files, parallel_map, reference_lua, run,
-    selected,
+    Outcome, check_all, compare, elua_binary, lua_files, parallel_map, reference_lua, run, selected,
 };
 
 /// Scripts run in parallel on this many threads.
@@ -23,8 +22,10 @@ fn scripts_match_lua54() {
         .into_iter()
         .filter(|p| selected(&p.file_stem().unwrap().to_string_lossy()))
         .collect();
-    let names: Vec<String> =
-        scripts.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    let names: Vec<String> = scripts
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
     let results = parallel_map(&names, WORKERS, |name| {
         let expected = run(Path::new(&lua), &[name], &dir);
         let actual = run(&elua, &[name], &dir);
@@ -41,14 +42,15 @@ fn golden_scripts_match_expected() {
         .into_iter()
         .filter(|p| selected(&p.file_stem().unwrap().to_string_lossy()))
         .collect();
-    let names: Vec<String> =
-        scripts.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    let names: Vec<String> = scripts
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
     let results = parallel_map(&scripts, WORKERS, |script| {
         let read = |ext: &str| std::fs::read_to_string(script.with_extension(ext)).ok();
         let expected = Outcome {
-            stdout: read("expected").unwrap_or_else(|| {
-                panic!("{} has no .expected file", script.display())
-            }),
+            stdout: read("expected")
+                .unwrap_or_else(|| panic!("{} has no .expected file", script.display())),
             stderr: read("stderr").unwrap_or_default(),
             status: Some(if read("stderr").is_some() { 1 } else { 0 }),
             timed_out: false,

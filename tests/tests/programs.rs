@@ -46,7 +46,12 @@ fn bench_programs_match_lua54() {
         let file = format!("{name}.lua");
         let args = [file.as_str(), small_size(name)];
         let expected = run(Path::new(&lua), &args, &dir);
-        assert_eq!(expected.status, Some(0), "lua5.4 fails on bench/{file}: {}", expected.stderr);
+        assert_eq!(
+            expected.status,
+            Some(0),
+            "lua5.4 fails on bench/{file}: {}",
+            expected.stderr
+        );
         let actual = run(&elua, &args, &dir);
         compare(&expected, &actual)
     });

@@ -106,7 +106,9 @@ pub fn parse(argv: &[Vec<u8>]) -> Result<Args, BadOption> {
                 return Ok(args);
             }
             Some(b'-') if arg.as_slice() == b"--list" => {
-                let file = argv.get(i + 1).ok_or_else(|| BadOption::NeedsArgument(text(arg)))?;
+                let file = argv
+                    .get(i + 1)
+                    .ok_or_else(|| BadOption::NeedsArgument(text(arg)))?;
                 args.list = Some(text(file));
                 return Ok(args);
             }
@@ -182,8 +184,14 @@ mod tests {
             vec![
                 Action::Warnings,
                 Action::Execute(b"x=1".to_vec()),
-                Action::Require { global: "m".into(), module: "m".into() },
-                Action::Require { global: "g".into(), module: "mod".into() },
+                Action::Require {
+                    global: "m".into(),
+                    module: "m".into()
+                },
+                Action::Require {
+                    global: "g".into(),
+                    module: "mod".into()
+                },
             ]
         );
     }
@@ -210,8 +218,17 @@ mod tests {
 
     #[test]
     fn engine_lua_extensions() {
-        assert_eq!(parse_str("elua -j off -jv s.lua").unwrap().jit, vec!["off", "v"]);
-        assert_eq!(parse_str("elua --list f.lua").unwrap().list.as_deref(), Some("f.lua"));
-        assert_eq!(parse_str("elua -b f.lua").unwrap().list.as_deref(), Some("f.lua"));
+        assert_eq!(
+            parse_str("elua -j off -jv s.lua").unwrap().jit,
+            vec!["off", "v"]
+        );
+        assert_eq!(
+            parse_str("elua --list f.lua").unwrap().list.as_deref(),
+            Some("f.lua")
+        );
+        assert_eq!(
+            parse_str("elua -b f.lua").unwrap().list.as_deref(),
+            Some("f.lua")
+        );
     }
 }

@@ -92,7 +92,10 @@ fn list(progname: &str, path: &str) -> ExitCode {
     };
     if source.first() == Some(&b'#') {
         // As luaL_loadfile: skip the first line but keep its newline (line numbers).
-        let end = source.iter().position(|&b| b == b'\n').unwrap_or(source.len());
+        let end = source
+            .iter()
+            .position(|&b| b == b'\n')
+            .unwrap_or(source.len());
         source.drain(..end);
     }
     match engine_lua::compiler::compile_source(&source, &format!("@{path}")) {
@@ -112,7 +115,9 @@ fn run_main(progname: &str, argv: &[Vec<u8>], args: &Args) -> bool {
     if args.version {
         println!("{VERSION_BANNER}");
     }
-    let mut lua = Lua::with_options(Options { ignore_env: args.ignore_env });
+    let mut lua = Lua::with_options(Options {
+        ignore_env: args.ignore_env,
+    });
     lua.set_arg_table(argv, args.script.unwrap_or(0));
     if !args.ignore_env {
         let result = run_lua_init(&mut lua);
@@ -193,5 +198,9 @@ fn main() -> ExitCode {
     }
     let ok = run_main(&progname, &argv, &args);
     let _ = std::io::stdout().flush();
-    if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }

@@ -491,7 +491,7 @@ impl Parser<'_> {
                         self.next()?;
                         is_vararg = true;
                     }
-                    _ => return Err(self.error("<name> expected")),
+                    _ => return Err(self.error("<name> or '...' expected")),
                 }
                 if is_vararg || !self.test_next(&Token::Char(b','))? {
                     break;

@@ -1,2 +1,6 @@
 //! The standard libraries (base, coroutine, string, table, math, utf8, os, io, debug,
 //! package).
+
+pub mod format;
+pub mod pack;
+pub mod pattern;

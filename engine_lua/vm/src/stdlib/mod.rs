@@ -2,4 +2,5 @@
 //! package).
 
 pub mod format;
+pub mod pack;
 pub mod pattern;

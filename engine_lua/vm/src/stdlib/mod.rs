@@ -4,3 +4,4 @@
 pub mod format;
 pub mod pack;
 pub mod pattern;
+pub mod random;

@@ -5,3 +5,5 @@ pub mod format;
 pub mod pack;
 pub mod pattern;
 pub mod random;
+pub mod strftime;
+pub mod utf8;

@@ -4,3 +4,6 @@
 pub mod format;
 pub mod pack;
 pub mod pattern;
+pub mod random;
+pub mod strftime;
+pub mod utf8;

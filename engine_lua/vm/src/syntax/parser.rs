@@ -1,8 +1,8 @@
-//! The parser: tokens -> [`ast`], recursive descent in the reference's (`lparser.c`)
+//! The parser: tokens -> [`ast`](super::ast), recursive descent in the reference's (`lparser.c`)
 //! shape, with its error messages and its nesting limit.
 //!
 //! Each parse function carries the grammar rule it implements above it. Lines follow
-//! the module docs of [`ast`]. Checks that need scopes (goto/label visibility,
+//! the module docs of [`ast`](super::ast). Checks that need scopes (goto/label visibility,
 //! duplicate labels, `break` outside a loop, assignment to const variables, register
 //! and upvalue limits) are the compiler's; the parser does the ones the reference does
 //! while reading: attributes, several to-be-closed variables, `...` outside a vararg

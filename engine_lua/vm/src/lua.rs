@@ -126,4 +126,5 @@ impl Lua {
 }
 
 /// What `elua -v` prints (and the REPL's banner).
-pub const VERSION_BANNER: &str = "Lua 5.4 (engine_lua 0.1.0)  Copyright (C) 2026 the engine_lua developers";
+pub const VERSION_BANNER: &str =
+    "Lua 5.4 (engine_lua 0.1.0)  Copyright (C) 2026 the engine_lua developers";

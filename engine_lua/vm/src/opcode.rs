@@ -458,7 +458,10 @@ mod tests {
     #[test]
     fn fields_round_trip() {
         let i = Instruction::abc(OpCode::GETFIELD, 3, 200, 255);
-        assert_eq!((i.opcode(), i.a(), i.b(), i.c()), (OpCode::GETFIELD, 3, 200, 255));
+        assert_eq!(
+            (i.opcode(), i.a(), i.b(), i.c()),
+            (OpCode::GETFIELD, 3, 200, 255)
+        );
         let i = Instruction::asbx(OpCode::LOADI, 7, -32767);
         assert_eq!((i.a(), i.sbx()), (7, -32767));
         let i = Instruction::asbx(OpCode::LOADI, 7, 32768);

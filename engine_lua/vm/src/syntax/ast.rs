@@ -14,11 +14,15 @@
 //!   unary operator the line of the operator token; for a call the line where the whole
 //!   suffixed expression starts (luac's `funcargs(ls, v, line)`); for an index `a.b` /
 //!   `a[b]` and a method call the line of the `.`/`[`/`:` token; for literals, names,
-//!   `...`, table constructors and function bodies the line of their first token.
+//!   `...`, table constructors and function bodies the line of their first token;
+//!   for `(expr)` the line of the `(`. (The line luac gives a method call's `CALL` is
+//!   the line where the suffixed expression starts: the line of the innermost
+//!   `Name`/`Paren` reached through the object of `Index`/`Call`/`MethodCall`.)
 //! * [`Stat::line`]: the line of the statement's first token.
 //! * [`Block::end_line`]: the line of the token that closes the block (`end`, `until`,
-//!   `else`, `elseif`, or `<eof>` for the main chunk); used for the final `RETURN` of
-//!   a function, for goto/label checks done at block end and for `lastlinedefined`.
+//!   `else`, `elseif`); for the main chunk, the line of the last token before `<eof>`
+//!   (luac's `lastline`, 1 for an empty chunk). Used for the final `RETURN` of a
+//!   function, for goto/label checks done at block end and for `lastlinedefined`.
 
 /// An identifier. Lua identifiers are ASCII in the C locale, so `String` is exact.
 pub type Name = String;
@@ -187,7 +191,9 @@ pub struct FuncBody {
     /// The body; `block.end_line` is the line of the closing `end`
     /// (luac's `lastlinedefined`).
     pub block: Block,
-    /// Line of the `function` keyword (luac's `linedefined`).
+    /// luac's `linedefined`: the line of the `function` keyword for a `function`
+    /// statement, but the line of the `(` for `local function f (` and for a
+    /// function expression (as luac records it).
     pub line: u32,
 }
 

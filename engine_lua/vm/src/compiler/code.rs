@@ -65,19 +65,34 @@ pub(crate) enum ExpKind {
     /// Value in a fixed register.
     NonReloc(u32),
     /// A local variable: its register and its index among the active variables.
-    Local { reg: u32, vidx: usize },
+    Local {
+        reg: u32,
+        vidx: usize,
+    },
     /// Upvalue index.
     Upval(u32),
     /// A compile-time constant variable (its value and name).
     Const(Constant, Rc<str>),
     /// `R[t][R[idx]]`.
-    Indexed { t: u32, idx: u32 },
+    Indexed {
+        t: u32,
+        idx: u32,
+    },
     /// `Up[t][K[idx]]`, K a short string.
-    IndexUp { t: u32, idx: u32 },
+    IndexUp {
+        t: u32,
+        idx: u32,
+    },
     /// `R[t][idx]`, idx an integer 0..=255.
-    IndexI { t: u32, idx: u32 },
+    IndexI {
+        t: u32,
+        idx: u32,
+    },
     /// `R[t][K[idx]]`, K a short string.
-    IndexStr { t: u32, idx: u32 },
+    IndexStr {
+        t: u32,
+        idx: u32,
+    },
     /// A comparison; the payload is the pc of its jump.
     Jmp(usize),
     /// The instruction at pc can put its result in any register (A is patched).
@@ -100,7 +115,11 @@ pub(crate) struct ExpDesc {
 
 impl ExpDesc {
     pub fn new(k: ExpKind) -> Self {
-        ExpDesc { k, t: NO_JUMP, f: NO_JUMP }
+        ExpDesc {
+            k,
+            t: NO_JUMP,
+            f: NO_JUMP,
+        }
     }
 
     pub fn has_jumps(&self) -> bool {
@@ -274,7 +293,10 @@ impl FuncState {
     }
 
     pub fn err<T>(&self, msg: impl Into<String>) -> CResult<T> {
-        Err(SemError { msg: msg.into(), line: self.line })
+        Err(SemError {
+            msg: msg.into(),
+            line: self.line,
+        })
     }
 
     /// `too many <what> (limit is N) in <function>`.
@@ -452,7 +474,13 @@ impl FuncState {
         }
     }
 
-    fn patch_list_aux(&mut self, mut list: i32, vtarget: usize, reg: u32, dtarget: usize) -> CResult<()> {
+    fn patch_list_aux(
+        &mut self,
+        mut list: i32,
+        vtarget: usize,
+        reg: u32,
+        dtarget: usize,
+    ) -> CResult<()> {
         while list != NO_JUMP {
             let next = self.get_jump(list as usize);
             if self.patch_test_reg(list as usize, reg) {
@@ -883,7 +911,14 @@ impl FuncState {
     }
 
     /// Emits `op`/`op_k` with A, B and a register-or-constant C.
-    fn code_abrk(&mut self, op: OpCode, op_k: OpCode, a: u32, b: u32, ec: &mut ExpDesc) -> CResult<()> {
+    fn code_abrk(
+        &mut self,
+        op: OpCode,
+        op_k: OpCode,
+        a: u32,
+        b: u32,
+        ec: &mut ExpDesc,
+    ) -> CResult<()> {
         let (is_k, c) = self.exp2rk(ec)?;
         self.code_abc(if is_k { op_k } else { op }, a, b, c);
         Ok(())
@@ -902,7 +937,9 @@ impl FuncState {
             ExpKind::IndexUp { t, idx } => {
                 self.code_abrk(OpCode::SETTABUP, OpCode::SETTABUPK, t, idx, ex)?
             }
-            ExpKind::IndexI { t, idx } => self.code_abrk(OpCode::SETI, OpCode::SETIK, t, idx, ex)?,
+            ExpKind::IndexI { t, idx } => {
+                self.code_abrk(OpCode::SETI, OpCode::SETIK, t, idx, ex)?
+            }
             ExpKind::IndexStr { t, idx } => {
                 self.code_abrk(OpCode::SETFIELD, OpCode::SETFIELDK, t, idx, ex)?
             }
@@ -918,7 +955,9 @@ impl FuncState {
     /// `e:key(...)`: `SELF`/`SELFK` into a fresh pair of registers.
     pub fn code_self(&mut self, e: &mut ExpDesc, key: &mut ExpDesc) -> CResult<()> {
         self.exp2anyreg(e)?;
-        let ExpKind::NonReloc(ereg) = e.k else { unreachable!() };
+        let ExpKind::NonReloc(ereg) = e.k else {
+            unreachable!()
+        };
         self.free_exp(e);
         let base = self.freereg;
         e.k = ExpKind::NonReloc(base);
@@ -953,7 +992,9 @@ impl FuncState {
         }
         self.discharge2anyreg(e)?;
         self.free_exp(e);
-        let ExpKind::NonReloc(r) = e.k else { unreachable!() };
+        let ExpKind::NonReloc(r) = e.k else {
+            unreachable!()
+        };
         Ok(self.cond_jump(OpCode::TESTSET, NO_REG, r, cond))
     }
 
@@ -965,9 +1006,11 @@ impl FuncState {
                 self.negate_condition(pc);
                 pc as i32
             }
-            ExpKind::K(_) | ExpKind::KFlt(_) | ExpKind::KInt(_) | ExpKind::KStr(_) | ExpKind::True => {
-                NO_JUMP
-            }
+            ExpKind::K(_)
+            | ExpKind::KFlt(_)
+            | ExpKind::KInt(_)
+            | ExpKind::KStr(_)
+            | ExpKind::True => NO_JUMP,
             _ => self.jump_on_cond(e, false)? as i32,
         };
         let mut f = e.f;
@@ -997,14 +1040,18 @@ impl FuncState {
     fn code_not(&mut self, e: &mut ExpDesc) -> CResult<()> {
         match e.k {
             ExpKind::Nil | ExpKind::False => e.k = ExpKind::True,
-            ExpKind::K(_) | ExpKind::KFlt(_) | ExpKind::KInt(_) | ExpKind::KStr(_) | ExpKind::True => {
-                e.k = ExpKind::False
-            }
+            ExpKind::K(_)
+            | ExpKind::KFlt(_)
+            | ExpKind::KInt(_)
+            | ExpKind::KStr(_)
+            | ExpKind::True => e.k = ExpKind::False,
             ExpKind::Jmp(pc) => self.negate_condition(pc),
             ExpKind::Reloc(_) | ExpKind::NonReloc(_) => {
                 self.discharge2anyreg(e)?;
                 self.free_exp(e);
-                let ExpKind::NonReloc(r) = e.k else { unreachable!() };
+                let ExpKind::NonReloc(r) = e.k else {
+                    unreachable!()
+                };
                 e.k = ExpKind::Reloc(self.code_abc(OpCode::NOT, 0, r, 0));
             }
             _ => unreachable!("code_not"),
@@ -1037,7 +1084,10 @@ impl FuncState {
                 && !k.has_jumps()
                 && (0..=255).contains(&i)
             {
-                t.k = ExpKind::IndexI { t: treg, idx: i as u32 };
+                t.k = ExpKind::IndexI {
+                    t: treg,
+                    idx: i as u32,
+                };
             } else {
                 let idx = self.exp2anyreg(k)?;
                 t.k = ExpKind::Indexed { t: treg, idx };
@@ -1051,7 +1101,12 @@ impl FuncState {
     // ---- operators ------------------------------------------------------------------
 
     /// Unary operator applied to `e` (luac's `luaK_prefix`).
-    pub fn prefix(&mut self, op: crate::syntax::ast::UnOp, e: &mut ExpDesc, line: u32) -> CResult<()> {
+    pub fn prefix(
+        &mut self,
+        op: crate::syntax::ast::UnOp,
+        e: &mut ExpDesc,
+        line: u32,
+    ) -> CResult<()> {
         use crate::syntax::ast::UnOp;
         self.discharge_vars(e);
         match op {
@@ -1062,7 +1117,11 @@ impl FuncState {
                     e.k = r;
                     return Ok(());
                 }
-                let opc = if op == UnOp::Neg { OpCode::UNM } else { OpCode::BNOT };
+                let opc = if op == UnOp::Neg {
+                    OpCode::UNM
+                } else {
+                    OpCode::BNOT
+                };
                 self.code_unexpval(opc, e, line)
             }
             UnOp::Len => self.code_unexpval(OpCode::LEN, e, line),
@@ -1259,7 +1318,9 @@ impl FuncState {
     }
 
     fn code_concat(&mut self, e1: &mut ExpDesc, e2: &mut ExpDesc, line: u32) -> CResult<()> {
-        let ExpKind::NonReloc(r1) = e1.k else { unreachable!("concat operand") };
+        let ExpKind::NonReloc(r1) = e1.k else {
+            unreachable!("concat operand")
+        };
         if let Some(prev) = self.previous_instruction()
             && prev.opcode() == OpCode::CONCAT
         {
@@ -1336,21 +1397,13 @@ impl FuncState {
         for pc in 0..self.pc() {
             let i = self.f.code[pc];
             match i.opcode() {
-                OpCode::RETURN0 | OpCode::RETURN1 => {
-                    if self.needclose || vararg {
-                        let n = if i.opcode() == OpCode::RETURN0 { 1 } else { 2 };
-                        self.f.code[pc] = Instruction::abc(
-                            OpCode::RETURN,
-                            i.a(),
-                            n,
-                            self.needclose as u32,
-                        );
-                    }
+                OpCode::RETURN0 | OpCode::RETURN1 if self.needclose || vararg => {
+                    let n = if i.opcode() == OpCode::RETURN0 { 1 } else { 2 };
+                    self.f.code[pc] =
+                        Instruction::abc(OpCode::RETURN, i.a(), n, self.needclose as u32);
                 }
-                OpCode::RETURN | OpCode::TAILCALL => {
-                    if self.needclose {
-                        self.f.code[pc] = i.with_c(1);
-                    }
+                OpCode::RETURN | OpCode::TAILCALL if self.needclose => {
+                    self.f.code[pc] = i.with_c(1);
                 }
                 OpCode::JMP => {
                     let target = self.final_target(pc);
@@ -1386,7 +1439,13 @@ impl FuncState {
     }
 
     /// Adds an upvalue description.
-    pub fn add_upvalue(&mut self, name: Rc<str>, in_stack: bool, index: u32, kind: VarKind) -> CResult<u32> {
+    pub fn add_upvalue(
+        &mut self,
+        name: Rc<str>,
+        in_stack: bool,
+        index: u32,
+        kind: VarKind,
+    ) -> CResult<u32> {
         if self.f.upvalues.len() >= MAX_UPVAL {
             return self.error_limit(MAX_UPVAL, "upvalues");
         }

@@ -32,7 +32,7 @@ impl Num {
 
 /// `f` as an integer when it has an exact integer value in `i64` range.
 pub(crate) fn float_to_int_exact(f: f64) -> Option<i64> {
-    if f.floor() == f && f >= -9_223_372_036_854_775_808.0 && f < 9_223_372_036_854_775_808.0 {
+    if f.floor() == f && (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&f) {
         Some(f as i64)
     } else {
         None
@@ -42,7 +42,11 @@ pub(crate) fn float_to_int_exact(f: f64) -> Option<i64> {
 /// Lua's `<<` on integers (negative shifts go the other way; 64 or more gives 0).
 pub(crate) fn shift_left(x: i64, y: i64) -> i64 {
     if y < 0 {
-        if y <= -64 { 0 } else { ((x as u64) >> (-y) as u32) as i64 }
+        if y <= -64 {
+            0
+        } else {
+            ((x as u64) >> (-y) as u32) as i64
+        }
     } else if y >= 64 {
         0
     } else {
@@ -56,7 +60,11 @@ pub(crate) fn int_idiv(a: i64, b: i64) -> i64 {
         return a.wrapping_neg();
     }
     let q = a / b;
-    if (a % b != 0) && ((a ^ b) < 0) { q - 1 } else { q }
+    if (a % b != 0) && ((a ^ b) < 0) {
+        q - 1
+    } else {
+        q
+    }
 }
 
 /// Lua's integer modulo (`b` nonzero).
@@ -71,7 +79,11 @@ pub(crate) fn int_mod(a: i64, b: i64) -> i64 {
 /// Lua's float modulo.
 pub(crate) fn float_mod(a: f64, b: f64) -> f64 {
     let m = a % b;
-    if (m > 0.0 && b < 0.0) || (m < 0.0 && b > 0.0) { m + b } else { m }
+    if (m > 0.0 && b < 0.0) || (m < 0.0 && b > 0.0) {
+        m + b
+    } else {
+        m
+    }
 }
 
 fn finish(r: Num) -> Option<ExpKind> {

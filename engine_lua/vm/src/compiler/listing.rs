@@ -1,19 +1,19 @@
 //! The `luac -l -l`-style listing of a prototype tree, without addresses so that it
 //! is deterministic (compiler tests compare listings with expect-test).
 //!
-//! Format, per function (nested functions follow their parent, depth first):
+//! Format, per function (tabs shown as spaces) (nested functions follow their parent, depth first):
 //!
 //! ```text
 //! main <chunk:0,0> (4 instructions)
 //! 0+ params, 2 slots, 1 upvalue, 0 locals, 2 constants, 0 functions
-//! 	1	[1]	VARARGPREP	0
-//! 	2	[1]	GETTABUP 	0 0 0	; _ENV "print"
+//!     1    [1]    VARARGPREP    0
+//!     2    [1]    GETTABUP     0 0 0    ; _ENV "print"
 //! ...
 //! constants (2):
-//! 	0	S	"print"
+//!     0    S    "print"
 //! locals (0):
 //! upvalues (1):
-//! 	0	_ENV	1	0
+//!     0    _ENV    1    0
 //! ```
 //!
 //! Operands are printed as luac prints them (signed immediates decoded, `k` flags of
@@ -51,7 +51,11 @@ fn print_function(out: &mut String, f: &Proto) {
     let _ = writeln!(
         out,
         "{} <{}:{},{}> ({} instruction{})",
-        if f.line_defined == 0 { "main" } else { "function" },
+        if f.line_defined == 0 {
+            "main"
+        } else {
+            "function"
+        },
         source_name(&f.source),
         f.line_defined,
         f.last_line_defined,
@@ -92,7 +96,13 @@ fn print_function(out: &mut String, f: &Proto) {
     }
     let _ = writeln!(out, "locals ({}):", f.loc_vars.len());
     for (i, l) in f.loc_vars.iter().enumerate() {
-        let _ = writeln!(out, "\t{i}\t{}\t{}\t{}", l.name, l.start_pc + 1, l.end_pc + 1);
+        let _ = writeln!(
+            out,
+            "\t{i}\t{}\t{}\t{}",
+            l.name,
+            l.start_pc + 1,
+            l.end_pc + 1
+        );
     }
     let _ = writeln!(out, "upvalues ({}):", f.upvalues.len());
     for (i, u) in f.upvalues.iter().enumerate() {
@@ -109,7 +119,9 @@ fn upval_name(f: &Proto, i: u32) -> &str {
 }
 
 fn k_text(f: &Proto, i: u32) -> String {
-    f.constants.get(i as usize).map_or_else(|| "?".to_string(), constant_text)
+    f.constants
+        .get(i as usize)
+        .map_or_else(|| "?".to_string(), constant_text)
 }
 
 fn print_instruction(out: &mut String, f: &Proto, pc: usize) {
@@ -152,7 +164,12 @@ fn print_instruction(out: &mut String, f: &Proto, pc: usize) {
         ),
         SETTABUPK => (
             format!("{a} {b} {c}"),
-            Some(format!("{} {} {}", upval_name(f, a), k_text(f, b), k_text(f, c))),
+            Some(format!(
+                "{} {} {}",
+                upval_name(f, a),
+                k_text(f, b),
+                k_text(f, c)
+            )),
         ),
         SETTABLEK | SETIK => (format!("{a} {b} {c}"), Some(k_text(f, c))),
         SETFIELD => (format!("{a} {b} {c}"), Some(k_text(f, b))),
@@ -175,16 +192,32 @@ fn print_instruction(out: &mut String, f: &Proto, pc: usize) {
         EQI | LTI | LEI | GTI | GEI => (format!("{a} {} {c}", i.sb()), None),
         TEST => (format!("{a} {c}"), None),
         CALL => {
-            let ins = if b == 0 { "all in".to_string() } else { format!("{} in", b - 1) };
-            let outs = if c == 0 { "all out".to_string() } else { format!("{} out", c - 1) };
+            let ins = if b == 0 {
+                "all in".to_string()
+            } else {
+                format!("{} in", b - 1)
+            };
+            let outs = if c == 0 {
+                "all out".to_string()
+            } else {
+                format!("{} out", c - 1)
+            };
             (format!("{a} {b} {c}"), Some(format!("{ins} {outs}")))
         }
         TAILCALL => {
-            let ins = if b == 0 { "all in".to_string() } else { format!("{} in", b - 1) };
+            let ins = if b == 0 {
+                "all in".to_string()
+            } else {
+                format!("{} in", b - 1)
+            };
             (format!("{a} {b} {c}"), Some(ins))
         }
         RETURN => {
-            let outs = if b == 0 { "all out".to_string() } else { format!("{} out", b - 1) };
+            let outs = if b == 0 {
+                "all out".to_string()
+            } else {
+                format!("{} out", b - 1)
+            };
             (format!("{a} {b} {c}"), Some(outs))
         }
         RETURN0 => (String::new(), None),
@@ -194,7 +227,10 @@ fn print_instruction(out: &mut String, f: &Proto, pc: usize) {
         }
         FORPREP => {
             let bx = i.bx() as i64;
-            (format!("{a} {bx}"), Some(format!("exit to {}", pc + bx + 3)))
+            (
+                format!("{a} {bx}"),
+                Some(format!("exit to {}", pc + bx + 3)),
+            )
         }
         TFORPREP => {
             let bx = i.bx() as i64;
@@ -218,7 +254,11 @@ fn print_instruction(out: &mut String, f: &Proto, pc: usize) {
             (format!("{a} {bx}"), Some(text))
         }
         VARARG => {
-            let outs = if c == 0 { "all out".to_string() } else { format!("{} out", c - 1) };
+            let outs = if c == 0 {
+                "all out".to_string()
+            } else {
+                format!("{} out", c - 1)
+            };
             (format!("{a} {c}"), Some(outs))
         }
         EXTRAARG => (format!("{}", i.ax_field()), None),
@@ -286,7 +326,7 @@ pub(crate) fn format_g14(x: f64) -> String {
     let e = format!("{:.*e}", (P - 1) as usize, x);
     let (mant, exp) = e.split_once('e').expect("exponent");
     let exp: i32 = exp.parse().expect("exponent");
-    if exp < -4 || exp >= P {
+    if !(-4..P).contains(&exp) {
         let mant = strip_zeros(mant);
         let sign = if exp < 0 { '-' } else { '+' };
         format!("{mant}e{sign}{:02}", exp.abs())
@@ -317,7 +357,7 @@ mod tests {
             (123456789012345.0, "1.2345678901234e+14"),
             (1e-5, "1e-05"),
             (0.0001, "0.0001"),
-            (3.14159265358979, "3.1415926535898"),
+            (1.23456789012345678, "1.2345678901235"),
             (-2.5, "-2.5"),
             (1e100, "1e+100"),
             (f64::INFINITY, "inf"),

@@ -17,7 +17,9 @@ mod listing;
 
 use crate::opcode::{MAX_ARG_BX, OpCode};
 use crate::proto::{Proto, VarKind};
-use crate::syntax::ast::{self, Expr, ExprKind, FuncBody, FuncName, LocalName, Stat, StatKind, TableField};
+use crate::syntax::ast::{
+    self, Expr, ExprKind, FuncBody, FuncName, LocalName, Stat, StatKind, TableField,
+};
 use crate::syntax::{SyntaxError, ast::Block};
 use code::{BlockCnt, CResult, ExpDesc, ExpKind, FuncState, LabelDesc, NO_JUMP, VKind, VarDesc};
 use std::rc::Rc;
@@ -34,11 +36,8 @@ pub fn compile(chunk: &ast::Chunk, chunkname: &str) -> Result<Proto, SyntaxError
         fs: Vec::new(),
         max_line: 1,
     };
-    c.main_func(chunk).map_err(|e| SyntaxError {
-        message: format!("{}:{}: {}", crate::syntax::chunk_id(chunkname), e.line, e.msg),
-        line: e.line,
-        at_eof: false,
-    })
+    c.main_func(chunk)
+        .map_err(|e| crate::syntax::format_error(chunkname, e.line, &e.msg))
 }
 
 /// Parses and compiles source text (the whole front end in one call).
@@ -68,7 +67,8 @@ impl Compiler {
     // ---- functions ------------------------------------------------------------------
 
     fn open_func(&mut self, line_defined: u32) {
-        self.fs.push(FuncState::new(self.source.clone(), line_defined));
+        self.fs
+            .push(FuncState::new(self.source.clone(), line_defined));
         self.enter_block(false);
     }
 
@@ -157,6 +157,9 @@ impl Compiler {
         for (g, l) in fs.gotos[bl.first_goto..].iter_mut().zip(leaving) {
             g.leaving = l;
         }
+        // Variables die before the block's closing code, as in lua 5.4.6 (5.4.4 removed
+        // them after it, and its `break` out of a generic `for` did not close the
+        // to-be-closed slot).
         self.remove_vars(bl.nactvar);
         let mut has_close = false;
         if bl.is_loop {
@@ -183,7 +186,10 @@ impl Compiler {
             let msg = if &*g.name == "break" {
                 format!("break outside loop at line {}", g.line)
             } else {
-                format!("no visible label '{}' for <goto> at line {}", g.name, g.line)
+                format!(
+                    "no visible label '{}' for <goto> at line {}",
+                    g.name, g.line
+                )
             };
             fs.err(msg)
         } else {
@@ -220,8 +226,8 @@ impl Compiler {
 
     fn adjust_local_vars(&mut self, nvars: usize) {
         let fs = self.fs();
-        let mut reglevel = fs.nvarstack();
-        for _ in 0..nvars {
+        let base = fs.nvarstack();
+        for reglevel in base..base + nvars as u32 {
             let vidx = fs.nactvar;
             fs.nactvar += 1;
             let name = fs.vars[vidx].name.clone();
@@ -229,7 +235,6 @@ impl Compiler {
             let v = &mut fs.vars[vidx];
             v.ridx = reglevel;
             v.pidx = pidx;
-            reglevel += 1;
         }
     }
 
@@ -243,7 +248,13 @@ impl Compiler {
 
     /// Creates a label at the current pc and resolves the pending gotos to it; returns
     /// whether a `CLOSE` was emitted. `loop_head`: emit a `LOOP` (user labels).
-    fn create_label(&mut self, name: Rc<str>, line: u32, last: bool, loop_head: bool) -> CResult<bool> {
+    fn create_label(
+        &mut self,
+        name: Rc<str>,
+        line: u32,
+        last: bool,
+        loop_head: bool,
+    ) -> CResult<bool> {
         let fs = self.fs();
         let pc = fs.get_label();
         if loop_head {
@@ -310,7 +321,12 @@ impl Compiler {
                 let reg = v.ridx;
                 if !base {
                     // The variable will be captured: its block must close it.
-                    let bl = fs.blocks.iter_mut().rev().find(|b| b.nactvar <= i).expect("block");
+                    let bl = fs
+                        .blocks
+                        .iter_mut()
+                        .rev()
+                        .find(|b| b.nactvar <= i)
+                        .expect("block");
                     bl.upval = true;
                     fs.needclose = true;
                 }
@@ -325,7 +341,9 @@ impl Compiler {
         }
         let v = self.single_var_aux(level - 1, name, false)?;
         let (in_stack, index, kind) = match v {
-            ExpKind::Local { reg, vidx } => (true, reg, var_kind(&self.fs[level - 1].vars[vidx].kind)),
+            ExpKind::Local { reg, vidx } => {
+                (true, reg, var_kind(&self.fs[level - 1].vars[vidx].kind))
+            }
             ExpKind::Upval(u) => (false, u, self.fs[level - 1].f.upvalues[u as usize].kind),
             other => return Ok(other),
         };
@@ -381,7 +399,9 @@ impl Compiler {
         for (i, s) in stats.iter().enumerate() {
             let last = !until
                 && ret.is_none()
-                && stats[i + 1..].iter().all(|s| matches!(s.kind, StatKind::Label(_)));
+                && stats[i + 1..]
+                    .iter()
+                    .all(|s| matches!(s.kind, StatKind::Label(_)));
             self.statement(s, last)?;
         }
         if let Some(r) = ret {
@@ -395,7 +415,9 @@ impl Compiler {
         match &s.kind {
             StatKind::Call(e) => {
                 let e = self.expr(e)?;
-                let ExpKind::Call(pc) = e.k else { unreachable!("call statement") };
+                let ExpKind::Call(pc) = e.k else {
+                    unreachable!("call statement")
+                };
                 let fs = self.fs();
                 let i = fs.instr(pc).with_c(1);
                 fs.set_instr(pc, i);
@@ -409,10 +431,18 @@ impl Compiler {
             StatKind::While { cond, block } => self.while_stat(cond, block, s.line)?,
             StatKind::Repeat { block, cond } => self.repeat_stat(block, cond, s.line)?,
             StatKind::If { arms, else_block } => self.if_stat(arms, else_block.as_ref())?,
-            StatKind::NumericFor { var, start, limit, step, block } => {
-                self.for_num(var, start, limit, step.as_ref(), block, s.line)?
-            }
-            StatKind::GenericFor { names, exprs, block } => self.for_list(names, exprs, block)?,
+            StatKind::NumericFor {
+                var,
+                start,
+                limit,
+                step,
+                block,
+            } => self.for_num(var, start, limit, step.as_ref(), block, s.line)?,
+            StatKind::GenericFor {
+                names,
+                exprs,
+                block,
+            } => self.for_list(names, exprs, block)?,
             StatKind::Function { name, body } => self.func_stat(name, body, s.line)?,
             StatKind::LocalFunction { name, body } => self.local_func(name, body)?,
             StatKind::Goto(name) => self.goto_stat(name, s.line)?,
@@ -439,7 +469,9 @@ impl Compiler {
             };
             if kind == VKind::Close {
                 if toclose.is_some() {
-                    return self.fs().err("multiple to-be-closed variables in local list");
+                    return self
+                        .fs()
+                        .err("multiple to-be-closed variables in local list");
                 }
                 toclose = Some(self.fs().nactvar + i);
             }
@@ -535,20 +567,19 @@ impl Compiler {
         let mut conflict = false;
         for lh in lhs.iter_mut() {
             match (&mut lh.k, &v.k) {
-                (ExpKind::IndexUp { t, idx }, ExpKind::Upval(u)) => {
-                    if *t == *u {
-                        conflict = true;
-                        lh.k = ExpKind::IndexStr { t: extra, idx: *idx };
-                    }
+                (ExpKind::IndexUp { t, idx }, ExpKind::Upval(u)) if *t == *u => {
+                    conflict = true;
+                    lh.k = ExpKind::IndexStr {
+                        t: extra,
+                        idx: *idx,
+                    };
                 }
                 (
                     ExpKind::IndexStr { t, .. } | ExpKind::IndexI { t, .. },
                     ExpKind::Local { reg, .. },
-                ) => {
-                    if *t == *reg {
-                        conflict = true;
-                        *t = extra;
-                    }
+                ) if *t == *reg => {
+                    conflict = true;
+                    *t = extra;
                 }
                 (ExpKind::Indexed { t, idx }, ExpKind::Local { reg, .. }) => {
                     if *t == *reg {
@@ -596,7 +627,13 @@ impl Compiler {
         self.fs().patch_to_here(escape)
     }
 
-    fn test_then_block(&mut self, cond: &Expr, blk: &Block, escape: &mut i32, more: bool) -> CResult<()> {
+    fn test_then_block(
+        &mut self,
+        cond: &Expr,
+        blk: &Block,
+        escape: &mut i32,
+        more: bool,
+    ) -> CResult<()> {
         let mut v = self.expr(cond)?;
         let jf;
         let rest;
@@ -691,9 +728,24 @@ impl Compiler {
         Ok(())
     }
 
-    fn for_body(&mut self, base: u32, line: u32, nvars: usize, generic: bool, block: &Block) -> CResult<()> {
+    fn for_body(
+        &mut self,
+        base: u32,
+        line: u32,
+        nvars: usize,
+        generic: bool,
+        block: &Block,
+    ) -> CResult<()> {
         let fs = self.fs();
-        let prep = fs.code_abx(if generic { OpCode::TFORPREP } else { OpCode::FORPREP }, base, 0);
+        let prep = fs.code_abx(
+            if generic {
+                OpCode::TFORPREP
+            } else {
+                OpCode::FORPREP
+            },
+            base,
+            0,
+        );
         self.enter_block(false);
         self.adjust_local_vars(nvars);
         self.fs().reserve_regs(nvars as u32)?;
@@ -707,7 +759,15 @@ impl Compiler {
             fs.code_abc(OpCode::TFORCALL, base, 0, nvars as u32);
             fs.fixline(line);
         }
-        let endfor = fs.code_abx(if generic { OpCode::TFORLOOP } else { OpCode::FORLOOP }, base, 0);
+        let endfor = fs.code_abx(
+            if generic {
+                OpCode::TFORLOOP
+            } else {
+                OpCode::FORLOOP
+            },
+            base,
+            0,
+        );
         self.fix_for_jump(endfor, prep + 1, true)?;
         self.fs().fixline(line);
         Ok(())
@@ -968,7 +1028,9 @@ impl Compiler {
     }
 
     fn funcargs(&mut self, f: ExpDesc, args: &[Expr], line: u32) -> CResult<ExpDesc> {
-        let ExpKind::NonReloc(base) = f.k else { unreachable!("function not in a register") };
+        let ExpKind::NonReloc(base) = f.k else {
+            unreachable!("function not in a register")
+        };
         let (mut a, _) = self.explist(args)?;
         let fs = self.fs();
         let nparams = if a.is_multret() {
@@ -1038,7 +1100,11 @@ impl Compiler {
             na = na.wrapping_add(tostore);
         }
         let b = if nh == 0 { 0 } else { ceil_log2(nh) + 1 };
-        let i = fs.instr(pc).with_a(t).with_b(b.min(255)).with_c(na.min(255));
+        let i = fs
+            .instr(pc)
+            .with_a(t)
+            .with_b(b.min(255))
+            .with_c(na.min(255));
         fs.set_instr(pc, i);
         Ok(ExpDesc::new(ExpKind::NonReloc(t)))
     }

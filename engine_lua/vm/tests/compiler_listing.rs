@@ -1051,7 +1051,7 @@ fn method_calls() {
             	10	[4]	SELFK    	1 0 0	; "m"
             	11	[4]	SELFK    	3 0 4	; "n"
             	12	[4]	CALL     	3 2 0	; 1 in all out
-            	13	[4]	TAILCALL 	1 0 0	; all in
+            	13	[4]	TAILCALL 	1 0 0	; -1 in
             	14	[4]	RETURN   	1 0 0	; all out
             	15	[4]	RETURN   	1 1 0	; 0 out
             constants (5):
@@ -1121,7 +1121,7 @@ fn vararg_function() {
             	3	[3]	GETTABUP 	3 0 0	; _ENV "select"
             	4	[3]	LOADK    	4 1	; "#"
             	5	[3]	VARARG   	5 0	; all out
-            	6	[3]	TAILCALL 	3 0 0	; all in
+            	6	[3]	TAILCALL 	3 0 0	; -1 in
             	7	[3]	RETURN   	3 0 0	; all out
             	8	[4]	RETURN   	3 1 0	; 0 out
             constants (2):

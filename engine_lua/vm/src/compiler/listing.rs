@@ -204,14 +204,8 @@ fn print_instruction(out: &mut String, f: &Proto, pc: usize) {
             };
             (format!("{a} {b} {c}"), Some(format!("{ins} {outs}")))
         }
-        TAILCALL => {
-            let ins = if b == 0 {
-                "all in".to_string()
-            } else {
-                format!("{} in", b - 1)
-            };
-            (format!("{a} {b} {c}"), Some(ins))
-        }
+        // luac prints `-1 in` for a tail call with all arguments up to the top.
+        TAILCALL => (format!("{a} {b} {c}"), Some(format!("{} in", b as i64 - 1))),
         RETURN => {
             let outs = if b == 0 {
                 "all out".to_string()

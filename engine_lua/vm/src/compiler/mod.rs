@@ -72,10 +72,13 @@ impl Compiler {
         self.enter_block(false);
     }
 
-    fn close_func(&mut self) -> CResult<Proto> {
+    /// Emits the final return and closes the function; `end_line` (the closing token's
+    /// line) locates errors found at the end (pending gotos).
+    fn close_func(&mut self, end_line: u32) -> CResult<Proto> {
         let fs = self.fs();
         let first = fs.nvarstack();
         fs.ret(first, 0);
+        fs.line = end_line;
         self.leave_block()?;
         self.fs().finish()?;
         let fs = self.fs.pop().expect("no function");
@@ -89,10 +92,15 @@ impl Compiler {
         fs.f.is_vararg = true;
         fs.code_abc(OpCode::VARARGPREP, 0, 0, 0);
         fs.add_upvalue(Rc::from("_ENV"), true, 0, VarKind::Regular)?;
-        self.statlist(&chunk.block.stats, chunk.block.ret.as_ref(), false)?;
+        self.statlist(
+            &chunk.block.stats,
+            chunk.block.ret.as_ref(),
+            false,
+            chunk.block.end_line,
+        )?;
         let last = self.max_line;
         self.fs().line = last;
-        self.close_func()
+        self.close_func(chunk.block.end_line)
     }
 
     /// `function (params) body end`: compiles the nested function and emits the
@@ -113,10 +121,15 @@ impl Compiler {
         }
         let n = fs.nactvar as u32;
         fs.reserve_regs(n)?;
-        self.statlist(&fb.block.stats, fb.block.ret.as_ref(), false)?;
+        self.statlist(
+            &fb.block.stats,
+            fb.block.ret.as_ref(),
+            false,
+            fb.block.end_line,
+        )?;
         self.fs().f.last_line_defined = fb.block.end_line;
         self.set_line(fb.block.end_line);
-        let proto = self.close_func()?;
+        let proto = self.close_func(fb.block.end_line)?;
         self.set_line(fb.block.end_line);
         let fs = self.fs();
         if fs.f.protos.len() > MAX_ARG_BX as usize {
@@ -258,7 +271,10 @@ impl Compiler {
         let fs = self.fs();
         let pc = fs.get_label();
         if loop_head {
+            let saved = fs.line;
+            fs.line = line;
             fs.code_abx(OpCode::LOOP, 0, 0);
+            fs.line = saved;
         }
         let bl = fs.blocks.last().expect("no block").clone();
         let nactvar = if last { bl.nactvar } else { fs.nactvar };
@@ -390,19 +406,40 @@ impl Compiler {
 
     fn block(&mut self, b: &Block) -> CResult<()> {
         self.enter_block(false);
-        self.statlist(&b.stats, b.ret.as_ref(), false)?;
+        self.statlist(&b.stats, b.ret.as_ref(), false, b.end_line)?;
         self.leave_block()
     }
 
     /// `until`: the block is a `repeat` body (a label before `until` is not "last").
-    fn statlist(&mut self, stats: &[Stat], ret: Option<&ast::Return>, until: bool) -> CResult<()> {
+    /// `until`: the block is a `repeat` body (a label before `until` is not "last").
+    /// `end_line`: line of the token closing the block.
+    fn statlist(
+        &mut self,
+        stats: &[Stat],
+        ret: Option<&ast::Return>,
+        until: bool,
+        end_line: u32,
+    ) -> CResult<()> {
         for (i, s) in stats.iter().enumerate() {
-            let last = !until
-                && ret.is_none()
-                && stats[i + 1..]
+            if let StatKind::Label(name) = &s.kind {
+                // luac checks a label once it has read the token after it (and after
+                // any labels that follow): that token's line is the error's line.
+                let following = stats[i + 1..]
                     .iter()
-                    .all(|s| matches!(s.kind, StatKind::Label(_)));
-            self.statement(s, last)?;
+                    .find(|s| !matches!(s.kind, StatKind::Label(_)));
+                let next_line = match (following, ret) {
+                    (Some(s), _) => s.line,
+                    (None, Some(r)) => r.line,
+                    (None, None) => end_line,
+                };
+                let last = !until && following.is_none() && ret.is_none();
+                self.set_line(s.line);
+                self.label_stat(name, s.line, last, next_line)?;
+                let fs = self.fs();
+                fs.freereg = fs.nvarstack();
+            } else {
+                self.statement(s)?;
+            }
         }
         if let Some(r) = ret {
             self.ret_stat(r)?;
@@ -410,7 +447,7 @@ impl Compiler {
         Ok(())
     }
 
-    fn statement(&mut self, s: &Stat, last: bool) -> CResult<()> {
+    fn statement(&mut self, s: &Stat) -> CResult<()> {
         self.set_line(s.line);
         match &s.kind {
             StatKind::Call(e) => {
@@ -446,7 +483,7 @@ impl Compiler {
             StatKind::Function { name, body } => self.func_stat(name, body, s.line)?,
             StatKind::LocalFunction { name, body } => self.local_func(name, body)?,
             StatKind::Goto(name) => self.goto_stat(name, s.line)?,
-            StatKind::Label(name) => self.label_stat(name, s.line, last)?,
+            StatKind::Label(_) => unreachable!("labels are handled by statlist"),
             StatKind::Break => {
                 let j = self.fs().jump();
                 self.new_goto("break", s.line, j as i32);
@@ -657,7 +694,7 @@ impl Compiler {
             jf = v.f;
             rest = &blk.stats[..];
         }
-        self.statlist(rest, blk.ret.as_ref(), false)?;
+        self.statlist(rest, blk.ret.as_ref(), false, blk.end_line)?;
         self.leave_block()?;
         if more {
             let fs = self.fs();
@@ -691,7 +728,7 @@ impl Compiler {
         let _ = line;
         self.enter_block(true);
         self.enter_block(false);
-        self.statlist(&block.stats, block.ret.as_ref(), true)?;
+        self.statlist(&block.stats, block.ret.as_ref(), true, block.end_line)?;
         self.set_line(block.end_line);
         let mut condexit = self.cond(cond)?;
         let bl2 = self.fs().blocks.last().expect("block").clone();
@@ -881,13 +918,15 @@ impl Compiler {
         }
     }
 
-    fn label_stat(&mut self, name: &str, line: u32, last: bool) -> CResult<()> {
+    fn label_stat(&mut self, name: &str, line: u32, last: bool, next_line: u32) -> CResult<()> {
         let fs = self.fs();
+        fs.line = next_line;
         if let Some(lb) = fs.labels.iter().find(|l| &*l.name == name) {
             let msg = format!("label '{}' already defined on line {}", name, lb.line);
             return fs.err(msg);
         }
         self.create_label(Rc::from(name), line, last, true)?;
+        self.fs().line = line;
         Ok(())
     }
 

@@ -85,7 +85,9 @@ impl Lua {
     /// `chunkname` follows `load`: `"@file.lua"`, `"=stdin"`, or the source itself.
     pub fn load_buffer(&mut self, source: &[u8], chunkname: &str) -> Result<Chunk, Error> {
         match crate::stdlib::base::load_chunk(&mut self.vm, source, chunkname, b"bt", None) {
-            Ok(f) => Ok(Chunk { func_ref: self.vm.registry_ref(f) }),
+            Ok(f) => Ok(Chunk {
+                func_ref: self.vm.registry_ref(f),
+            }),
             Err(message) => Err(Error::Syntax { message }),
         }
     }
@@ -94,28 +96,41 @@ impl Lua {
     /// name `=stdin`; a path gets the name `@path`; a first line starting with `#` is
     /// skipped; failure to read gives `cannot open <path>` / `cannot read <path>`.
     pub fn load_file(&mut self, path: Option<&Path>) -> Result<Chunk, Error> {
-        let (src, name) = crate::stdlib::base::read_source(path).map_err(|message| Error::Syntax { message })?;
+        let (src, name) =
+            crate::stdlib::base::read_source(path).map_err(|message| Error::Syntax { message })?;
         self.load_buffer(&src, &name)
     }
 
     /// Turns an escaped error value into the facade's error, as `lua.c`'s
     /// `msghandler` does.
     fn runtime_error(&mut self, e: LuaError) -> Error {
-        let tb = self.vm.last_traceback.take().unwrap_or_else(|| "stack traceback:\n\t[C]: in ?".into());
+        let tb = self
+            .vm
+            .last_traceback
+            .take()
+            .unwrap_or_else(|| "stack traceback:\n\t[C]: in ?".into());
         let v = e.0;
         let message = match v {
             Value::Str(s) => s.get().to_str_lossy().into_owned(),
-            Value::Int(_) | Value::Num(_) => crate::stdlib::base::number_text(v).unwrap_or_default(),
+            Value::Int(_) | Value::Num(_) => {
+                crate::stdlib::base::number_text(v).unwrap_or_default()
+            }
             _ => {
                 if !self.vm.metamethod(v, TM::ToString).is_nil()
                     && let Ok(s) = self.vm.to_string(v)
                 {
-                    return Error::Runtime { message: s.get().to_str_lossy().into_owned(), traceback: String::new() };
+                    return Error::Runtime {
+                        message: s.get().to_str_lossy().into_owned(),
+                        traceback: String::new(),
+                    };
                 }
                 format!("(error object is a {} value)", self.vm.type_name_of(v))
             }
         };
-        Error::Runtime { message, traceback: tb }
+        Error::Runtime {
+            message,
+            traceback: tb,
+        }
     }
 
     /// Calls `f` with `args` under a traceback handler; returns the results.

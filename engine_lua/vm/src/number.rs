@@ -449,7 +449,7 @@ mod tests {
             (1e-5, "1e-05"),
             (1e-4, "0.0001"),
             (123456.0, "123456.0"),
-            (3.14159265358979, "3.1415926535898"),
+            (1.234_567_890_123_456_7, "1.2345678901235"),
             (1.0 / 3.0, "0.33333333333333"),
             (100000000000000.0, "1e+14"),
             (99999999999999.0, "99999999999999.0"),
@@ -463,6 +463,43 @@ mod tests {
         for (x, want) in cases {
             assert_eq!(fmt_float(*x), *want, "{x:e}");
         }
+    }
+
+    /// Correct rounding at the edges (ties, subnormals, overflow), checked bit for bit
+    /// against `lua5.4 -e 'print(string.format("%a", tonumber(s)))'`.
+    #[test]
+    fn float_conversion_rounds_like_glibc() {
+        let cases: &[(&str, u64)] = &[
+            ("0x1.00000000000008p0", 0x3FF0_0000_0000_0000),
+            ("0x1.00000000000018p0", 0x3FF0_0000_0000_0002),
+            ("0x1.000000000000081p0", 0x3FF0_0000_0000_0001),
+            ("0x1.fffffffffffff8p0", 0x4000_0000_0000_0000),
+            ("0x1p-1075", 0),
+            ("0x1.8p-1074", 2),
+            ("0x1p-1074", 1),
+            ("0x3p-1076", 1),
+            ("0x1.0000000000001p-1022", 0x0010_0000_0000_0001),
+            ("0x0.0000000000001p-1022", 1),
+            ("0x1p1024", f64::INFINITY.to_bits()),
+            ("0xffffffffffffffffffffp0", 0x44F0_0000_0000_0000),
+            ("0x.000000000000000000001p80", 0.0625f64.to_bits()),
+            ("1e-400", 0),
+            ("2.2250738585072011e-308", 0x000F_FFFF_FFFF_FFFF),
+            ("4.9e-324", 1),
+            ("2.4703282292062327e-324", 0),
+            ("2.4703282292062328e-324", 1),
+            ("  -0x1p0  ", (-1.0f64).to_bits()),
+            ("0x1P+4", 16.0f64.to_bits()),
+            ("1.7976931348623158e308", f64::MAX.to_bits()),
+            ("1.7976931348623159e308", f64::INFINITY.to_bits()),
+        ];
+        for (s, bits) in cases {
+            match str_to_number(s.as_bytes()) {
+                Some(Number::Float(f)) => assert_eq!(f.to_bits(), *bits, "{s}: got {f:e}"),
+                other => panic!("{s}: {other:?}"),
+            }
+        }
+        assert_eq!(str_to_number(b"0x10000000000000000"), Some(Number::Int(0)));
     }
 
     #[test]

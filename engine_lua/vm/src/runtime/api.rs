@@ -179,7 +179,11 @@ impl Vm {
     pub fn arg(&self, i: usize) -> Value {
         let th = self.current.get();
         let idx = self.frame_base() + i - 1;
-        if i >= 1 && idx < th.top { th.stack[idx] } else { Value::Nil }
+        if i >= 1 && idx < th.top {
+            th.stack[idx]
+        } else {
+            Value::Nil
+        }
     }
 
     /// Replaces the value at frame index `i` (1-based, must exist).
@@ -355,7 +359,11 @@ impl Vm {
 
     /// `bad argument #i to 'f' (T expected, got U)` (`luaL_typeerror`).
     pub fn type_error(&mut self, i: usize, expected: &str) -> LuaError {
-        let got = if self.is_none(i) { "no value".to_string() } else { self.type_name_of(self.arg(i)) };
+        let got = if self.is_none(i) {
+            "no value".to_string()
+        } else {
+            self.type_name_of(self.arg(i))
+        };
         self.arg_error(i, format!("{expected} expected, got {got}"))
     }
 
@@ -390,7 +398,11 @@ impl Vm {
 
     /// An optional integer (`luaL_optinteger`).
     pub fn opt_integer(&mut self, i: usize, default: i64) -> LuaResult<i64> {
-        if self.is_none_or_nil(i) { Ok(default) } else { self.check_integer(i) }
+        if self.is_none_or_nil(i) {
+            Ok(default)
+        } else {
+            self.check_integer(i)
+        }
     }
 
     /// A float (`luaL_checknumber`).
@@ -403,7 +415,11 @@ impl Vm {
 
     /// An optional float.
     pub fn opt_number(&mut self, i: usize, default: f64) -> LuaResult<f64> {
-        if self.is_none_or_nil(i) { Ok(default) } else { self.check_number(i) }
+        if self.is_none_or_nil(i) {
+            Ok(default)
+        } else {
+            self.check_number(i)
+        }
     }
 
     /// A number keeping its subtype (integer or float; strings convert).
@@ -435,7 +451,11 @@ impl Vm {
 
     /// An optional string.
     pub fn opt_str(&mut self, i: usize) -> LuaResult<Option<Gc<LuaStr>>> {
-        if self.is_none_or_nil(i) { Ok(None) } else { self.check_str(i).map(Some) }
+        if self.is_none_or_nil(i) {
+            Ok(None)
+        } else {
+            self.check_str(i).map(Some)
+        }
     }
 
     /// A table.
@@ -464,7 +484,12 @@ impl Vm {
     }
 
     /// One of a list of option names (`luaL_checkoption`): its index.
-    pub fn check_option(&mut self, i: usize, default: Option<&str>, options: &[&str]) -> LuaResult<usize> {
+    pub fn check_option(
+        &mut self,
+        i: usize,
+        default: Option<&str>,
+        options: &[&str],
+    ) -> LuaResult<usize> {
         let name: Vec<u8> = match (default, self.is_none_or_nil(i)) {
             (Some(d), true) => d.as_bytes().to_vec(),
             _ => self.check_bytes(i)?,
@@ -576,7 +601,12 @@ impl Vm {
     }
 
     /// Calls `f` with `args` re-entrantly; returns `nresults` results (-1: all).
-    pub fn call_function(&mut self, f: Value, args: &[Value], nresults: i32) -> LuaResult<Vec<Value>> {
+    pub fn call_function(
+        &mut self,
+        f: Value,
+        args: &[Value],
+        nresults: i32,
+    ) -> LuaResult<Vec<Value>> {
         let th = self.current;
         let func = th.get().top;
         self.push(f);

@@ -103,7 +103,13 @@ impl Vm {
                 let top = self.current.get().top;
                 Ok(self.poscall(top - n, n))
             }
-            Ret::Call { nargs, nresults, protect, k, ctx } => {
+            Ret::Call {
+                nargs,
+                nresults,
+                protect,
+                k,
+                ctx,
+            } => {
                 let th = self.current.get_mut();
                 let func = th.top - nargs - 1;
                 let f = th.frames.last_mut().unwrap();
@@ -285,7 +291,10 @@ impl Vm {
                 _ => break,
             }
         }
-        let u = self.heap.alloc(UpVal::Open { thread: thh, index: idx });
+        let u = self.heap.alloc(UpVal::Open {
+            thread: thh,
+            index: idx,
+        });
         thh.get_mut().open_upvals.insert(pos, u);
         u
     }
@@ -294,7 +303,9 @@ impl Vm {
     pub(crate) fn close_upvals(&mut self, level: usize) {
         let th = self.current.get_mut();
         while let Some(&u) = th.open_upvals.last() {
-            let UpVal::Open { index, .. } = *u.get() else { unreachable!("open list holds open upvalues") };
+            let UpVal::Open { index, .. } = *u.get() else {
+                unreachable!("open list holds open upvalues")
+            };
             if index < level {
                 break;
             }
@@ -427,7 +438,10 @@ impl Vm {
             let co = th.get_mut();
             co.status = CoStatus::Dead;
             co.error = Some(e);
-            let resumer = co.resumer.take().expect("a running coroutine has a resumer");
+            let resumer = co
+                .resumer
+                .take()
+                .expect("a running coroutine has a resumer");
             self.current = resumer;
             let r = resumer.get_mut();
             r.status = CoStatus::Running;
@@ -521,7 +535,12 @@ impl Vm {
     }
 
     /// Yields the top `n` values of the running coroutine.
-    fn do_yield(&mut self, n: usize, k: Option<super::api::Continuation>, ctx: usize) -> LuaResult<()> {
+    fn do_yield(
+        &mut self,
+        n: usize,
+        k: Option<super::api::Continuation>,
+        ctx: usize,
+    ) -> LuaResult<()> {
         let co = self.current;
         if co == self.main {
             return Err(self.error_plain("attempt to yield from outside a coroutine"));

@@ -3,11 +3,11 @@
 //! `getobjname`/`funcnamefromcode`), error positions and `stack traceback:` text as
 //! `luaL_traceback` prints it.
 
+use super::Vm;
 use super::api::LuaError;
 use super::gc::Gc;
 use super::thread::{Frame, FrameKind, Thread, flags};
 use super::value::Value;
-use super::Vm;
 use crate::opcode::OpCode;
 use crate::proto::{Constant, Proto};
 use crate::syntax::chunk_id;
@@ -113,7 +113,9 @@ fn const_str(p: &Proto, k: usize) -> Option<String> {
 }
 
 fn upval_name(p: &Proto, u: u32) -> String {
-    p.upvalues.get(u as usize).map_or("?".to_string(), |d| d.name.to_string())
+    p.upvalues
+        .get(u as usize)
+        .map_or("?".to_string(), |d| d.name.to_string())
 }
 
 /// `"global"` when the table register/upvalue is `_ENV`, else `"field"`.
@@ -126,7 +128,11 @@ fn is_env(p: &Proto, pc: usize, t: u32, is_up: bool) -> &'static str {
             None => None,
         }
     };
-    if name.as_deref() == Some("_ENV") { "global" } else { "field" }
+    if name.as_deref() == Some("_ENV") {
+        "global"
+    } else {
+        "field"
+    }
 }
 
 /// What register `reg` holds at `lastpc`: `("local", "x")`, `("global", "f")`,
@@ -140,7 +146,11 @@ pub fn getobjname(p: &Proto, lastpc: usize, reg: u32) -> Option<(&'static str, S
     match i.opcode() {
         OpCode::MOVE => {
             let b = i.b();
-            if b < i.a() { getobjname(p, pc, b) } else { None }
+            if b < i.a() {
+                getobjname(p, pc, b)
+            } else {
+                None
+            }
         }
         OpCode::GETTABUP => {
             let k = const_str(p, i.c() as usize).unwrap_or_else(|| "?".into());
@@ -280,7 +290,9 @@ impl Vm {
         let mut k = Value::Nil;
         while let Ok(Some((mk, mv))) = loaded.get().next(k) {
             k = mk;
-            let (Value::Str(mname), Value::Table(mt)) = (mk, mv) else { continue };
+            let (Value::Str(mname), Value::Table(mt)) = (mk, mv) else {
+                continue;
+            };
             let mut k2 = Value::Nil;
             while let Ok(Some((fk, fv))) = mt.get().next(k2) {
                 k2 = fk;
@@ -289,7 +301,11 @@ impl Vm {
                 {
                     let m = mname.get().to_str_lossy();
                     let n = fname.get().to_str_lossy();
-                    let full = if m == "_G" { n.into_owned() } else { format!("{m}.{n}") };
+                    let full = if m == "_G" {
+                        n.into_owned()
+                    } else {
+                        format!("{m}.{n}")
+                    };
                     if m == "_G" {
                         return Some(full);
                     }
@@ -347,7 +363,11 @@ impl Vm {
         let extra = usize::from(th == self.main);
         let total = top + extra;
         let describe = |vm: &mut Vm, l: usize| -> String {
-            if l < top { vm.describe_frame(th, top - 1 - l) } else { "\n\t[C]: in ?".to_string() }
+            if l < top {
+                vm.describe_frame(th, top - 1 - l)
+            } else {
+                "\n\t[C]: in ?".to_string()
+            }
         };
         if total > 22 {
             for l in 0..10 {
@@ -369,8 +389,12 @@ impl Vm {
     /// ` (local 'x')`-style suffix for an operand location in the running Lua frame.
     pub(crate) fn varinfo(&self, loc: Loc) -> String {
         let th = self.current.get();
-        let Some(f) = th.frames.last() else { return String::new() };
-        let Some(p) = frame_proto(f) else { return String::new() };
+        let Some(f) = th.frames.last() else {
+            return String::new();
+        };
+        let Some(p) = frame_proto(f) else {
+            return String::new();
+        };
         match loc {
             Loc::None => String::new(),
             Loc::Up(u) => format!(" (upvalue '{}')", upval_name(p, u)),

@@ -43,7 +43,10 @@
 //! The write-barrier functions ([`barrier_table`], [`barrier_upvalue`],
 //! [`barrier_metatable`]) are called where an incremental collector needs them; with a
 //! stop-the-world collector they do nothing.
-#![allow(unsafe_code, reason = "the GC heap is the one module that manages raw object memory")]
+#![allow(
+    unsafe_code,
+    reason = "the GC heap is the one module that manages raw object memory"
+)]
 
 use std::cell::{Cell, UnsafeCell};
 use std::fmt;
@@ -349,7 +352,10 @@ impl Default for Heap {
             objects: Vec::new(),
             bytes: Cell::new(0),
             threshold: 256 * 1024,
-            strings: Interner { buckets: (0..256).map(|_| Vec::new()).collect(), count: 0 },
+            strings: Interner {
+                buckets: (0..256).map(|_| Vec::new()).collect(),
+                count: 0,
+            },
             seed: 0x2545_F491,
             running: true,
             cycles: 0,
@@ -371,11 +377,18 @@ impl Heap {
     /// Allocates an object and returns its handle.
     pub fn alloc<T: HeapObject>(&mut self, value: T) -> Gc<T> {
         let extra = value.extra_bytes();
-        let b = Box::new(GcBox { marked: Cell::new(false), value: UnsafeCell::new(value) });
+        let b = Box::new(GcBox {
+            marked: Cell::new(false),
+            value: UnsafeCell::new(value),
+        });
         let ptr = NonNull::from(Box::leak(b));
-        let gc = Gc { ptr, _marker: PhantomData };
+        let gc = Gc {
+            ptr,
+            _marker: PhantomData,
+        };
         self.objects.push(T::wrap(gc));
-        self.bytes.set(self.bytes.get() + std::mem::size_of::<GcBox<T>>() + extra);
+        self.bytes
+            .set(self.bytes.get() + std::mem::size_of::<GcBox<T>>() + extra);
         gc
     }
 
@@ -403,7 +416,9 @@ impl Heap {
         let step = (bytes.len() >> 5) + 1;
         let mut i = bytes.len();
         while i >= step {
-            h ^= (h << 5).wrapping_add(h >> 2).wrapping_add(bytes[i - 1] as u32);
+            h ^= (h << 5)
+                .wrapping_add(h >> 2)
+                .wrapping_add(bytes[i - 1] as u32);
             i -= step;
         }
         h

@@ -7,15 +7,15 @@
 //! one (so they can yield); the frame is flagged `FINISH_OP` and `finish_op`
 //! completes the instruction with the result.
 
+use super::Vm;
 use super::api::{LuaError, LuaResult};
 use super::call::{EXTRA_STACK, Flow};
 use super::debug::{Loc, local_name};
+use super::function::{LuaClosure, UpVal};
 use super::gc::barrier_table;
 use super::meta::{self, ArithError, ArithOp, TM};
-use super::function::{LuaClosure, UpVal};
 use super::thread::{FrameKind, flags};
 use super::value::{Value, float_to_int};
-use super::Vm;
 use crate::opcode::{Instruction, OpCode};
 
 /// A step of an operation that may need a metamethod call.
@@ -241,7 +241,14 @@ impl Vm {
     }
 
     /// Arithmetic with coercions and metamethods.
-    pub(crate) fn arith_step(&mut self, op: ArithOp, a: Value, b: Value, la: Loc, lb: Loc) -> LuaResult<Step> {
+    pub(crate) fn arith_step(
+        &mut self,
+        op: ArithOp,
+        a: Value,
+        b: Value,
+        la: Loc,
+        lb: Loc,
+    ) -> LuaResult<Step> {
         match meta::arith(op, a, b) {
             Ok(v) => Ok(Step::Done(v)),
             Err(ArithError::NotNumbers) => {
@@ -265,7 +272,11 @@ impl Vm {
                     return Err(self.int_rep_error(a, la, lb));
                 }
                 let (bad, loc) = if !isnum(a) { (a, la) } else { (b, lb) };
-                let what = if op.is_bitwise() { "perform bitwise operation on" } else { "perform arithmetic on" };
+                let what = if op.is_bitwise() {
+                    "perform bitwise operation on"
+                } else {
+                    "perform arithmetic on"
+                };
                 Err(self.type_error_loc(bad, what, loc))
             }
             Err(ArithError::NoIntegerRep) => Err(self.int_rep_error(a, la, lb)),
@@ -274,7 +285,11 @@ impl Vm {
     }
 
     fn int_rep_error(&mut self, a: Value, la: Loc, lb: Loc) -> LuaError {
-        let loc = if meta::to_integer(a).is_none() { la } else { lb };
+        let loc = if meta::to_integer(a).is_none() {
+            la
+        } else {
+            lb
+        };
         let vi = self.varinfo(loc);
         self.rt_error(&format!("number{vi} has no integer representation"))
     }
@@ -359,12 +374,23 @@ impl Vm {
         }
     }
 
-    pub(crate) fn index_value(&mut self, obj: Value, key: Value, _l: Option<()>) -> LuaResult<Value> {
+    pub(crate) fn index_value(
+        &mut self,
+        obj: Value,
+        key: Value,
+        _l: Option<()>,
+    ) -> LuaResult<Value> {
         let s = self.index_step(obj, key, Loc::None)?;
         self.reenter(s)
     }
 
-    pub(crate) fn set_index_value(&mut self, obj: Value, key: Value, v: Value, _l: Option<()>) -> LuaResult<()> {
+    pub(crate) fn set_index_value(
+        &mut self,
+        obj: Value,
+        key: Value,
+        v: Value,
+        _l: Option<()>,
+    ) -> LuaResult<()> {
         if let Some((f, args)) = self.newindex_step(obj, key, v, Loc::None)? {
             self.call_function(f, &args, 0)?;
         }
@@ -403,7 +429,9 @@ impl Vm {
     fn push_meta_call(&mut self, fi: usize, f: Value, args: &[Value], nres: i32) -> LuaResult<()> {
         let th = self.current;
         let fr = th.get().frames[fi];
-        let FrameKind::Lua(cl) = fr.kind else { unreachable!("metamethod calls come from Lua frames") };
+        let FrameKind::Lua(cl) = fr.kind else {
+            unreachable!("metamethod calls come from Lua frames")
+        };
         let slot = fr.base + cl.get().proto.get().proto.max_stack_size as usize;
         self.ensure_stack(slot + 1 + args.len() + EXTRA_STACK)?;
         let t = th.get_mut();
@@ -422,7 +450,9 @@ impl Vm {
     fn finish_op(&mut self, fi: usize) -> LuaResult<bool> {
         let th = self.current;
         let fr = th.get().frames[fi];
-        let FrameKind::Lua(cl) = fr.kind else { return Ok(true) };
+        let FrameKind::Lua(cl) = fr.kind else {
+            return Ok(true);
+        };
         let p = &cl.get().proto.get().proto;
         let i = p.code[fr.pc - 1];
         let slot = fr.base + p.max_stack_size as usize;
@@ -477,8 +507,16 @@ impl Vm {
                     m = self.metamethod(v2, TM::Concat);
                 }
                 if m.is_nil() {
-                    let (bad, reg) = if is_str_or_num(v1) { (v2, top - 1) } else { (v1, top - 2) };
-                    return Err(self.type_error_loc(bad, "concatenate", Loc::Reg((reg - base) as u32)));
+                    let (bad, reg) = if is_str_or_num(v1) {
+                        (v2, top - 1)
+                    } else {
+                        (v1, top - 2)
+                    };
+                    return Err(self.type_error_loc(
+                        bad,
+                        "concatenate",
+                        Loc::Reg((reg - base) as u32),
+                    ));
                 }
                 th.get_mut().frames[fi].ctx = total;
                 self.push_meta_call(fi, m, &[v1, v2], 1)?;
@@ -556,9 +594,15 @@ impl Vm {
             Value::Num(f) => Some(f),
             _ => None,
         };
-        let Some(l) = tof(limit) else { return Err(self.rt_error("'for' limit must be a number")) };
-        let Some(s) = tof(step) else { return Err(self.rt_error("'for' step must be a number")) };
-        let Some(i) = tof(init) else { return Err(self.rt_error("'for' initial value must be a number")) };
+        let Some(l) = tof(limit) else {
+            return Err(self.rt_error("'for' limit must be a number"));
+        };
+        let Some(s) = tof(step) else {
+            return Err(self.rt_error("'for' step must be a number"));
+        };
+        let Some(i) = tof(init) else {
+            return Err(self.rt_error("'for' initial value must be a number"));
+        };
         if s == 0.0 {
             return Err(self.rt_error("'for' step is zero"));
         }
@@ -580,7 +624,9 @@ impl Vm {
             let th = self.current;
             let fi = th.get().frames.len() - 1;
             let fr = th.get().frames[fi];
-            let FrameKind::Lua(cl) = fr.kind else { return Ok(Flow::Continue) };
+            let FrameKind::Lua(cl) = fr.kind else {
+                return Ok(Flow::Continue);
+            };
             if self.pending_finish {
                 self.pending_finish = false;
                 if !self.finish_op(fi)? {
@@ -699,7 +745,11 @@ impl Vm {
                         let s = self.index_step(t, Value::Str(key), Loc::Up(i.b()))?;
                         r!(a) = meta_result!(s, 1);
                     }
-                    OpCode::GETTABLE | OpCode::GETI | OpCode::GETFIELD | OpCode::SELF | OpCode::SELFK => {
+                    OpCode::GETTABLE
+                    | OpCode::GETI
+                    | OpCode::GETFIELD
+                    | OpCode::SELF
+                    | OpCode::SELFK => {
                         let t = r!(i.b());
                         let key = match i.opcode() {
                             OpCode::GETTABLE | OpCode::SELF => r!(i.c()),
@@ -723,11 +773,17 @@ impl Vm {
                     OpCode::SETTABUP | OpCode::SETTABUPK => {
                         let t = self.upval_get(clr.upvals[a]);
                         let key = k[i.b() as usize];
-                        let v = if i.opcode() == OpCode::SETTABUP { r!(i.c()) } else { k[i.c() as usize] };
+                        let v = if i.opcode() == OpCode::SETTABUP {
+                            r!(i.c())
+                        } else {
+                            k[i.c() as usize]
+                        };
                         if let Value::Table(h) = t
                             && h.get().metatable.is_none()
                         {
-                            let Value::Str(ks) = key else { unreachable!("string key") };
+                            let Value::Str(ks) = key else {
+                                unreachable!("string key")
+                            };
                             h.get_mut().set_str(&self.heap, ks, v);
                             barrier_table(h, v);
                             continue;
@@ -772,7 +828,9 @@ impl Vm {
                             }
                         }
                         savepc!();
-                        if let Some((f, args)) = self.newindex_step(t, key, v, Loc::Reg(a as u32))? {
+                        if let Some((f, args)) =
+                            self.newindex_step(t, key, v, Loc::Reg(a as u32))?
+                        {
                             self.push_meta_call(fi, f, &args, 0)?;
                             return Ok(Flow::Continue);
                         }
@@ -785,38 +843,227 @@ impl Vm {
                         gc_point!();
                     }
                     OpCode::ADDI => {
-                        arith!(ArithOp::Add, r!(i.b()), Value::Int(i.sc() as i64), Loc::Reg(i.b()), Loc::None, a)
+                        arith!(
+                            ArithOp::Add,
+                            r!(i.b()),
+                            Value::Int(i.sc() as i64),
+                            Loc::Reg(i.b()),
+                            Loc::None,
+                            a
+                        )
                     }
-                    OpCode::ADDK => arith!(ArithOp::Add, r!(i.b()), k[i.c() as usize], Loc::Reg(i.b()), Loc::None, a),
-                    OpCode::SUBK => arith!(ArithOp::Sub, r!(i.b()), k[i.c() as usize], Loc::Reg(i.b()), Loc::None, a),
-                    OpCode::MULK => arith!(ArithOp::Mul, r!(i.b()), k[i.c() as usize], Loc::Reg(i.b()), Loc::None, a),
-                    OpCode::MODK => arith!(ArithOp::Mod, r!(i.b()), k[i.c() as usize], Loc::Reg(i.b()), Loc::None, a),
-                    OpCode::POWK => arith!(ArithOp::Pow, r!(i.b()), k[i.c() as usize], Loc::Reg(i.b()), Loc::None, a),
-                    OpCode::DIVK => arith!(ArithOp::Div, r!(i.b()), k[i.c() as usize], Loc::Reg(i.b()), Loc::None, a),
-                    OpCode::IDIVK => arith!(ArithOp::IDiv, r!(i.b()), k[i.c() as usize], Loc::Reg(i.b()), Loc::None, a),
-                    OpCode::BANDK => arith!(ArithOp::BAnd, r!(i.b()), k[i.c() as usize], Loc::Reg(i.b()), Loc::None, a),
-                    OpCode::BORK => arith!(ArithOp::BOr, r!(i.b()), k[i.c() as usize], Loc::Reg(i.b()), Loc::None, a),
-                    OpCode::BXORK => arith!(ArithOp::BXor, r!(i.b()), k[i.c() as usize], Loc::Reg(i.b()), Loc::None, a),
+                    OpCode::ADDK => arith!(
+                        ArithOp::Add,
+                        r!(i.b()),
+                        k[i.c() as usize],
+                        Loc::Reg(i.b()),
+                        Loc::None,
+                        a
+                    ),
+                    OpCode::SUBK => arith!(
+                        ArithOp::Sub,
+                        r!(i.b()),
+                        k[i.c() as usize],
+                        Loc::Reg(i.b()),
+                        Loc::None,
+                        a
+                    ),
+                    OpCode::MULK => arith!(
+                        ArithOp::Mul,
+                        r!(i.b()),
+                        k[i.c() as usize],
+                        Loc::Reg(i.b()),
+                        Loc::None,
+                        a
+                    ),
+                    OpCode::MODK => arith!(
+                        ArithOp::Mod,
+                        r!(i.b()),
+                        k[i.c() as usize],
+                        Loc::Reg(i.b()),
+                        Loc::None,
+                        a
+                    ),
+                    OpCode::POWK => arith!(
+                        ArithOp::Pow,
+                        r!(i.b()),
+                        k[i.c() as usize],
+                        Loc::Reg(i.b()),
+                        Loc::None,
+                        a
+                    ),
+                    OpCode::DIVK => arith!(
+                        ArithOp::Div,
+                        r!(i.b()),
+                        k[i.c() as usize],
+                        Loc::Reg(i.b()),
+                        Loc::None,
+                        a
+                    ),
+                    OpCode::IDIVK => arith!(
+                        ArithOp::IDiv,
+                        r!(i.b()),
+                        k[i.c() as usize],
+                        Loc::Reg(i.b()),
+                        Loc::None,
+                        a
+                    ),
+                    OpCode::BANDK => arith!(
+                        ArithOp::BAnd,
+                        r!(i.b()),
+                        k[i.c() as usize],
+                        Loc::Reg(i.b()),
+                        Loc::None,
+                        a
+                    ),
+                    OpCode::BORK => arith!(
+                        ArithOp::BOr,
+                        r!(i.b()),
+                        k[i.c() as usize],
+                        Loc::Reg(i.b()),
+                        Loc::None,
+                        a
+                    ),
+                    OpCode::BXORK => arith!(
+                        ArithOp::BXor,
+                        r!(i.b()),
+                        k[i.c() as usize],
+                        Loc::Reg(i.b()),
+                        Loc::None,
+                        a
+                    ),
                     OpCode::SHRI => {
-                        arith!(ArithOp::Shr, r!(i.b()), Value::Int(i.sc() as i64), Loc::Reg(i.b()), Loc::None, a)
+                        arith!(
+                            ArithOp::Shr,
+                            r!(i.b()),
+                            Value::Int(i.sc() as i64),
+                            Loc::Reg(i.b()),
+                            Loc::None,
+                            a
+                        )
                     }
                     OpCode::SHLI => {
-                        arith!(ArithOp::Shl, Value::Int(i.sc() as i64), r!(i.b()), Loc::None, Loc::Reg(i.b()), a)
+                        arith!(
+                            ArithOp::Shl,
+                            Value::Int(i.sc() as i64),
+                            r!(i.b()),
+                            Loc::None,
+                            Loc::Reg(i.b()),
+                            a
+                        )
                     }
-                    OpCode::ADD => arith!(ArithOp::Add, r!(i.b()), r!(i.c()), Loc::Reg(i.b()), Loc::Reg(i.c()), a),
-                    OpCode::SUB => arith!(ArithOp::Sub, r!(i.b()), r!(i.c()), Loc::Reg(i.b()), Loc::Reg(i.c()), a),
-                    OpCode::MUL => arith!(ArithOp::Mul, r!(i.b()), r!(i.c()), Loc::Reg(i.b()), Loc::Reg(i.c()), a),
-                    OpCode::MOD => arith!(ArithOp::Mod, r!(i.b()), r!(i.c()), Loc::Reg(i.b()), Loc::Reg(i.c()), a),
-                    OpCode::POW => arith!(ArithOp::Pow, r!(i.b()), r!(i.c()), Loc::Reg(i.b()), Loc::Reg(i.c()), a),
-                    OpCode::DIV => arith!(ArithOp::Div, r!(i.b()), r!(i.c()), Loc::Reg(i.b()), Loc::Reg(i.c()), a),
-                    OpCode::IDIV => arith!(ArithOp::IDiv, r!(i.b()), r!(i.c()), Loc::Reg(i.b()), Loc::Reg(i.c()), a),
-                    OpCode::BAND => arith!(ArithOp::BAnd, r!(i.b()), r!(i.c()), Loc::Reg(i.b()), Loc::Reg(i.c()), a),
-                    OpCode::BOR => arith!(ArithOp::BOr, r!(i.b()), r!(i.c()), Loc::Reg(i.b()), Loc::Reg(i.c()), a),
-                    OpCode::BXOR => arith!(ArithOp::BXor, r!(i.b()), r!(i.c()), Loc::Reg(i.b()), Loc::Reg(i.c()), a),
-                    OpCode::SHL => arith!(ArithOp::Shl, r!(i.b()), r!(i.c()), Loc::Reg(i.b()), Loc::Reg(i.c()), a),
-                    OpCode::SHR => arith!(ArithOp::Shr, r!(i.b()), r!(i.c()), Loc::Reg(i.b()), Loc::Reg(i.c()), a),
-                    OpCode::UNM => arith!(ArithOp::Unm, r!(i.b()), r!(i.b()), Loc::Reg(i.b()), Loc::Reg(i.b()), a),
-                    OpCode::BNOT => arith!(ArithOp::BNot, r!(i.b()), r!(i.b()), Loc::Reg(i.b()), Loc::Reg(i.b()), a),
+                    OpCode::ADD => arith!(
+                        ArithOp::Add,
+                        r!(i.b()),
+                        r!(i.c()),
+                        Loc::Reg(i.b()),
+                        Loc::Reg(i.c()),
+                        a
+                    ),
+                    OpCode::SUB => arith!(
+                        ArithOp::Sub,
+                        r!(i.b()),
+                        r!(i.c()),
+                        Loc::Reg(i.b()),
+                        Loc::Reg(i.c()),
+                        a
+                    ),
+                    OpCode::MUL => arith!(
+                        ArithOp::Mul,
+                        r!(i.b()),
+                        r!(i.c()),
+                        Loc::Reg(i.b()),
+                        Loc::Reg(i.c()),
+                        a
+                    ),
+                    OpCode::MOD => arith!(
+                        ArithOp::Mod,
+                        r!(i.b()),
+                        r!(i.c()),
+                        Loc::Reg(i.b()),
+                        Loc::Reg(i.c()),
+                        a
+                    ),
+                    OpCode::POW => arith!(
+                        ArithOp::Pow,
+                        r!(i.b()),
+                        r!(i.c()),
+                        Loc::Reg(i.b()),
+                        Loc::Reg(i.c()),
+                        a
+                    ),
+                    OpCode::DIV => arith!(
+                        ArithOp::Div,
+                        r!(i.b()),
+                        r!(i.c()),
+                        Loc::Reg(i.b()),
+                        Loc::Reg(i.c()),
+                        a
+                    ),
+                    OpCode::IDIV => arith!(
+                        ArithOp::IDiv,
+                        r!(i.b()),
+                        r!(i.c()),
+                        Loc::Reg(i.b()),
+                        Loc::Reg(i.c()),
+                        a
+                    ),
+                    OpCode::BAND => arith!(
+                        ArithOp::BAnd,
+                        r!(i.b()),
+                        r!(i.c()),
+                        Loc::Reg(i.b()),
+                        Loc::Reg(i.c()),
+                        a
+                    ),
+                    OpCode::BOR => arith!(
+                        ArithOp::BOr,
+                        r!(i.b()),
+                        r!(i.c()),
+                        Loc::Reg(i.b()),
+                        Loc::Reg(i.c()),
+                        a
+                    ),
+                    OpCode::BXOR => arith!(
+                        ArithOp::BXor,
+                        r!(i.b()),
+                        r!(i.c()),
+                        Loc::Reg(i.b()),
+                        Loc::Reg(i.c()),
+                        a
+                    ),
+                    OpCode::SHL => arith!(
+                        ArithOp::Shl,
+                        r!(i.b()),
+                        r!(i.c()),
+                        Loc::Reg(i.b()),
+                        Loc::Reg(i.c()),
+                        a
+                    ),
+                    OpCode::SHR => arith!(
+                        ArithOp::Shr,
+                        r!(i.b()),
+                        r!(i.c()),
+                        Loc::Reg(i.b()),
+                        Loc::Reg(i.c()),
+                        a
+                    ),
+                    OpCode::UNM => arith!(
+                        ArithOp::Unm,
+                        r!(i.b()),
+                        r!(i.b()),
+                        Loc::Reg(i.b()),
+                        Loc::Reg(i.b()),
+                        a
+                    ),
+                    OpCode::BNOT => arith!(
+                        ArithOp::BNot,
+                        r!(i.b()),
+                        r!(i.b()),
+                        Loc::Reg(i.b()),
+                        Loc::Reg(i.b()),
+                        a
+                    ),
                     OpCode::NOT => r!(a) = Value::Bool(!r!(i.b()).truthy()),
                     OpCode::LEN => {
                         let v = r!(i.b());
@@ -847,7 +1094,9 @@ impl Vm {
                     }
                     OpCode::TBC => {
                         savepc!();
-                        let name = local_name(&fp.proto, a as u32 + 1, pc - 1).unwrap_or("?").to_string();
+                        let name = local_name(&fp.proto, a as u32 + 1, pc - 1)
+                            .unwrap_or("?")
+                            .to_string();
                         self.mark_tbc(base + a, &name)?;
                     }
                     OpCode::JMP => pc = (pc as i64 + i.sj_field() as i64) as usize,
@@ -857,7 +1106,8 @@ impl Vm {
                     OpCode::EQ => {
                         let (x, y) = (r!(a), r!(i.b()));
                         let res = match (x, y) {
-                            (Value::Table(_), Value::Table(_)) | (Value::UserData(_), Value::UserData(_)) => {
+                            (Value::Table(_), Value::Table(_))
+                            | (Value::UserData(_), Value::UserData(_)) => {
                                 savepc!();
                                 let s = self.eq_step(x, y);
                                 meta_result!(s, 1).truthy()
@@ -969,7 +1219,11 @@ impl Vm {
                     OpCode::TAILCALL => {
                         let func = base + a;
                         let b = i.b() as usize;
-                        let nargs = if b != 0 { b - 1 } else { th.get().top - func - 1 };
+                        let nargs = if b != 0 {
+                            b - 1
+                        } else {
+                            th.get().top - func - 1
+                        };
                         savepc!();
                         let f = r!(a);
                         if !f.is_function() && self.metamethod(f, TM::Call).is_nil() {
@@ -990,7 +1244,11 @@ impl Vm {
                     }
                     OpCode::RETURN => {
                         let b = i.b() as usize;
-                        let n = if b != 0 { b - 1 } else { th.get().top - (base + a) };
+                        let n = if b != 0 {
+                            b - 1
+                        } else {
+                            th.get().top - (base + a)
+                        };
                         if i.c() != 0 {
                             savepc!();
                             th.get_mut().top = base + a + n;
@@ -1018,7 +1276,9 @@ impl Vm {
                                     && count > 0
                                 {
                                     s[ra + 1] = Value::Int(count - 1);
-                                    let Value::Int(idx) = s[ra] else { unreachable!("integer loop") };
+                                    let Value::Int(idx) = s[ra] else {
+                                        unreachable!("integer loop")
+                                    };
                                     let idx = idx.wrapping_add(step);
                                     s[ra] = Value::Int(idx);
                                     s[ra + 3] = Value::Int(idx);
@@ -1086,7 +1346,9 @@ impl Vm {
                             off = code[pc].ax_field() as usize;
                             pc += 1;
                         }
-                        let Value::Table(t) = r!(a) else { unreachable!("SETLIST on a table") };
+                        let Value::Table(t) = r!(a) else {
+                            unreachable!("SETLIST on a table")
+                        };
                         let last = off + n;
                         if last > t.get().array_len() {
                             let hl = t.get().hash_len();
@@ -1109,20 +1371,30 @@ impl Vm {
                                 ups.push(clr.upvals[d.index as usize]);
                             }
                         }
-                        let c = self.heap.alloc(LuaClosure { proto: p, upvals: ups.into_boxed_slice() });
+                        let c = self.heap.alloc(LuaClosure {
+                            proto: p,
+                            upvals: ups.into_boxed_slice(),
+                        });
                         r!(a) = Value::LuaFn(c);
                         gc_point!();
                     }
                     OpCode::VARARG => {
                         let fr = th.get().frames[fi];
                         let nextra = fr.nextra;
-                        let n = if i.c() == 0 { nextra } else { i.c() as usize - 1 };
+                        let n = if i.c() == 0 {
+                            nextra
+                        } else {
+                            i.c() as usize - 1
+                        };
                         savepc!();
                         self.ensure_stack(base + a + n + EXTRA_STACK)?;
                         let t = th.get_mut();
                         for j in 0..n {
-                            t.stack[base + a + j] =
-                                if j < nextra { t.stack[fr.func - nextra + j] } else { Value::Nil };
+                            t.stack[base + a + j] = if j < nextra {
+                                t.stack[fr.func - nextra + j]
+                            } else {
+                                Value::Nil
+                            };
                         }
                         if i.c() == 0 {
                             t.top = base + a + n;
@@ -1159,4 +1431,3 @@ impl Vm {
         }
     }
 }
-

@@ -114,7 +114,12 @@ impl ArithOp {
     pub fn is_bitwise(self) -> bool {
         matches!(
             self,
-            ArithOp::BAnd | ArithOp::BOr | ArithOp::BXor | ArithOp::Shl | ArithOp::Shr | ArithOp::BNot
+            ArithOp::BAnd
+                | ArithOp::BOr
+                | ArithOp::BXor
+                | ArithOp::Shl
+                | ArithOp::Shr
+                | ArithOp::BNot
         )
     }
 }
@@ -151,7 +156,11 @@ pub fn int_idiv(a: i64, b: i64) -> i64 {
         return a.wrapping_neg();
     }
     let q = a / b;
-    if (a % b != 0) && ((a ^ b) < 0) { q - 1 } else { q }
+    if (a % b != 0) && ((a ^ b) < 0) {
+        q - 1
+    } else {
+        q
+    }
 }
 
 /// Integer modulo (`%`, sign of the divisor); `b` must be nonzero.
@@ -168,14 +177,22 @@ pub fn int_mod(a: i64, b: i64) -> i64 {
 #[inline]
 pub fn float_mod(a: f64, b: f64) -> f64 {
     let m = a % b;
-    if m != 0.0 && (m > 0.0) != (b > 0.0) { m + b } else { m }
+    if m != 0.0 && (m > 0.0) != (b > 0.0) {
+        m + b
+    } else {
+        m
+    }
 }
 
 /// Shift left (negative counts shift right; 64 or more gives 0), as `luaV_shiftl`.
 #[inline]
 pub fn shift_left(x: i64, y: i64) -> i64 {
     if y < 0 {
-        if y <= -64 { 0 } else { ((x as u64) >> (-y) as u32) as i64 }
+        if y <= -64 {
+            0
+        } else {
+            ((x as u64) >> (-y) as u32) as i64
+        }
     } else if y >= 64 {
         0
     } else {
@@ -313,7 +330,13 @@ pub fn arith_num(op: ArithOp, x: Number, y: Number) -> Result<Number, ArithError
 pub fn basic_tostring(v: Value) -> Vec<u8> {
     match v {
         Value::Nil => b"nil".to_vec(),
-        Value::Bool(b) => if b { b"true".to_vec() } else { b"false".to_vec() },
+        Value::Bool(b) => {
+            if b {
+                b"true".to_vec()
+            } else {
+                b"false".to_vec()
+            }
+        }
         Value::Int(i) => number::fmt_int(i).into_bytes(),
         Value::Num(f) => number::fmt_float(f).into_bytes(),
         Value::Str(s) => s.get().as_bytes().to_vec(),

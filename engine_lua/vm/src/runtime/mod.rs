@@ -114,7 +114,10 @@ impl Vm {
         let globals = heap.alloc(Table::default());
         let main = heap.alloc(Thread::new(Value::Nil));
         main.get_mut().status = CoStatus::Running;
-        let tm_names = TM::ALL.iter().map(|t| heap.new_str(t.name().as_bytes())).collect();
+        let tm_names = TM::ALL
+            .iter()
+            .map(|t| heap.new_str(t.name().as_bytes()))
+            .collect();
         let mut vm = Vm {
             heap,
             registry,
@@ -136,7 +139,9 @@ impl Vm {
             pending_finish: false,
         };
         let g = vm.new_str("_G");
-        vm.registry.get_mut().set_str(&vm.heap, g, Value::Table(globals));
+        vm.registry
+            .get_mut()
+            .set_str(&vm.heap, g, Value::Table(globals));
         let loaded = vm.new_table();
         let l = vm.new_str("_LOADED");
         vm.registry.get_mut().set_str(&vm.heap, l, loaded);
@@ -169,12 +174,20 @@ impl Vm {
 
     /// Makes a native function value.
     pub fn new_native(&mut self, name: &'static str, f: NativeFn) -> Value {
-        Value::Native(self.heap.alloc(NativeClosure { f, name, upvalues: Vec::new() }))
+        Value::Native(self.heap.alloc(NativeClosure {
+            f,
+            name,
+            upvalues: Vec::new(),
+        }))
     }
 
     /// Makes a native closure with upvalues.
     pub fn new_native_with(&mut self, name: &'static str, f: NativeFn, up: Vec<Value>) -> Value {
-        Value::Native(self.heap.alloc(NativeClosure { f, name, upvalues: up }))
+        Value::Native(self.heap.alloc(NativeClosure {
+            f,
+            name,
+            upvalues: up,
+        }))
     }
 
     /// Sets a global.
@@ -234,10 +247,17 @@ impl Vm {
         let nup = fp.get().proto.upvalues.len();
         let mut ups = Vec::with_capacity(nup);
         for i in 0..nup {
-            let v = if i == 0 { env.unwrap_or(Value::Table(self.globals)) } else { Value::Nil };
+            let v = if i == 0 {
+                env.unwrap_or(Value::Table(self.globals))
+            } else {
+                Value::Nil
+            };
             ups.push(self.heap.alloc(UpVal::Closed(v)));
         }
-        Value::LuaFn(self.heap.alloc(LuaClosure { proto: fp, upvals: ups.into_boxed_slice() }))
+        Value::LuaFn(self.heap.alloc(LuaClosure {
+            proto: fp,
+            upvals: ups.into_boxed_slice(),
+        }))
     }
 
     fn alloc_proto(&mut self, proto: Rc<Proto>) -> Gc<FuncProto> {
@@ -252,8 +272,16 @@ impl Vm {
                 Constant::Str(s) => Value::Str(self.heap.new_str(s)),
             })
             .collect();
-        let protos = proto.protos.iter().map(|p| self.alloc_proto(p.clone())).collect();
-        self.heap.alloc(FuncProto { proto, constants, protos })
+        let protos = proto
+            .protos
+            .iter()
+            .map(|p| self.alloc_proto(p.clone()))
+            .collect();
+        self.heap.alloc(FuncProto {
+            proto,
+            constants,
+            protos,
+        })
     }
 
     /// The metatable of a value.

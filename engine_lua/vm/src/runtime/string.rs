@@ -22,11 +22,19 @@ impl LuaStr {
     pub const MAX_SHORT: usize = 40;
 
     pub(crate) fn new_short(bytes: Box<[u8]>, hash: u32) -> Self {
-        LuaStr { bytes, hash: Cell::new(hash), state: Cell::new(SHORT) }
+        LuaStr {
+            bytes,
+            hash: Cell::new(hash),
+            state: Cell::new(SHORT),
+        }
     }
 
     pub(crate) fn new_long(bytes: Box<[u8]>) -> Self {
-        LuaStr { bytes, hash: Cell::new(0), state: Cell::new(LONG_UNHASHED) }
+        LuaStr {
+            bytes,
+            hash: Cell::new(0),
+            state: Cell::new(LONG_UNHASHED),
+        }
     }
 
     /// The bytes.

@@ -83,13 +83,19 @@ fn key_eq(a: &Value, b: &Value) -> bool {
         (Value::Str(x), Value::Str(y)) => str_eq(*x, *y),
         (Value::Num(x), Value::Num(y)) => x.to_bits() == y.to_bits() || x == y,
         (Value::Nil, _) | (_, Value::Nil) => false,
-        _ => a.raw_eq(b) && a.type_of() == b.type_of() && !matches!(a, Value::Int(_) | Value::Num(_)),
+        _ => {
+            a.raw_eq(b) && a.type_of() == b.type_of() && !matches!(a, Value::Int(_) | Value::Num(_))
+        }
     }
 }
 
 /// Number of bits needed for `x` (`ceil(log2(x))` for the sizing arrays).
 fn ceil_log2(x: usize) -> u32 {
-    if x <= 1 { 0 } else { usize::BITS - (x - 1).leading_zeros() }
+    if x <= 1 {
+        0
+    } else {
+        usize::BITS - (x - 1).leading_zeros()
+    }
 }
 
 impl Table {
@@ -99,7 +105,13 @@ impl Table {
         t.array = vec![Value::Nil; narray];
         if nhash > 0 {
             let n = 1usize << ceil_log2(nhash);
-            t.nodes = vec![Node { next: -1, ..Node::default() }; n];
+            t.nodes = vec![
+                Node {
+                    next: -1,
+                    ..Node::default()
+                };
+                n
+            ];
             t.last_free = n;
         }
         t
@@ -186,9 +198,13 @@ impl Table {
             Value::Nil => Value::Nil,
             Value::Num(f) => match float_to_int(f) {
                 Some(i) => self.get_int(i),
-                None => self.find_node(&key).map_or(Value::Nil, |i| self.nodes[i].val),
+                None => self
+                    .find_node(&key)
+                    .map_or(Value::Nil, |i| self.nodes[i].val),
             },
-            _ => self.find_node(&key).map_or(Value::Nil, |i| self.nodes[i].val),
+            _ => self
+                .find_node(&key)
+                .map_or(Value::Nil, |i| self.nodes[i].val),
         }
     }
 
@@ -350,10 +366,20 @@ impl Table {
     /// Resizes both parts (the reference's `luaH_resize`).
     pub fn resize(&mut self, heap: &Heap, narray: usize, nhash: usize) {
         let old_bytes = self.array.capacity() * VALUE_BYTES + self.nodes.len() * NODE_BYTES;
-        let hsize = if nhash == 0 { 0 } else { 1usize << ceil_log2(nhash) };
+        let hsize = if nhash == 0 {
+            0
+        } else {
+            1usize << ceil_log2(nhash)
+        };
         let old_nodes = std::mem::replace(
             &mut self.nodes,
-            vec![Node { next: -1, ..Node::default() }; hsize],
+            vec![
+                Node {
+                    next: -1,
+                    ..Node::default()
+                };
+                hsize
+            ],
         );
         self.last_free = hsize;
         let mut moved = Vec::new();
@@ -524,7 +550,10 @@ mod tests {
         t.set(&heap, Value::Num(3.0), Value::Bool(true)).unwrap();
         assert!(matches!(t.get_int(3), Value::Bool(true)));
         assert_eq!(t.set(&heap, Value::Nil, Value::Int(1)), Err(KeyError::Nil));
-        assert_eq!(t.set(&heap, Value::Num(f64::NAN), Value::Int(1)), Err(KeyError::NaN));
+        assert_eq!(
+            t.set(&heap, Value::Num(f64::NAN), Value::Int(1)),
+            Err(KeyError::NaN)
+        );
         t.set(&heap, Value::Num(1.5), Value::Int(7)).unwrap();
         assert!(matches!(t.get(Value::Num(1.5)), Value::Int(7)));
         let mut k = Value::Nil;

@@ -139,9 +139,7 @@ impl Value {
             (Value::Bool(a), Value::Bool(b)) => a == b,
             (Value::Int(a), Value::Int(b)) => a == b,
             (Value::Num(a), Value::Num(b)) => a == b,
-            (Value::Int(a), Value::Num(b)) | (Value::Num(b), Value::Int(a)) => {
-                int_float_eq(a, b)
-            }
+            (Value::Int(a), Value::Num(b)) | (Value::Num(b), Value::Int(a)) => int_float_eq(a, b),
             (Value::LightUserData(a), Value::LightUserData(b)) => a == b,
             (Value::Str(a), Value::Str(b)) => str_eq(a, b),
             (Value::Table(a), Value::Table(b)) => a == b,
@@ -195,7 +193,8 @@ impl Value {
 /// String equality: identity for short strings (interned), contents for long ones.
 #[inline]
 pub fn str_eq(a: Gc<LuaStr>, b: Gc<LuaStr>) -> bool {
-    a == b || (!a.get().is_short() && !b.get().is_short() && a.get().as_bytes() == b.get().as_bytes())
+    a == b
+        || (!a.get().is_short() && !b.get().is_short() && a.get().as_bytes() == b.get().as_bytes())
 }
 
 /// Exact comparison of an integer with a float.

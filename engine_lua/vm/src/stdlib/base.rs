@@ -133,7 +133,11 @@ fn ipairs_aux(vm: &mut Vm) -> LuaResult<Ret> {
         Value::Table(h) if h.get().metatable.is_none() => h.get().get_int(i),
         _ => vm.index(t, Value::Int(i))?,
     };
-    if v.is_nil() { vm.ret(&[Value::Nil]) } else { vm.ret(&[Value::Int(i), v]) }
+    if v.is_nil() {
+        vm.ret(&[Value::Nil])
+    } else {
+        vm.ret(&[Value::Int(i), v])
+    }
 }
 
 fn ipairs(vm: &mut Vm) -> LuaResult<Ret> {
@@ -167,7 +171,13 @@ fn pairs(vm: &mut Vm) -> LuaResult<Ret> {
     vm.set_top(0);
     vm.push(mm);
     vm.push(t);
-    Ok(Ret::Call { nargs: 1, nresults: 3, protect: Protect::No, k: pairs_k, ctx: 0 })
+    Ok(Ret::Call {
+        nargs: 1,
+        nresults: 3,
+        protect: Protect::No,
+        k: pairs_k,
+        ctx: 0,
+    })
 }
 
 trait NextFn {
@@ -264,7 +274,11 @@ fn getmetatable(vm: &mut Vm) -> LuaResult<Ret> {
         None => vm.ret(&[Value::Nil]),
         Some(mt) => {
             let p = vm.tm_from(mt, TM::Metatable);
-            if p.is_nil() { vm.ret(&[Value::Table(mt)]) } else { vm.ret(&[p]) }
+            if p.is_nil() {
+                vm.ret(&[Value::Table(mt)])
+            } else {
+                vm.ret(&[p])
+            }
         }
     }
 }
@@ -274,7 +288,11 @@ fn assert(vm: &mut Vm) -> LuaResult<Ret> {
     if v.truthy() {
         return Ok(Ret::Values(vm.arg_count()));
     }
-    let msg = if vm.is_none(2) { vm.new_string(b"assertion failed!") } else { vm.arg(2) };
+    let msg = if vm.is_none(2) {
+        vm.new_string(b"assertion failed!")
+    } else {
+        vm.arg(2)
+    };
     if let Value::Str(s) = msg {
         let w = vm.where_(1);
         let mut b = w.into_bytes();
@@ -314,7 +332,13 @@ fn pcall_k(vm: &mut Vm, s: Status, _ctx: usize) -> LuaResult<Ret> {
 fn pcall(vm: &mut Vm) -> LuaResult<Ret> {
     vm.check_any(1)?;
     let n = vm.arg_count();
-    Ok(Ret::Call { nargs: n - 1, nresults: -1, protect: Protect::Yes, k: pcall_k, ctx: 0 })
+    Ok(Ret::Call {
+        nargs: n - 1,
+        nresults: -1,
+        protect: Protect::Yes,
+        k: pcall_k,
+        ctx: 0,
+    })
 }
 
 fn xpcall_k(vm: &mut Vm, s: Status, _ctx: usize) -> LuaResult<Ret> {
@@ -337,12 +361,24 @@ fn xpcall(vm: &mut Vm) -> LuaResult<Ret> {
     let h = vm.arg(2);
     vm.set_arg(1, h);
     vm.set_arg(2, f);
-    Ok(Ret::Call { nargs: n - 2, nresults: -1, protect: Protect::Handler(1), k: xpcall_k, ctx: 0 })
+    Ok(Ret::Call {
+        nargs: n - 2,
+        nresults: -1,
+        protect: Protect::Handler(1),
+        k: xpcall_k,
+        ctx: 0,
+    })
 }
 
 /// Compiles `src` as a chunk named `chunkname` into a function value, or the error
 /// message. `env`, when given, becomes the first upvalue.
-pub fn load_chunk(vm: &mut Vm, src: &[u8], chunkname: &str, mode: &[u8], env: Option<Value>) -> Result<Value, String> {
+pub fn load_chunk(
+    vm: &mut Vm,
+    src: &[u8],
+    chunkname: &str,
+    mode: &[u8],
+    env: Option<Value>,
+) -> Result<Value, String> {
     let binary = src.first() == Some(&0x1b);
     if binary && !mode.contains(&b'b') {
         return Err(format!(
@@ -351,10 +387,16 @@ pub fn load_chunk(vm: &mut Vm, src: &[u8], chunkname: &str, mode: &[u8], env: Op
         ));
     }
     if !binary && !mode.contains(&b't') {
-        return Err(format!("attempt to load a text chunk (mode is '{}')", String::from_utf8_lossy(mode)));
+        return Err(format!(
+            "attempt to load a text chunk (mode is '{}')",
+            String::from_utf8_lossy(mode)
+        ));
     }
     if binary {
-        return Err(format!("{}: binary chunks are not supported yet", crate::syntax::chunk_id(chunkname)));
+        return Err(format!(
+            "{}: binary chunks are not supported yet",
+            crate::syntax::chunk_id(chunkname)
+        ));
     }
     match crate::compiler::compile_source(src, chunkname) {
         Ok(p) => Ok(vm.load_proto(Rc::new(p), env)),
@@ -370,7 +412,10 @@ fn load(vm: &mut Vm) -> LuaResult<Ret> {
     };
     let env = if vm.is_none(4) { None } else { Some(vm.arg(4)) };
     let (src, default_name) = match chunk {
-        Value::Str(s) => (s.get().as_bytes().to_vec(), String::from_utf8_lossy(s.get().as_bytes()).into_owned()),
+        Value::Str(s) => (
+            s.get().as_bytes().to_vec(),
+            String::from_utf8_lossy(s.get().as_bytes()).into_owned(),
+        ),
         Value::LuaFn(_) | Value::Native(_) => {
             let mut buf = Vec::new();
             loop {
@@ -414,7 +459,9 @@ pub fn read_source(path: Option<&std::path::Path>) -> Result<(Vec<u8>, String), 
     let (mut data, name) = match path {
         None => {
             let mut b = Vec::new();
-            std::io::stdin().read_to_end(&mut b).map_err(|e| format!("cannot read stdin: {}", os_msg(&e)))?;
+            std::io::stdin()
+                .read_to_end(&mut b)
+                .map_err(|e| format!("cannot read stdin: {}", os_msg(&e)))?;
             (b, "=stdin".to_string())
         }
         Some(p) => {
@@ -474,7 +521,13 @@ fn dofile(vm: &mut Vm) -> LuaResult<Ret> {
         Ok(f) => {
             vm.set_top(1);
             vm.push(f);
-            Ok(Ret::Call { nargs: 0, nresults: -1, protect: Protect::No, k: dofile_k, ctx: 0 })
+            Ok(Ret::Call {
+                nargs: 0,
+                nresults: -1,
+                protect: Protect::No,
+                k: dofile_k,
+                ctx: 0,
+            })
         }
         Err(m) => Err(vm.error_plain(m)),
     }
@@ -482,7 +535,15 @@ fn dofile(vm: &mut Vm) -> LuaResult<Ret> {
 
 fn collectgarbage(vm: &mut Vm) -> LuaResult<Ret> {
     let opts = [
-        "stop", "restart", "collect", "count", "step", "setpause", "setstepmul", "isrunning", "generational",
+        "stop",
+        "restart",
+        "collect",
+        "count",
+        "step",
+        "setpause",
+        "setstepmul",
+        "isrunning",
+        "generational",
         "incremental",
     ];
     let o = vm.check_option(1, Some("collect"), &opts)?;

@@ -48,11 +48,20 @@ fn resume_k(vm: &mut Vm, s: Status, _ctx: usize) -> LuaResult<Ret> {
 fn resume(vm: &mut Vm) -> LuaResult<Ret> {
     let co = vm.check_thread(1)?;
     let n = vm.arg_count() - 1;
-    Ok(Ret::Resume { co, nargs: n, k: resume_k, ctx: 0 })
+    Ok(Ret::Resume {
+        co,
+        nargs: n,
+        k: resume_k,
+        ctx: 0,
+    })
 }
 
 fn yield_(vm: &mut Vm) -> LuaResult<Ret> {
-    Ok(Ret::Yield { nvalues: vm.arg_count(), k: None, ctx: 0 })
+    Ok(Ret::Yield {
+        nvalues: vm.arg_count(),
+        k: None,
+        ctx: 0,
+    })
 }
 
 fn status_name(vm: &Vm, co: crate::runtime::Gc<Thread>) -> &'static str {
@@ -90,9 +99,16 @@ fn wrap_k(vm: &mut Vm, s: Status, _ctx: usize) -> LuaResult<Ret> {
 }
 
 fn wrap_aux(vm: &mut Vm) -> LuaResult<Ret> {
-    let Value::Thread(co) = vm.upvalue(0) else { unreachable!("wrap keeps its coroutine") };
+    let Value::Thread(co) = vm.upvalue(0) else {
+        unreachable!("wrap keeps its coroutine")
+    };
     let n = vm.arg_count();
-    Ok(Ret::Resume { co, nargs: n, k: wrap_k, ctx: 0 })
+    Ok(Ret::Resume {
+        co,
+        nargs: n,
+        k: wrap_k,
+        ctx: 0,
+    })
 }
 
 fn wrap(vm: &mut Vm) -> LuaResult<Ret> {
@@ -103,7 +119,11 @@ fn wrap(vm: &mut Vm) -> LuaResult<Ret> {
 }
 
 fn isyieldable(vm: &mut Vm) -> LuaResult<Ret> {
-    let co = if vm.is_none(1) { vm.current } else { vm.check_thread(1)? };
+    let co = if vm.is_none(1) {
+        vm.current
+    } else {
+        vm.check_thread(1)?
+    };
     let y = co != vm.main && (co != vm.current || co.get().resume_depth == vm.depth);
     vm.ret(&[Value::Bool(y)])
 }

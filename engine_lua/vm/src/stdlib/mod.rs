@@ -7,7 +7,12 @@
 
 pub mod base;
 pub mod coroutine;
+pub mod format;
+pub mod pack;
 pub mod pattern;
+pub mod random;
+pub mod strftime;
+pub mod utf8;
 
 use crate::runtime::Vm;
 

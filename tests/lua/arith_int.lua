@@ -1,0 +1,40 @@
+-- Integer arithmetic: + - * % // ^ and unary minus keep integer subtype where Lua 5.4 does.
+local function show(label, v) print(label, v, math.type(v)) end
+show("1+2", 1 + 2)
+show("7-10", 7 - 10)
+show("6*7", 6 * 7)
+show("-(5)", -5)
+show("7%3", 7 % 3)
+show("-7%3", -7 % 3)
+show("7%-3", 7 % -3)
+show("-7%-3", -7 % -3)
+show("7//2", 7 // 2)
+show("-7//2", -7 // 2)
+show("7//-2", 7 // -2)
+show("2^10", 2 ^ 10)
+show("7/2", 7 / 2)
+show("4/2", 4 / 2)
+show("0x10", 0x10)
+show("0xff + 1", 0xff + 1)
+show("1e2 (float literal)", 1e2)
+show("100 // 1", 100 // 1)
+local a, b = 123456789, 987654321
+show("a*b", a * b)
+show("a*b%1000", a * b % 1000)
+show("maxint", math.maxinteger)
+show("minint", math.mininteger)
+show("maxint+1 wraps", math.maxinteger + 1)
+show("minint-1 wraps", math.mininteger - 1)
+show("-minint", -math.mininteger)
+show("minint // -1", math.mininteger // -1)
+show("minint % -1", math.mininteger % -1)
+show("maxint * 2", math.maxinteger * 2)
+for _, p in ipairs({ {13, 4}, {-13, 4}, {13, -4}, {-13, -4}, {0, 5}, {5, 1} }) do
+  local x, y = p[1], p[2]
+  print(x, y, x // y, x % y, x / y)
+end
+print(pcall(function() return 1 // 0 end))
+print(pcall(function() return 1 % 0 end))
+local zero = 0
+print(pcall(function() return 5 // zero end))
+print(pcall(function() return 5 % zero end))

@@ -1,0 +1,22 @@
+-- Messages for calling non-functions, naming globals, locals, fields, methods, upvalues.
+local function msg(f) local ok, e = pcall(f); return e end
+print(msg(function() nofunc() end))
+print(msg(function() local f; f() end))
+print(msg(function() local t = {}; t.method() end))
+print(msg(function() local t = {}; t:method() end))
+print(msg(function() local t = { x = 1 }; t.x() end))
+print(msg(function() ("s")() end))
+local up = 5
+print(msg(function() up() end))
+print(msg(function() local t = {}; t[1]() end))
+print(msg(function() string.nofunc() end))
+print(msg(function() (nil)() end))
+print(msg(function() local a = {}; a.b.c() end))
+print(msg(function() return math.floor("x") end))
+print(msg(function() return ("x"):rep("y") end))
+print(msg(function() return string.sub() end))
+print(msg(function() return setmetatable() end))
+print(msg(function() return ipairs() end))
+print(msg(function() return table.concat({ {} }) end))
+print(msg(function() return table.insert({}, 1, 2, 3) end))
+print(msg(function() return ("abc"):bad() end))

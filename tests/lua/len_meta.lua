@@ -1,0 +1,15 @@
+-- __len: custom lengths, any result type, strings ignore it, rawlen bypasses it.
+local t = setmetatable({ 1, 2, 3 }, { __len = function() return 42 end })
+print(#t, rawlen(t))
+local s = setmetatable({}, { __len = function() return "str" end })
+print(#s)
+local multi = setmetatable({}, { __len = function() return 1, 2 end })
+print(#multi)
+local counted = setmetatable({ n = 7 }, { __len = function(self) return self.n end })
+print(#counted)
+counted.n = 9
+print(#counted)
+print(pcall(function() return #5 end))
+print(pcall(function() return #nil end))
+local function_len = setmetatable({}, { __len = function(self, other) return type(other) end })
+print(#function_len)

@@ -1,0 +1,16 @@
+-- tostring and __tostring / __name: custom text, errors for non-strings, print uses it.
+local P = { __tostring = function(self) return "Point(" .. self.x .. ")" end }
+local p = setmetatable({ x = 3 }, P)
+print(tostring(p))
+print(p)
+print(tostring(nil), tostring(true), tostring(12), tostring(-0.0), tostring("s"))
+local named = setmetatable({}, { __name = "MyType" })
+print((tostring(named):gsub("0x%x+", "ADDR"):gsub(": [%x]+$", ": ADDR")))
+print(pcall(tostring, setmetatable({}, { __tostring = function() return 42 end })))
+print(pcall(tostring))
+print(string.format("%s|%s", p, 5))
+print(type(tostring(print)), tostring(print):match("^builtin") or tostring(print):match("^function"))
+print(tostring({}):match("^table: ") ~= nil)
+print(tostring(coroutine.create(print)):match("^thread: ") ~= nil)
+local upper = setmetatable({}, { __tostring = function() return "UP" end })
+print(("%s"):format(upper), tostring(upper):lower())

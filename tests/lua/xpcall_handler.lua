@@ -1,0 +1,18 @@
+-- xpcall: handlers get the original error, their result is returned, arguments pass through.
+print(xpcall(function(a, b) return a + b end, print, 3, 4))
+print(xpcall(function() error("oops") end, function(m) return "handled: " .. m end))
+print(xpcall(function() error({ 1, 2 }) end, function(m) return type(m), #m end))
+print(xpcall(function() local x = nil; return x.field end, function(m) return (m:gsub("^.-:%d+: ", "")) end))
+local tb = select(2, xpcall(function() error("with tb") end, debug.traceback))
+print(tb:match("^[^\n]+"), tb:find("stack traceback:", 1, true) ~= nil)
+print(xpcall(function() error("a") end, function() error("b") end))
+print(pcall(xpcall))
+print(pcall(xpcall, print))
+local depth = 0
+print(xpcall(function() error("x", 0) end, function(m) depth = depth + 1; return m .. depth end))
+print(xpcall(error, function(m) return "msg:" .. tostring(m) end, "direct", 0))
+local co = coroutine.wrap(function()
+  return xpcall(function() coroutine.yield("yielded inside xpcall"); error("after", 0) end, function(m) return "h:" .. m end)
+end)
+print(co())
+print(co())

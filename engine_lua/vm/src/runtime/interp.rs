@@ -543,6 +543,11 @@ impl Vm {
         }
     }
 
+    fn for_error(&mut self, what: &str, v: Value) -> LuaError {
+        let t = self.type_name_of(v);
+        self.rt_error(&format!("bad 'for' {what} (number expected, got {t})"))
+    }
+
     fn for_prep(&mut self, ra: usize) -> LuaResult<bool> {
         let th = self.current.get_mut();
         let (init, limit, step) = (th.stack[ra], th.stack[ra + 1], th.stack[ra + 2]);
@@ -574,7 +579,7 @@ impl Vm {
                         }
                     }
                 }
-                _ => return Err(self.rt_error("'for' limit must be a number")),
+                _ => return Err(self.for_error("limit", limit)),
             };
             if if s > 0 { i > lim } else { i < lim } {
                 return Ok(false);

@@ -142,7 +142,7 @@ impl ArithError {
     pub fn message(self) -> &'static str {
         match self {
             ArithError::NotNumbers => "attempt to perform arithmetic",
-            ArithError::DivByZero => "attempt to perform 'n//0'",
+            ArithError::DivByZero => "attempt to divide by zero",
             ArithError::ModByZero => "attempt to perform 'n%0'",
             ArithError::NoIntegerRep => "number has no integer representation",
         }

@@ -24,9 +24,9 @@ struct Node {
 /// Why a key cannot be stored.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum KeyError {
-    /// The key is nil (`index is nil`).
+    /// The key is nil (`table index is nil`).
     Nil,
-    /// The key is NaN (`index is NaN`).
+    /// The key is NaN (`table index is NaN`).
     NaN,
 }
 
@@ -34,8 +34,8 @@ impl KeyError {
     /// The reference's message.
     pub fn message(self) -> &'static str {
         match self {
-            KeyError::Nil => "index is nil",
-            KeyError::NaN => "index is NaN",
+            KeyError::Nil => "table index is nil",
+            KeyError::NaN => "table index is NaN",
         }
     }
 }

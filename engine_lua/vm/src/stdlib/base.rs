@@ -244,7 +244,7 @@ fn rawlen(vm: &mut Vm) -> LuaResult<Ret> {
     let n = match vm.arg(1) {
         Value::Table(t) => t.get().length(),
         Value::Str(s) => s.get().len() as i64,
-        _ => return Err(vm.arg_error(1, "table or string expected")),
+        _ => return Err(vm.type_error(1, "table or string")),
     };
     vm.ret(&[Value::Int(n)])
 }

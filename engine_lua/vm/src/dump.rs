@@ -131,7 +131,10 @@ pub fn dump(proto: &Proto, strip: bool) -> Vec<u8> {
 /// them, or a description of what [`validate`] rejected.
 pub fn undump(bytes: &[u8], chunkname: &str) -> Result<Proto, SyntaxError> {
     let fail = |why: &str| SyntaxError {
-        message: format!("{}: bad binary format ({why})", binary_chunk_name(chunkname)),
+        message: format!(
+            "{}: bad binary format ({why})",
+            binary_chunk_name(chunkname)
+        ),
         line: 0,
         at_eof: false,
     };
@@ -219,7 +222,8 @@ impl Writer {
                 VarKind::Const => 1,
                 VarKind::Close => 2,
             };
-            self.out.extend_from_slice(&[u.in_stack as u8, u.index, kind]);
+            self.out
+                .extend_from_slice(&[u.in_stack as u8, u.index, kind]);
         }
         self.varint(f.protos.len() as u64);
         let source = if self.strip { "=?" } else { &*f.source };
@@ -590,14 +594,12 @@ fn check_code(f: &Proto) -> Result<(), (usize, String)> {
                 Err(fail(format!("upvalue {u} out of range")))
             }
         };
-        let konst = |k: u32, want: fn(&Constant) -> bool, what: &str| match f
-            .constants
-            .get(k as usize)
-        {
-            Some(c) if want(c) => Ok(()),
-            Some(_) => Err(fail(format!("constant {k} is not {what}"))),
-            None => Err(fail(format!("constant {k} out of range ({nk} constants)"))),
-        };
+        let konst =
+            |k: u32, want: fn(&Constant) -> bool, what: &str| match f.constants.get(k as usize) {
+                Some(c) if want(c) => Ok(()),
+                Some(_) => Err(fail(format!("constant {k} is not {what}"))),
+                None => Err(fail(format!("constant {k} out of range ({nk} constants)"))),
+            };
         let any = |_: &Constant| true;
         let string = |c: &Constant| matches!(c, Constant::Str(_));
         let number = |c: &Constant| matches!(c, Constant::Int(_) | Constant::Float(_));
@@ -631,9 +633,7 @@ fn check_code(f: &Proto) -> Result<(), (usize, String)> {
                 reg(a)?;
                 reg(b)?;
             }
-            LOADI | LOADF | LOADFALSE | LOADTRUE | NEWTABLE | TBC | RETURN1 | LFALSESKIP => {
-                reg(a)?
-            }
+            LOADI | LOADF | LOADFALSE | LOADTRUE | NEWTABLE | TBC | RETURN1 | LFALSESKIP => reg(a)?,
             LOADK => {
                 reg(a)?;
                 konst(bx, any, "")?;
@@ -893,7 +893,10 @@ fn check_code(f: &Proto) -> Result<(), (usize, String)> {
         let op = i.opcode();
         let open_user = matches!(op, CALL | TAILCALL | RETURN | SETLIST) && i.b() == 0;
         if open_user && entered[pc] {
-            return Err((pc, "jump to an instruction that reads an open result".into()));
+            return Err((
+                pc,
+                "jump to an instruction that reads an open result".into(),
+            ));
         }
     }
     Ok(())

@@ -170,3 +170,17 @@ fn long_jumps_and_many_constants() {
     assert!(listing.contains("LOADKX"));
     assert!(listing.contains("EXTRAARG"));
 }
+
+#[test]
+fn long_operator_chains_do_not_overflow() {
+    // The parser builds left-associative chains without nesting limits (as luac, which
+    // accepts these; `..` chains hit the parser's "C stack overflow" like luac's).
+    for op in ["+", "and", "<", "//", "or", "==", "&"] {
+        let src = format!(
+            "local x = ... return x{}",
+            format!(" {op} x").repeat(20_000)
+        );
+        let chunk = engine_lua::syntax::parse(src.as_bytes(), "=input").expect("parse");
+        engine_lua::compiler::compile(&chunk, "=input").expect(op);
+    }
+}

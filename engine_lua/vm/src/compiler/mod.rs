@@ -67,8 +67,11 @@ impl Compiler {
     // ---- functions ------------------------------------------------------------------
 
     fn open_func(&mut self, line_defined: u32) {
-        self.fs
-            .push(FuncState::new(self.source.clone(), line_defined));
+        let mut fs = FuncState::new(self.source.clone(), line_defined);
+        if let Some(parent) = self.fs.last_mut() {
+            fs.kcache = std::mem::take(&mut parent.kcache);
+        }
+        self.fs.push(fs);
         self.enter_block(false);
     }
 
@@ -81,7 +84,10 @@ impl Compiler {
         fs.line = end_line;
         self.leave_block()?;
         self.fs().finish()?;
-        let fs = self.fs.pop().expect("no function");
+        let mut fs = self.fs.pop().expect("no function");
+        if let Some(parent) = self.fs.last_mut() {
+            parent.kcache = std::mem::take(&mut fs.kcache);
+        }
         Ok(fs.f)
     }
 
@@ -1021,13 +1027,7 @@ impl Compiler {
                 self.body(body)
             }
             ExprKind::Table(fields) => self.constructor(fields, e.line),
-            ExprKind::Binary(op, l, r) => {
-                let mut e1 = self.expr(l)?;
-                self.fs().infix(*op, &mut e1)?;
-                let mut e2 = self.expr(r)?;
-                self.fs().posfix(*op, &mut e1, &mut e2, e.line)?;
-                Ok(e1)
-            }
+            ExprKind::Binary(..) => self.binary_expr(e),
             ExprKind::Unary(op, x) => {
                 let mut v = self.expr(x)?;
                 self.fs().prefix(*op, &mut v, e.line)?;
@@ -1064,6 +1064,48 @@ impl Compiler {
                 Ok(v)
             }
         }
+    }
+
+    /// A tree of binary operators, walked with an explicit stack: the parser builds
+    /// long operator chains (`a + b + c ...`, `a .. b .. c ...`) without nesting
+    /// limits, so recursion here could overflow the Rust stack. The order of the
+    /// steps is the recursive one: left operand, `infix`, right operand, `posfix`.
+    fn binary_expr(&mut self, e: &Expr) -> CResult<ExpDesc> {
+        enum Step<'a> {
+            Eval(&'a Expr),
+            Infix(ast::BinOp),
+            Posfix(ast::BinOp, u32),
+        }
+        let mut work = vec![Step::Eval(e)];
+        let mut values: Vec<ExpDesc> = Vec::new();
+        while let Some(step) = work.pop() {
+            match step {
+                Step::Eval(x) => {
+                    if let ExprKind::Binary(op, l, r) = &x.kind {
+                        work.push(Step::Posfix(*op, x.line));
+                        work.push(Step::Eval(r));
+                        work.push(Step::Infix(*op));
+                        work.push(Step::Eval(l));
+                    } else {
+                        let v = self.expr(x)?;
+                        values.push(v);
+                    }
+                }
+                Step::Infix(op) => {
+                    let v = values.last_mut().expect("operand");
+                    self.fs.last_mut().expect("function").infix(op, v)?;
+                }
+                Step::Posfix(op, line) => {
+                    let mut e2 = values.pop().expect("operand");
+                    let e1 = values.last_mut().expect("operand");
+                    self.fs
+                        .last_mut()
+                        .expect("function")
+                        .posfix(op, e1, &mut e2, line)?;
+                }
+            }
+        }
+        Ok(values.pop().expect("result"))
     }
 
     fn funcargs(&mut self, f: ExpDesc, args: &[Expr], line: u32) -> CResult<ExpDesc> {

@@ -244,8 +244,9 @@ pub(crate) struct LabelDesc {
     pub leaving: bool,
 }
 
+/// Key of the constant cache (floats by bits, so 0.0/-0.0/NaN stay apart).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-enum KKey {
+pub(crate) enum KKey {
     Nil,
     Bool(bool),
     Int(i64),
@@ -257,7 +258,11 @@ enum KKey {
 pub(crate) struct FuncState {
     pub f: Proto,
     pub line: u32,
-    kcache: HashMap<KKey, u32>,
+    /// Constant -> index cache. As luac's (one table for the whole chunk), it is handed
+    /// down to a nested function while that one is compiled, so an entry may point
+    /// into another function's constants: it is only trusted after a check, and a
+    /// parent re-adds a constant a child took over (luac's listings show the same).
+    pub kcache: HashMap<KKey, u32>,
     pub last_target: usize,
     pub freereg: u32,
     pub nactvar: usize,
@@ -571,7 +576,10 @@ impl FuncState {
     // ---- constants ------------------------------------------------------------------
 
     fn add_k(&mut self, key: KKey, value: Constant) -> CResult<u32> {
-        if let Some(&i) = self.kcache.get(&key) {
+        if let Some(&i) = self.kcache.get(&key)
+            && let Some(k) = self.f.constants.get(i as usize)
+            && k_key(k) == key
+        {
             return Ok(i);
         }
         let i = self.f.constants.len() as u32;
@@ -1456,6 +1464,16 @@ impl FuncState {
             kind,
         });
         Ok(self.f.upvalues.len() as u32 - 1)
+    }
+}
+
+fn k_key(k: &Constant) -> KKey {
+    match k {
+        Constant::Nil => KKey::Nil,
+        Constant::Bool(b) => KKey::Bool(*b),
+        Constant::Int(i) => KKey::Int(*i),
+        Constant::Float(f) => KKey::Flt(f.to_bits()),
+        Constant::Str(s) => KKey::Str(s.clone()),
     }
 }
 

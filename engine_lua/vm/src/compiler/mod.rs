@@ -67,8 +67,11 @@ impl Compiler {
     // ---- functions ------------------------------------------------------------------
 
     fn open_func(&mut self, line_defined: u32) {
-        self.fs
-            .push(FuncState::new(self.source.clone(), line_defined));
+        let mut fs = FuncState::new(self.source.clone(), line_defined);
+        if let Some(parent) = self.fs.last_mut() {
+            fs.kcache = std::mem::take(&mut parent.kcache);
+        }
+        self.fs.push(fs);
         self.enter_block(false);
     }
 
@@ -81,7 +84,10 @@ impl Compiler {
         fs.line = end_line;
         self.leave_block()?;
         self.fs().finish()?;
-        let fs = self.fs.pop().expect("no function");
+        let mut fs = self.fs.pop().expect("no function");
+        if let Some(parent) = self.fs.last_mut() {
+            parent.kcache = std::mem::take(&mut fs.kcache);
+        }
         Ok(fs.f)
     }
 

@@ -600,13 +600,13 @@ impl Vm {
             _ => None,
         };
         let Some(l) = tof(limit) else {
-            return Err(self.rt_error("'for' limit must be a number"));
+            return Err(self.for_error("limit", limit));
         };
         let Some(s) = tof(step) else {
-            return Err(self.rt_error("'for' step must be a number"));
+            return Err(self.for_error("step", step));
         };
         let Some(i) = tof(init) else {
-            return Err(self.rt_error("'for' initial value must be a number"));
+            return Err(self.for_error("initial value", init));
         };
         if s == 0.0 {
             return Err(self.rt_error("'for' step is zero"));

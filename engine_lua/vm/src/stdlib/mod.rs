@@ -5,13 +5,19 @@
 //! that installs its table in the globals and in `package.loaded`
 //! (registry `_LOADED`). To add a library: write `mylib::open` and add a line below.
 
+pub mod auxlib;
 pub mod base;
 pub mod coroutine;
 pub mod format;
+pub mod io;
+pub mod math;
+pub mod os;
 pub mod pack;
 pub mod pattern;
 pub mod random;
 pub mod strftime;
+pub mod string;
+pub mod table;
 pub mod utf8;
 
 use crate::runtime::Vm;
@@ -20,4 +26,10 @@ use crate::runtime::Vm;
 pub fn open_libs(vm: &mut Vm) {
     base::open(vm);
     coroutine::open(vm);
+    string::open(vm);
+    table::open(vm);
+    math::open(vm);
+    io::open(vm);
+    os::open(vm);
+    utf8::open(vm);
 }

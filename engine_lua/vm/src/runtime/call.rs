@@ -384,72 +384,70 @@ impl Vm {
                 }
             }
         }
-        loop {
-            let th = self.current;
-            let frames = &th.get().frames;
-            let mut catcher = None;
-            let mut boundary = None;
-            for i in (0..frames.len()).rev() {
-                let f = &frames[i];
-                if matches!(f.kind, FrameKind::Native(_))
-                    && f.flags & flags::PENDING != 0
-                    && f.protect != Protect::No
-                {
-                    catcher = Some(i);
-                    break;
-                }
-                if f.flags & flags::FRESH != 0 {
-                    boundary = Some(i);
-                    break;
-                }
+        let th = self.current;
+        let frames = &th.get().frames;
+        let mut catcher = None;
+        let mut boundary = None;
+        for i in (0..frames.len()).rev() {
+            let f = &frames[i];
+            if matches!(f.kind, FrameKind::Native(_))
+                && f.flags & flags::PENDING != 0
+                && f.protect != Protect::No
+            {
+                catcher = Some(i);
+                break;
             }
-            if let Some(ci) = catcher {
-                let f = frames[ci];
-                if let Protect::Handler(h) = f.protect {
-                    let handler = th.get().stack[h];
-                    e = self.run_handler(handler, e);
-                }
-                let level = f.call_func;
-                if let Err(ne) = self.close_level(level, Some(e)) {
-                    e = ne.0;
-                }
-                let thm = th.get_mut();
-                thm.frames.truncate(ci + 1);
-                thm.top = level;
-                self.pending_error = Some(e);
-                return Ok(());
+            if f.flags & flags::FRESH != 0 {
+                boundary = Some(i);
+                break;
             }
-            if let Some(bi) = boundary {
-                let f = frames[bi];
-                if f.flags & flags::TRACEBACK != 0 {
-                    let msg = self.traceback(th, None, 0);
-                    self.last_traceback = Some(msg);
-                }
-                let level = f.ret;
-                if let Err(ne) = self.close_level(level, Some(e)) {
-                    e = ne.0;
-                }
-                let thm = th.get_mut();
-                thm.frames.truncate(bi);
-                thm.top = level;
-                return Err(LuaError(e));
+        }
+        if let Some(ci) = catcher {
+            let f = frames[ci];
+            if let Protect::Handler(h) = f.protect {
+                let handler = th.get().stack[h];
+                e = self.run_handler(handler, e);
             }
-            // The coroutine has no protected call left: it dies.
-            let co = th.get_mut();
-            co.status = CoStatus::Dead;
-            co.error = Some(e);
-            let resumer = co
-                .resumer
-                .take()
-                .expect("a running coroutine has a resumer");
-            self.current = resumer;
-            let r = resumer.get_mut();
-            r.status = CoStatus::Running;
-            let f = *r.frames.last().unwrap();
-            r.top = f.call_func;
+            let level = f.call_func;
+            if let Err(ne) = self.close_level(level, Some(e)) {
+                e = ne.0;
+            }
+            let thm = th.get_mut();
+            thm.frames.truncate(ci + 1);
+            thm.top = level;
             self.pending_error = Some(e);
             return Ok(());
         }
+        if let Some(bi) = boundary {
+            let f = frames[bi];
+            if f.flags & flags::TRACEBACK != 0 {
+                let msg = self.traceback(th, None, 0);
+                self.last_traceback = Some(msg);
+            }
+            let level = f.ret;
+            if let Err(ne) = self.close_level(level, Some(e)) {
+                e = ne.0;
+            }
+            let thm = th.get_mut();
+            thm.frames.truncate(bi);
+            thm.top = level;
+            return Err(LuaError(e));
+        }
+        // The coroutine has no protected call left: it dies.
+        let co = th.get_mut();
+        co.status = CoStatus::Dead;
+        co.error = Some(e);
+        let resumer = co
+            .resumer
+            .take()
+            .expect("a running coroutine has a resumer");
+        self.current = resumer;
+        let r = resumer.get_mut();
+        r.status = CoStatus::Running;
+        let f = *r.frames.last().unwrap();
+        r.top = f.call_func;
+        self.pending_error = Some(e);
+        Ok(())
     }
 
     /// Calls an `xpcall` message handler at the error point.
@@ -517,11 +515,8 @@ impl Vm {
             for a in args {
                 self.push(a);
             }
-            let is_lua = self.precall(0, -1, 0);
-            if let Err(e) = is_lua {
-                // E.g. the body is not callable.
-                return Err(e);
-            }
+            // An error here (the body is not callable) kills the coroutine.
+            self.precall(0, -1, 0)?;
         } else {
             // Resume from a yield: the top frame is the yielding native.
             let c = co.get_mut();

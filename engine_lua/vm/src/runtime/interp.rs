@@ -100,9 +100,7 @@ fn le_int_float(i: i64, f: f64) -> bool {
     }
 }
 fn lt_float_int(f: f64, i: i64) -> bool {
-    if f.is_nan() {
-        false
-    } else if f >= 9223372036854775808.0 {
+    if f.is_nan() || f >= 9223372036854775808.0 {
         false
     } else if f >= -9223372036854775808.0 {
         (f.floor() as i64) < i
@@ -111,9 +109,7 @@ fn lt_float_int(f: f64, i: i64) -> bool {
     }
 }
 fn le_float_int(f: f64, i: i64) -> bool {
-    if f.is_nan() {
-        false
-    } else if f >= 9223372036854775808.0 {
+    if f.is_nan() || f >= 9223372036854775808.0 {
         false
     } else if f > -9223372036854775808.0 {
         (f.ceil() as i64) <= i

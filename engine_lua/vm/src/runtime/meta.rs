@@ -12,7 +12,7 @@ macro_rules! tms {
         /// `flags` byte.
         #[derive(Copy, Clone, Debug, PartialEq, Eq)]
         #[repr(u8)]
-        pub enum TM { $($v,)* }
+        pub enum TM { $(#[doc = $n] $v,)* }
         impl TM {
             /// Every tag in order.
             pub const ALL: &'static [TM] = &[$(TM::$v,)*];

@@ -101,8 +101,10 @@ fn ceil_log2(x: usize) -> u32 {
 impl Table {
     /// An empty table with size hints.
     pub fn with_capacity(narray: usize, nhash: usize) -> Self {
-        let mut t = Table::default();
-        t.array = vec![Value::Nil; narray];
+        let mut t = Table {
+            array: vec![Value::Nil; narray],
+            ..Table::default()
+        };
         if nhash > 0 {
             let n = 1usize << ceil_log2(nhash);
             t.nodes = vec![
@@ -463,6 +465,7 @@ impl Table {
 
     /// The traversal step of `next`: the entry after `key` (nil: the first one).
     /// `Err(())` when `key` is not in the table (`invalid key to 'next'`).
+    #[allow(clippy::result_unit_err)]
     pub fn next(&self, key: Value) -> Result<Option<(Value, Value)>, ()> {
         let mut idx = match key {
             Value::Nil => 0,

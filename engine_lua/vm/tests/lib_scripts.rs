@@ -1,7 +1,8 @@
 //! Library conformance scripts: each `lib_scripts/NAME.lua` runs in a fresh state and
 //! its output must equal `lib_scripts/NAME.expected`, which is what `lua5.4` (5.4.4)
 //! prints for the same script (regenerate with `lua5.4 NAME.lua > NAME.expected` from
-//! that directory).
+//! that directory), except where a comment in the script says that 5.4.7 behaviour is
+//! expected instead (then the `.expected` line is edited by hand).
 
 use std::path::Path;
 

@@ -20,6 +20,7 @@ pub fn open(vm: &mut Vm) {
     const FUNCS: &[(&str, NativeFn)] = &[
         ("byte", str_byte),
         ("char", str_char),
+        ("dump", str_dump),
         ("find", str_find),
         ("format", str_format),
         ("gmatch", str_gmatch),
@@ -199,6 +200,21 @@ fn str_char(vm: &mut Vm) -> LuaResult<Ret> {
     }
     vm.push_bytes(&out);
     Ok(Ret::Values(1))
+}
+
+/// `string.dump(f [, strip])`: the binary chunk of a Lua function ([`crate::dump`]).
+fn str_dump(vm: &mut Vm) -> LuaResult<Ret> {
+    let f = vm.arg(1);
+    let strip = vm.arg(2).truthy();
+    match f {
+        Value::LuaFn(c) => {
+            let bytes = crate::dump::dump(&c.get().proto.get().proto, strip);
+            vm.push_bytes(&bytes);
+            Ok(Ret::Values(1))
+        }
+        Value::Native(_) => Err(vm.error("unable to dump given function")),
+        _ => Err(vm.type_error(1, "function")),
+    }
 }
 
 // ----- patterns -----

@@ -94,8 +94,8 @@ fn tremove(vm: &mut Vm) -> LuaResult<Ret> {
     let size = aux_getn(vm, 1, TAB_R | TAB_W)?;
     let mut pos = vm.opt_integer(2, size)?;
     if pos != size && (pos as u64).wrapping_sub(1) > size as u64 {
-        // 5.4.4 names argument 1 here.
-        return Err(vm.arg_error(1, "position out of bounds"));
+        // 5.4.7 names argument 2 (Debian's 5.4.4 says #1, a bug fixed upstream).
+        return Err(vm.arg_error(2, "position out of bounds"));
     }
     let result = geti(vm, 1, pos)?;
     vm.push(result);

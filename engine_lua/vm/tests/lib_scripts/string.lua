@@ -88,3 +88,7 @@ show("10" + 5, "3" * "4", "2" ^ 2, -"2", "7" // 2, "7" % "4", "0x10" + 0, "1e1" 
 try(function() return "abc" + 1 end)
 try(function() return {} .. "x" end)
 show(("x"):rep(3), ("%d"):format(7), #("abc"), ("abc"):byte(-1))
+-- dump
+show(type(string.dump(function() end)), string.dump(function() end):byte(1))
+try(string.dump, print)
+try(string.dump, 1)

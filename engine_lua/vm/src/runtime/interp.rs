@@ -1234,6 +1234,23 @@ impl Vm {
                             th.get_mut().top = func + 1 + nargs;
                             self.close_level(base, None)?;
                         }
+                        if !matches!(f, Value::LuaFn(_)) {
+                            // A native callee runs as an ordinary call above this frame
+                            // (so errors name it and give this frame's position); the
+                            // RETURN that follows every TAILCALL returns its results.
+                            th.get_mut().top = func + 1 + nargs;
+                            if self.precall(func, -1, 0)? {
+                                continue 'newframe;
+                            }
+                            let FrameKind::Native(nc) = th.get().frames.last().unwrap().kind else {
+                                unreachable!("precall pushed a native frame")
+                            };
+                            let ret = (nc.get().f)(self)?;
+                            if let Flow::Done = self.handle_ret(ret)? {
+                                return Ok(Flow::Done);
+                            }
+                            continue 'newframe;
+                        }
                         let t = th.get_mut();
                         let fr = t.frames.pop().unwrap();
                         let dest = fr.ret;

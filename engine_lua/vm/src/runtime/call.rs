@@ -121,7 +121,7 @@ impl Vm {
                     p => p,
                 };
                 f.call_func = func;
-                self.precall(func, nresults, 0)?;
+                self.precall(func, nresults, flags::C_CALL)?;
                 Ok(Flow::Continue)
             }
             Ret::Yield { nvalues, k, ctx } => {
@@ -163,6 +163,14 @@ impl Vm {
     /// `__call`.
     pub(crate) fn precall(&mut self, func: usize, nresults: i32, fl: u8) -> LuaResult<bool> {
         let mut tries = 0;
+        let ccalls = {
+            let th = self.current.get();
+            let parent = th.frames.last().map_or(th.base_ccalls, |f| f.ccalls);
+            parent + u32::from(fl & (flags::FRESH | flags::C_CALL) != 0)
+        };
+        if ccalls >= MAX_C_DEPTH {
+            return Err(self.rt_error("C stack overflow"));
+        }
         loop {
             let th = self.current.get_mut();
             match th.stack[func] {
@@ -195,6 +203,7 @@ impl Vm {
                         ctx: 0,
                         protect: Protect::No,
                         call_func: 0,
+                        ccalls,
                     });
                     return Ok(true);
                 }
@@ -216,6 +225,7 @@ impl Vm {
                         ctx: 0,
                         protect: Protect::No,
                         call_func: 0,
+                        ccalls,
                     });
                     if let Err(e) = self.ensure_stack(top + 40) {
                         self.current.get_mut().frames.pop();
@@ -491,9 +501,11 @@ impl Vm {
         if st == CoStatus::Normal {
             return fail(self, "cannot resume non-suspended coroutine");
         }
-        if self.depth >= MAX_C_DEPTH {
+        let cc = from.get().frames.last().map_or(0, |f| f.ccalls);
+        if self.depth >= MAX_C_DEPTH || cc + 1 >= MAX_C_DEPTH {
             return fail(self, "C stack overflow");
         }
+        co.get_mut().base_ccalls = cc;
         // Move the arguments.
         let args: Vec<Value> = {
             let th = from.get_mut();
@@ -516,7 +528,7 @@ impl Vm {
                 self.push(a);
             }
             // An error here (the body is not callable) kills the coroutine.
-            self.precall(0, -1, 0)?;
+            self.precall(0, -1, flags::C_CALL)?;
         } else {
             // Resume from a yield: the top frame is the yielding native.
             let c = co.get_mut();

@@ -437,7 +437,7 @@ impl Vm {
         }
         t.top = slot + 1 + args.len();
         t.frames[fi].flags |= flags::FINISH_OP;
-        self.precall(slot, nres, 0)?;
+        self.precall(slot, nres, flags::C_CALL)?;
         Ok(())
     }
 
@@ -1256,7 +1256,7 @@ impl Vm {
                         let dest = fr.ret;
                         t.stack.copy_within(func..func + 1 + nargs, dest);
                         t.top = dest + 1 + nargs;
-                        let keep = fr.flags & (flags::FRESH | flags::TRACEBACK);
+                        let keep = fr.flags & (flags::FRESH | flags::TRACEBACK | flags::C_CALL);
                         self.precall(dest, fr.nresults, keep | flags::TAIL)?;
                         continue 'newframe;
                     }

@@ -624,8 +624,11 @@ impl Vm {
         'newframe: loop {
             let th = self.current;
             let fi = th.get().frames.len() - 1;
-            let fr = th.get().frames[fi];
-            let FrameKind::Lua(cl) = fr.kind else {
+            let (kind, base, func0) = {
+                let f = &th.get().frames[fi];
+                (f.kind, f.base, f.func)
+            };
+            let FrameKind::Lua(cl) = kind else {
                 return Ok(Flow::Continue);
             };
             if self.pending_finish {
@@ -634,7 +637,6 @@ impl Vm {
                     return Ok(Flow::Continue);
                 }
             }
-            let base = fr.base;
             let mut pc = th.get().frames[fi].pc;
             let clr: &LuaClosure = cl.get();
             let fp = clr.proto.get();
@@ -1421,7 +1423,7 @@ impl Vm {
                     OpCode::VARARGPREP => {
                         let nfixed = a;
                         let t = th.get_mut();
-                        let func = fr.func;
+                        let func = func0;
                         let nargs = t.top - func - 1;
                         let nextra = nargs.saturating_sub(nfixed);
                         if nextra > 0 {

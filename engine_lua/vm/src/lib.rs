@@ -6,6 +6,8 @@
 //! * [`compiler`]: AST -> [`proto::Proto`] (register allocation, constant folding,
 //!   jumps), and the `luac -l`-style listing.
 //! * [`opcode`]: the 32-bit instruction encoding and the opcode table.
+//! * [`dump`]: binary chunks (`string.dump`, `load` mode `"b"`): proto <-> bytes,
+//!   with validation of untrusted chunks.
 //! * [`runtime`]: values, the GC heap, strings, tables, closures, the interpreter,
 //!   coroutines, errors.
 //! * [`stdlib`]: the standard libraries.
@@ -16,6 +18,7 @@
 //! touches heap objects.
 
 pub mod compiler;
+pub mod dump;
 pub mod lua;
 pub mod number;
 pub mod opcode;

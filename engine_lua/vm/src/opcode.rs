@@ -160,9 +160,12 @@ opcodes! {
     SELF = ABC,
     /// `SELFK A B C`     R[A+1] := R[B]; R[A] := R[B][K[C]] (K[C] a string)
     SELFK = ABC,
-    /// `ADDI A B sC`     R[A] := R[B] + sC
+    /// `ADDI A B sC`     R[A] := R[B] + sC. Only for `x + I` as written (the compiler never
+    /// swaps `I + x`, nor turns `x - I` into `x + -I`), so the slow path calls `__add`
+    /// with (R[B], sC) in that order.
     ADDI = ABC,
-    /// `ADDK A B C`      R[A] := R[B] + K[C] (K[C] a number)
+    /// `ADDK A B C`      R[A] := R[B] + K[C] (K[C] a number). All `*K` arithmetic forms have
+    /// the constant on the right as written: metamethods get (R[B], K[C]).
     ADDK = ABC,
     /// `SUBK A B C`      R[A] := R[B] - K[C]
     SUBK = ABC,
@@ -182,9 +185,10 @@ opcodes! {
     BORK = ABC,
     /// `BXORK A B C`     R[A] := R[B] ~ K[C]
     BXORK = ABC,
-    /// `SHRI A B sC`     R[A] := R[B] >> sC
+    /// `SHRI A B sC`     R[A] := R[B] >> sC. Only for `x >> I` as written (`x << I` is a
+    /// `SHL`), so the slow path calls `__shr(R[B], sC)`.
     SHRI = ABC,
-    /// `SHLI A B sC`     R[A] := sC << R[B]
+    /// `SHLI A B sC`     R[A] := sC << R[B] (`__shl(sC, R[B])`)
     SHLI = ABC,
     /// `ADD A B C`       R[A] := R[B] + R[C]
     ADD = ABC,
@@ -227,7 +231,8 @@ opcodes! {
     /// `JMP sJ`          pc += sJ
     JMP = sJ,
     /// `LOOP A Bx`       loop header (target of the loop's back-edges); A, Bx unused (0)
-    /// for now; the interpreter counts it down for the JIT
+    /// for now; the interpreter counts it down for the JIT. Emitted at the head of each
+    /// `while` and `repeat`, and at every user label (`::l::`), so backward gotos count.
     LOOP = ABx,
     /// `EQ A B k`        if ((R[A] == R[B]) ~= k) then pc++   (k in C)
     EQ = ABC,
@@ -243,7 +248,10 @@ opcodes! {
     LTI = ABC,
     /// `LEI A sB k`      if ((R[A] <= sB) ~= k) then pc++
     LEI = ABC,
-    /// `GTI A sB k`      if ((R[A] > sB) ~= k) then pc++
+    /// `GTI A sB k`      if ((R[A] > sB) ~= k) then pc++ (from `I < x`: the metamethod
+    /// is `__lt(sB, R[A])`; likewise `GEI` calls `__le(sB, R[A])`). The order compares
+    /// with an immediate (`LTI`, `LEI`, `GTI`, `GEI`) are only emitted for integer
+    /// constants, so sB is always an integer; `EQI` may come from an integral float.
     GTI = ABC,
     /// `GEI A sB k`      if ((R[A] >= sB) ~= k) then pc++
     GEI = ABC,
@@ -260,7 +268,9 @@ opcodes! {
     /// `RETURN A B C`    return R[A], ..., R[A+B-2] (B = 0: up to top); C = 1 when
     /// upvalues or to-be-closed variables must be closed first
     RETURN = ABC,
-    /// `RETURN0`         return
+    /// `RETURN0`         return. `RETURN0`/`RETURN1` never appear in vararg functions nor
+    /// in functions that must close upvalues or tbc variables (as luac, those use
+    /// `RETURN`).
     RETURN0 = ABC,
     /// `RETURN1 A`       return R[A]
     RETURN1 = ABC,

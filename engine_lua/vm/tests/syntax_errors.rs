@@ -1,5 +1,7 @@
 //! Syntax error messages, checked against what `luac5.4 -p -` prints for the same
-//! source (the table is `tests/syntax/errors.txt`, made by `gen_errors.py`).
+//! source: `tests/syntax/errors.txt` (one case per construct and error, made by
+//! `gen_errors.py`) and `tests/syntax/mutations.txt` (randomly mutated valid
+//! snippets, made by `gen_mutations.py`).
 
 use engine_lua::syntax::parse;
 
@@ -42,10 +44,9 @@ fn cases(text: &str) -> Vec<(Vec<u8>, String)> {
     out
 }
 
-#[test]
-fn syntax_errors_match_luac() {
-    let cases = cases(include_str!("syntax/errors.txt"));
-    assert!(cases.len() > 150);
+/// Parses each case's source and compares the outcome (`OK` or the message).
+fn check_cases(text: &str) -> usize {
+    let cases = cases(text);
     let mut failures = Vec::new();
     for (src, expected) in &cases {
         let got = match parse(src, "=stdin") {
@@ -69,4 +70,15 @@ fn syntax_errors_match_luac() {
         cases.len(),
         failures.join("\n")
     );
+    cases.len()
+}
+
+#[test]
+fn syntax_errors_match_luac() {
+    assert!(check_cases(include_str!("syntax/errors.txt")) > 200);
+}
+
+#[test]
+fn mutated_snippets_match_luac() {
+    assert!(check_cases(include_str!("syntax/mutations.txt")) > 1000);
 }

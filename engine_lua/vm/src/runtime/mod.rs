@@ -1,2 +1,358 @@
 //! The runtime: values, the GC heap, strings, tables, closures, the interpreter,
 //! coroutines and errors.
+//!
+//! The state is one [`Vm`]: the heap, the registry (which holds the globals table),
+//! the per-type metatables, the main thread and the running thread. Native functions
+//! receive `&mut Vm` and use the API in [`api`].
+
+pub mod api;
+mod call;
+pub mod debug;
+pub mod function;
+pub mod gc;
+mod interp;
+pub mod meta;
+pub mod string;
+pub mod table;
+pub mod thread;
+pub mod userdata;
+pub mod value;
+
+use std::io::Write;
+
+pub use api::{Continuation, LuaError, LuaResult, NativeFn, Protect, Ret, Status};
+pub use function::{FuncProto, LuaClosure, NativeClosure, UpVal};
+pub use gc::{Gc, Heap};
+pub use meta::TM;
+pub use string::LuaStr;
+pub use table::Table;
+pub use thread::{CoStatus, Frame, FrameKind, Thread};
+pub use userdata::UserData;
+pub use value::{LuaType, Value};
+
+use crate::proto::{Constant, Proto};
+use std::rc::Rc;
+
+/// Maximum number of stack slots of one thread (the reference's `LUAI_MAXSTACK`).
+pub const MAX_STACK: usize = 1_000_000;
+/// Maximum depth of nested re-entrant calls from Rust (the reference's
+/// `LUAI_MAXCCALLS`), beyond which `C stack overflow` is raised.
+pub const MAX_C_DEPTH: u32 = 200;
+
+/// The output sink shared by `print` and `io.write`: buffered standard output (or a
+/// capture buffer, for tests and embedding).
+pub enum Output {
+    /// Buffered process standard output.
+    Stdout(std::io::BufWriter<std::io::Stdout>),
+    /// Captured into memory.
+    Capture(Vec<u8>),
+}
+
+impl Output {
+    /// Writes bytes.
+    pub fn write(&mut self, b: &[u8]) {
+        match self {
+            Output::Stdout(w) => {
+                let _ = w.write_all(b);
+            }
+            Output::Capture(v) => v.extend_from_slice(b),
+        }
+    }
+    /// Flushes.
+    pub fn flush(&mut self) {
+        if let Output::Stdout(w) = self {
+            let _ = w.flush();
+        }
+    }
+}
+
+/// A Lua state.
+pub struct Vm {
+    /// The heap.
+    pub heap: Heap,
+    /// The registry (`_LOADED` and `_G` live there; the facade keeps references there).
+    pub registry: Gc<Table>,
+    /// The globals table.
+    pub globals: Gc<Table>,
+    /// The main thread.
+    pub main: Gc<Thread>,
+    /// The running thread.
+    pub current: Gc<Thread>,
+    /// Metatables of the non-table, non-userdata types, indexed by [`LuaType::index`].
+    pub type_mt: [Option<Gc<Table>>; 9],
+    /// Interned metamethod names, indexed by [`TM`].
+    pub tm_names: Vec<Gc<LuaStr>>,
+    /// Depth of nested re-entrant `execute` loops (the "C stack").
+    pub depth: u32,
+    /// Standard output shared by `print` and `io.write`.
+    pub stdout: Output,
+    /// Whether `warn` prints (`@on`/`@off`).
+    pub warnings_on: bool,
+    /// A warning message being continued (`warn` with several pieces).
+    pub warn_buf: Option<Vec<u8>>,
+    /// The traceback taken at the last error that reached a traceback boundary.
+    pub last_traceback: Option<String>,
+    /// Next free registry reference number.
+    next_ref: i64,
+    /// The error a protected call caught, for the continuation about to run.
+    pub(crate) pending_error: Option<Value>,
+    /// The frame on top must complete its instruction with a metamethod result.
+    pub(crate) pending_finish: bool,
+}
+
+impl Default for Vm {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Vm {
+    /// A fresh state without libraries.
+    pub fn new() -> Self {
+        let mut heap = Heap::default();
+        let registry = heap.alloc(Table::default());
+        let globals = heap.alloc(Table::default());
+        let main = heap.alloc(Thread::new(Value::Nil));
+        main.get_mut().status = CoStatus::Running;
+        // The host's own C function (lua.c's `pmain`) counts as one C call.
+        main.get_mut().base_ccalls = 1;
+        let tm_names = TM::ALL
+            .iter()
+            .map(|t| heap.new_str(t.name().as_bytes()))
+            .collect();
+        let mut vm = Vm {
+            heap,
+            registry,
+            globals,
+            main,
+            current: main,
+            type_mt: [None; 9],
+            tm_names,
+            depth: 0,
+            stdout: Output::Stdout(std::io::BufWriter::with_capacity(
+                32 * 1024,
+                std::io::stdout(),
+            )),
+            warnings_on: false,
+            warn_buf: None,
+            last_traceback: None,
+            next_ref: 1,
+            pending_error: None,
+            pending_finish: false,
+        };
+        let g = vm.new_str("_G");
+        vm.registry
+            .get_mut()
+            .set_str(&vm.heap, g, Value::Table(globals));
+        let loaded = vm.new_table();
+        let l = vm.new_str("_LOADED");
+        vm.registry.get_mut().set_str(&vm.heap, l, loaded);
+        vm
+    }
+
+    /// Makes a string value.
+    pub fn new_string(&mut self, bytes: &[u8]) -> Value {
+        Value::Str(self.heap.new_str(bytes))
+    }
+
+    /// Makes a string handle from text.
+    pub fn new_str(&mut self, s: &str) -> Gc<LuaStr> {
+        self.heap.new_str(s.as_bytes())
+    }
+
+    /// Makes an empty table value.
+    pub fn new_table(&mut self) -> Value {
+        Value::Table(self.heap.alloc(Table::default()))
+    }
+
+    /// Makes a table with size hints.
+    pub fn new_table_with(&mut self, narray: usize, nhash: usize) -> Gc<Table> {
+        let t = Table::with_capacity(narray, nhash);
+        let b = t.bytes();
+        let g = self.heap.alloc(t);
+        let _ = b;
+        g
+    }
+
+    /// Makes a native function value.
+    pub fn new_native(&mut self, name: &'static str, f: NativeFn) -> Value {
+        Value::Native(self.heap.alloc(NativeClosure {
+            f,
+            name,
+            upvalues: Vec::new(),
+        }))
+    }
+
+    /// Makes a native closure with upvalues.
+    pub fn new_native_with(&mut self, name: &'static str, f: NativeFn, up: Vec<Value>) -> Value {
+        Value::Native(self.heap.alloc(NativeClosure {
+            f,
+            name,
+            upvalues: up,
+        }))
+    }
+
+    /// Sets a global.
+    pub fn set_global(&mut self, name: &str, v: Value) {
+        let k = self.new_str(name);
+        self.globals.get_mut().set_str(&self.heap, k, v);
+    }
+
+    /// Reads a global (raw).
+    pub fn get_global(&mut self, name: &str) -> Value {
+        let k = self.new_str(name);
+        self.globals.get().get_str(k)
+    }
+
+    /// Raw field of a table by string key.
+    pub fn raw_get_str(&mut self, t: Gc<Table>, key: &str) -> Value {
+        let k = self.new_str(key);
+        t.get().get_str(k)
+    }
+
+    /// Raw store into a table by string key.
+    pub fn raw_set_str(&mut self, t: Gc<Table>, key: &str, v: Value) {
+        let k = self.new_str(key);
+        t.get_mut().set_str(&self.heap, k, v);
+        gc::barrier_table(t, v);
+    }
+
+    /// Stores a value in the registry and returns its reference number.
+    pub fn registry_ref(&mut self, v: Value) -> i64 {
+        let r = self.next_ref;
+        self.next_ref += 1;
+        self.registry.get_mut().set_int(&self.heap, r, v);
+        r
+    }
+
+    /// Reads a registry reference.
+    pub fn registry_get(&self, r: i64) -> Value {
+        self.registry.get().get_int(r)
+    }
+
+    /// The `package.loaded` table (registry `_LOADED`).
+    pub fn loaded_table(&mut self) -> Gc<Table> {
+        match self.raw_get_str(self.registry, "_LOADED") {
+            Value::Table(t) => t,
+            _ => {
+                let t = self.heap.alloc(Table::default());
+                self.raw_set_str(self.registry, "_LOADED", Value::Table(t));
+                t
+            }
+        }
+    }
+
+    /// Loads a prototype tree onto the heap and wraps it in a closure whose first
+    /// upvalue (`_ENV`) is the globals table (or `env`).
+    pub fn load_proto(&mut self, proto: Rc<Proto>, env: Option<Value>) -> Value {
+        let fp = self.alloc_proto(proto);
+        let nup = fp.get().proto.upvalues.len();
+        let mut ups = Vec::with_capacity(nup);
+        for i in 0..nup {
+            let v = if i == 0 {
+                env.unwrap_or(Value::Table(self.globals))
+            } else {
+                Value::Nil
+            };
+            ups.push(self.heap.alloc(UpVal::Closed(v)));
+        }
+        Value::LuaFn(self.heap.alloc(LuaClosure {
+            proto: fp,
+            upvals: ups.into_boxed_slice(),
+        }))
+    }
+
+    fn alloc_proto(&mut self, proto: Rc<Proto>) -> Gc<FuncProto> {
+        let constants = proto
+            .constants
+            .iter()
+            .map(|c| match c {
+                Constant::Nil => Value::Nil,
+                Constant::Bool(b) => Value::Bool(*b),
+                Constant::Int(i) => Value::Int(*i),
+                Constant::Float(f) => Value::Num(*f),
+                Constant::Str(s) => Value::Str(self.heap.new_str(s)),
+            })
+            .collect();
+        let protos = proto
+            .protos
+            .iter()
+            .map(|p| self.alloc_proto(p.clone()))
+            .collect();
+        self.heap.alloc(FuncProto {
+            proto,
+            constants,
+            protos,
+        })
+    }
+
+    /// The metatable of a value.
+    #[inline]
+    pub fn metatable(&self, v: Value) -> Option<Gc<Table>> {
+        match v {
+            Value::Table(t) => t.get().metatable,
+            Value::UserData(u) => u.get().metatable,
+            _ => self.type_mt[v.type_of().index()],
+        }
+    }
+
+    /// The metamethod `tm` of a value (nil if absent).
+    #[inline]
+    pub fn metamethod(&self, v: Value, tm: TM) -> Value {
+        match self.metatable(v) {
+            Some(mt) => self.tm_from(mt, tm),
+            None => Value::Nil,
+        }
+    }
+
+    /// Looks `tm` up in a metatable, using and updating its absence cache.
+    #[inline]
+    pub fn tm_from(&self, mt: Gc<Table>, tm: TM) -> Value {
+        let bit = tm as usize;
+        let m = mt.get();
+        if bit < 8 && m.flags.get() & (1 << bit) != 0 {
+            return Value::Nil;
+        }
+        let v = m.get_str(self.tm_names[bit]);
+        if v.is_nil() && bit < 8 {
+            m.flags.set(m.flags.get() | (1 << bit));
+        }
+        v
+    }
+
+    /// Runs a full collection now.
+    pub fn collect_garbage(&mut self) {
+        let roots = [
+            Value::Table(self.registry),
+            Value::Table(self.globals),
+            Value::Thread(self.main),
+            Value::Thread(self.current),
+        ];
+        let type_mt = self.type_mt;
+        let names = self.tm_names.clone();
+        self.heap.collect(|m| {
+            for r in roots {
+                m.mark_value(r);
+            }
+            for mt in type_mt.into_iter().flatten() {
+                m.mark_obj(mt);
+            }
+            for n in names {
+                m.mark_obj(n);
+            }
+        });
+    }
+
+    /// A safe point: collects if the allocation debt calls for it.
+    #[inline]
+    pub fn check_gc(&mut self) {
+        if self.heap.should_collect() {
+            self.collect_garbage();
+        }
+    }
+
+    /// Writes to the shared standard output.
+    pub fn write_stdout(&mut self, b: &[u8]) {
+        self.stdout.write(b)
+    }
+}

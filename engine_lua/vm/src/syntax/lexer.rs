@@ -238,7 +238,9 @@ impl<'a> Lexer<'a> {
     pub fn error(&self, msg: &str, near: Option<&Lexeme>) -> SyntaxError {
         let mut message = format!("{}:{}: {}", chunk_id(self.chunkname), self.line, msg);
         let mut at_eof = false;
-        if let Some(lexeme) = near {
+        // A NUL byte token is token 0 in the reference, which means "no token": the
+        // message then has no `near` part.
+        if let Some(lexeme) = near.filter(|l| l.token != Token::Char(0)) {
             message.push_str(" near ");
             message.push_str(&near_text(lexeme));
             at_eof = lexeme.token == Token::Eof;
@@ -651,10 +653,14 @@ impl<'a> Lexer<'a> {
 
 /// How an error message shows the token it is near (`txtToken`): names, strings and
 /// numerals as their source text in quotes, other tokens as [`Token::describe`].
+/// Bytes that are not UTF-8 are shown as U+FFFD (the reference prints them raw;
+/// [`SyntaxError::message`] is a `String`).
 pub fn near_text(lexeme: &Lexeme) -> String {
     match lexeme.token {
         Token::Name(_) | Token::Str(_) | Token::Int(_) | Token::Float(_) => {
-            format!("'{}'", String::from_utf8_lossy(&lexeme.text))
+            // The reference formats the text as a C string: it stops at a NUL byte.
+            let text = lexeme.text.split(|&c| c == 0).next().unwrap_or(&[]);
+            format!("'{}'", String::from_utf8_lossy(text))
         }
         ref t => t.describe(),
     }

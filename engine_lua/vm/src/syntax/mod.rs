@@ -1,4 +1,18 @@
 //! The front end's first half: bytes -> tokens -> abstract syntax tree.
+//!
+//! * [`lexer`]: bytes -> tokens (`llex.c`'s rules and messages).
+//! * [`parser`]: tokens -> [`ast::Chunk`] (`lparser.c`'s grammar, messages, and its
+//!   nesting limit: `C stack overflow` at about 200 levels).
+//! * [`dump`]: a compact S-expression form of the tree for tests.
+//!
+//! Errors split as in the reference: everything `luac` reports with a `near '...'`
+//! part, plus `unknown attribute 'x'`, `multiple to-be-closed variables in local
+//! list` and `cannot use '...' outside a vararg function`, comes from [`parse`].
+//! Checks that need scopes (`break outside a loop at line N`, `no visible label 'l'
+//! for goto`, `label 'l' already defined on line N`, `<goto l> at line N jumps into the
+//! scope of local 'x'`, `attempt to assign to const variable 'x'`, the limits on
+//! locals, upvalues and registers) are the compiler's, which words them with
+//! [`format_error`].
 
 pub mod ast;
 pub mod dump;

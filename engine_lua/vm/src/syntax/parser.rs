@@ -1,8 +1,8 @@
-//! The parser: tokens -> [`ast`], recursive descent in the reference's (`lparser.c`)
+//! The parser: tokens -> [`ast`](super::ast), recursive descent in the reference's (`lparser.c`)
 //! shape, with its error messages and its nesting limit.
 //!
 //! Each parse function carries the grammar rule it implements above it. Lines follow
-//! the module docs of [`ast`]. Checks that need scopes (goto/label visibility,
+//! the module docs of [`ast`](super::ast). Checks that need scopes (goto/label visibility,
 //! duplicate labels, `break` outside a loop, assignment to const variables, register
 //! and upvalue limits) are the compiler's; the parser does the ones the reference does
 //! while reading: attributes, several to-be-closed variables, `...` outside a vararg
@@ -15,6 +15,7 @@ use super::lexer::{Lexeme, Lexer, Token};
 /// Nesting depth (statements, sub-expressions, assignment targets) at which the
 /// reference stops with `C stack overflow`: its `LUAI_MAXCCALLS` (200) minus the one C
 /// level `lua5.4 file.lua` is already at when the parser starts.
+/// At this depth the parser needs about 384 KiB of stack (dev profile).
 const MAX_DEPTH: u32 = 199;
 
 /// Parses a whole chunk (see [`super::parse`]).
@@ -209,6 +210,7 @@ impl Parser<'_> {
     }
 
     // retstat -> RETURN [explist] [';']
+    #[inline(never)]
     fn ret_stat(&mut self, line: u32) -> PResult<Return> {
         let exprs = if self.block_follow(true) || self.is(b';') {
             Vec::new()
@@ -270,6 +272,7 @@ impl Parser<'_> {
     }
 
     // ifstat -> IF cond THEN block {ELSEIF cond THEN block} [ELSE block] END
+    #[inline(never)]
     fn if_stat(&mut self, line: u32) -> PResult<StatKind> {
         let mut arms = vec![self.test_then_block()?];
         while self.t.token == Token::Elseif {
@@ -285,6 +288,7 @@ impl Parser<'_> {
     }
 
     // test_then_block -> [IF | ELSEIF] cond THEN block
+    #[inline(never)]
     fn test_then_block(&mut self) -> PResult<(Expr, Block)> {
         self.next()?;
         let cond = self.expr()?;
@@ -294,6 +298,7 @@ impl Parser<'_> {
     }
 
     // whilestat -> WHILE cond DO block END
+    #[inline(never)]
     fn while_stat(&mut self, line: u32) -> PResult<StatKind> {
         self.next()?;
         let cond = self.expr()?;
@@ -304,6 +309,7 @@ impl Parser<'_> {
     }
 
     // repeatstat -> REPEAT block UNTIL cond
+    #[inline(never)]
     fn repeat_stat(&mut self, line: u32) -> PResult<StatKind> {
         self.next()?;
         let block = self.block()?;
@@ -316,6 +322,7 @@ impl Parser<'_> {
     // fornum -> NAME = exp ',' exp [',' exp] forbody
     // forlist -> NAME {',' NAME} IN explist forbody
     // forbody -> DO block
+    #[inline(never)]
     fn for_stat(&mut self, line: u32) -> PResult<StatKind> {
         self.next()?;
         let var = self.check_name()?;
@@ -363,6 +370,7 @@ impl Parser<'_> {
 
     // funcstat -> FUNCTION funcname body
     // funcname -> NAME {'.' NAME} [':' NAME]
+    #[inline(never)]
     fn func_stat(&mut self, line: u32) -> PResult<StatKind> {
         self.next()?;
         let mut path = vec![self.check_name()?];
@@ -390,6 +398,7 @@ impl Parser<'_> {
     }
 
     // localfunc -> NAME body
+    #[inline(never)]
     fn local_func(&mut self) -> PResult<StatKind> {
         let name = self.check_name()?;
         let line = self.line();
@@ -402,6 +411,7 @@ impl Parser<'_> {
 
     // localstat -> NAME attrib { ',' NAME attrib } ['=' explist]
     // attrib -> ['<' NAME '>']
+    #[inline(never)]
     fn local_stat(&mut self) -> PResult<StatKind> {
         let mut names = Vec::new();
         let mut has_close = false;
@@ -440,6 +450,7 @@ impl Parser<'_> {
     // exprstat -> func | assignment
     // assignment -> suffixedexp restassign
     // restassign -> ',' suffixedexp restassign | '=' explist
+    #[inline(never)]
     fn expr_stat(&mut self) -> PResult<StatKind> {
         let first = self.suffixed_expr()?;
         if self.is(b'=') || self.is(b',') {
@@ -473,6 +484,7 @@ impl Parser<'_> {
 
     // body -> '(' parlist ')' block END
     // parlist -> [ {NAME ','} (NAME | '...') ]
+    #[inline(never)]
     fn body(&mut self, is_method: bool, line: u32) -> PResult<FuncBody> {
         self.check_next(&Token::Char(b'('))?;
         let mut params = Vec::new();
@@ -723,6 +735,7 @@ impl Parser<'_> {
     }
 
     // funcargs -> '(' [ explist ] ')' | constructor | STRING
+    #[inline(never)]
     fn func_args(&mut self, line: u32) -> PResult<Vec<Expr>> {
         match &self.t.token {
             Token::Char(b'(') => {
@@ -750,6 +763,7 @@ impl Parser<'_> {
 
     // constructor -> '{' [ field { sep field } [sep] ] '}'
     // sep -> ',' | ';'
+    #[inline(never)]
     fn constructor(&mut self) -> PResult<Expr> {
         let line = self.line();
         self.check_next(&Token::Char(b'{'))?;
@@ -773,6 +787,7 @@ impl Parser<'_> {
     // field -> listfield | recfield
     // recfield -> (NAME | '[' exp ']') = exp
     // listfield -> exp
+    #[inline(never)]
     fn field(&mut self) -> PResult<TableField> {
         match &self.t.token {
             Token::Name(n) => {

@@ -1,0 +1,596 @@
+//! Calls, returns, the frame-level dispatch loop, error unwinding and coroutine
+//! switches.
+//!
+//! `execute` runs the frames of the running thread until the frame marked `FRESH`
+//! (the one a re-entrant call pushed) returns. Lua-to-Lua calls and returns never
+//! recurse on the Rust stack; natives returning [`Ret::Call`] / [`Ret::Yield`] /
+//! [`Ret::Resume`] leave a `PENDING` frame whose continuation runs when the callee is
+//! done. A Lua frame that called a metamethod carries `FINISH_OP`: when the call
+//! returns, the interrupted instruction is completed (`finish_op`).
+
+use super::api::{LuaError, LuaResult, Protect, Ret, Status};
+use super::function::UpVal;
+use super::gc::Gc;
+use super::meta::TM;
+use super::thread::{CoStatus, Frame, FrameKind, Thread, flags};
+use super::value::Value;
+use super::{MAX_C_DEPTH, MAX_STACK, Vm};
+
+/// Extra stack slots above a Lua frame's registers (metamethod calls go there).
+pub(crate) const EXTRA_STACK: usize = 8;
+/// Most frames one thread may hold.
+pub(crate) const MAX_FRAMES: usize = 220_000;
+
+/// What the frame-level loop does next.
+pub(crate) enum Flow {
+    /// Dispatch on the top frame again.
+    Continue,
+    /// The `FRESH` frame returned: leave `execute`.
+    Done,
+}
+
+impl Vm {
+    /// Re-entrant call of the function at absolute stack index `func` with the values
+    /// above it as arguments. Results replace them (`nresults`, -1 for all).
+    pub(crate) fn call_at(&mut self, func: usize, nresults: i32) -> LuaResult<()> {
+        self.call_at_flags(func, nresults, 0)
+    }
+
+    pub(crate) fn call_at_flags(&mut self, func: usize, nresults: i32, extra: u8) -> LuaResult<()> {
+        if self.depth >= MAX_C_DEPTH {
+            return Err(self.rt_error("C stack overflow"));
+        }
+        self.depth += 1;
+        let th = self.current;
+        let level = th.get().frames.len();
+        let r = match self.precall(func, nresults, flags::FRESH | extra) {
+            Ok(_) => self.execute(th, level),
+            Err(e) => Err(e),
+        };
+        self.depth -= 1;
+        r
+    }
+
+    /// Runs until the `FRESH` frame at `level` of `th` returns.
+    fn execute(&mut self, th: Gc<Thread>, level: usize) -> LuaResult<()> {
+        loop {
+            match self.run() {
+                Ok(()) => return Ok(()),
+                Err(e) => self.handle_error(e, th, level)?,
+            }
+        }
+    }
+
+    /// Dispatches on the top frame until `Done`.
+    fn run(&mut self) -> LuaResult<()> {
+        loop {
+            let th = self.current;
+            let fr = *th.get().frames.last().expect("a frame to run");
+            let flow = match fr.kind {
+                FrameKind::Lua(_) => self.run_lua()?,
+                FrameKind::Native(nc) => {
+                    let ret = if fr.flags & flags::PENDING != 0 {
+                        let f = th.get_mut().frames.last_mut().unwrap();
+                        f.flags &= !(flags::PENDING | flags::YIELDED);
+                        let k = f.k.take().expect("pending frame has a continuation");
+                        let status = match self.pending_error.take() {
+                            Some(e) => Status::Error(e),
+                            None => Status::Ok,
+                        };
+                        k(self, status, fr.ctx)?
+                    } else if fr.flags & flags::YIELDED != 0 {
+                        // Resumed `coroutine.yield` without continuation: return the
+                        // resume arguments.
+                        th.get_mut().frames.last_mut().unwrap().flags &= !flags::YIELDED;
+                        let n = th.get().top - fr.base;
+                        Ret::Values(n)
+                    } else {
+                        (nc.get().f)(self)?
+                    };
+                    self.handle_ret(ret)?
+                }
+            };
+            if let Flow::Done = flow {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Acts on what a native function returned (its frame is on top).
+    pub(crate) fn handle_ret(&mut self, ret: Ret) -> LuaResult<Flow> {
+        match ret {
+            Ret::Values(n) => {
+                let top = self.current.get().top;
+                Ok(self.poscall(top - n, n))
+            }
+            Ret::Call {
+                nargs,
+                nresults,
+                protect,
+                k,
+                ctx,
+            } => {
+                let th = self.current.get_mut();
+                let func = th.top - nargs - 1;
+                let f = th.frames.last_mut().unwrap();
+                f.flags |= flags::PENDING;
+                f.k = Some(k);
+                f.ctx = ctx;
+                f.protect = match protect {
+                    Protect::Handler(i) => Protect::Handler(f.base + i - 1),
+                    p => p,
+                };
+                f.call_func = func;
+                self.precall(func, nresults, flags::C_CALL)?;
+                Ok(Flow::Continue)
+            }
+            Ret::Yield { nvalues, k, ctx } => {
+                self.do_yield(nvalues, k, ctx)?;
+                Ok(Flow::Continue)
+            }
+            Ret::Resume { co, nargs, k, ctx } => {
+                let th = self.current.get_mut();
+                let f = th.frames.last_mut().unwrap();
+                f.flags |= flags::PENDING;
+                f.k = Some(k);
+                f.ctx = ctx;
+                f.protect = Protect::Yes;
+                f.call_func = th.top - nargs;
+                self.do_resume(co, nargs)?;
+                Ok(Flow::Continue)
+            }
+        }
+    }
+
+    /// Ensures `th.stack` has `n` slots.
+    #[inline]
+    pub(crate) fn ensure_stack(&mut self, n: usize) -> LuaResult<()> {
+        let th = self.current.get_mut();
+        if n > th.stack.len() {
+            if n > MAX_STACK {
+                return Err(self.rt_error("stack overflow"));
+            }
+            let old = th.stack.len();
+            let new = (old * 2).max(n).min(MAX_STACK + 200);
+            th.stack.resize(new, Value::Nil);
+            self.heap.adjust(((new - old) * 16) as isize);
+        }
+        Ok(())
+    }
+
+    /// Prepares a call of `stack[func]` with the arguments up to `top`: pushes a Lua
+    /// frame (returns `true`) or a not-yet-started native frame (`false`). Resolves
+    /// `__call`.
+    pub(crate) fn precall(&mut self, func: usize, nresults: i32, fl: u8) -> LuaResult<bool> {
+        let mut tries = 0;
+        let ccalls = {
+            let th = self.current.get();
+            let parent = th.frames.last().map_or(th.base_ccalls, |f| f.ccalls);
+            parent + u32::from(fl & (flags::FRESH | flags::C_CALL) != 0)
+        };
+        if ccalls >= MAX_C_DEPTH {
+            return Err(self.rt_error("C stack overflow"));
+        }
+        loop {
+            let th = self.current.get_mut();
+            match th.stack[func] {
+                Value::LuaFn(cl) => {
+                    let p = &cl.get().proto.get().proto;
+                    let nargs = th.top - func - 1;
+                    let np = p.num_params as usize;
+                    let need = func + 1 + nargs.max(np) + p.max_stack_size as usize + EXTRA_STACK;
+                    if th.frames.len() >= MAX_FRAMES {
+                        return Err(self.rt_error("stack overflow"));
+                    }
+                    self.ensure_stack(need)?;
+                    let th = self.current.get_mut();
+                    for i in nargs..np {
+                        th.stack[func + 1 + i] = Value::Nil;
+                    }
+                    if nargs < np {
+                        th.top = func + 1 + np;
+                    }
+                    th.frames.push(Frame {
+                        kind: FrameKind::Lua(cl),
+                        func,
+                        base: func + 1,
+                        ret: func,
+                        pc: 0,
+                        nresults,
+                        nextra: 0,
+                        flags: fl,
+                        k: None,
+                        ctx: 0,
+                        protect: Protect::No,
+                        call_func: 0,
+                        ccalls,
+                    });
+                    return Ok(true);
+                }
+                Value::Native(nc) => {
+                    if th.frames.len() >= MAX_FRAMES {
+                        return Err(self.rt_error("stack overflow"));
+                    }
+                    let top = th.top;
+                    th.frames.push(Frame {
+                        kind: FrameKind::Native(nc),
+                        func,
+                        base: func + 1,
+                        ret: func,
+                        pc: 0,
+                        nresults,
+                        nextra: 0,
+                        flags: fl,
+                        k: None,
+                        ctx: 0,
+                        protect: Protect::No,
+                        call_func: 0,
+                        ccalls,
+                    });
+                    if let Err(e) = self.ensure_stack(top + 40) {
+                        self.current.get_mut().frames.pop();
+                        return Err(e);
+                    }
+                    return Ok(false);
+                }
+                f => {
+                    let mm = self.metamethod(f, TM::Call);
+                    if mm.is_nil() || tries > 100 {
+                        return Err(self.call_error(func));
+                    }
+                    tries += 1;
+                    let top = th.top;
+                    self.ensure_stack(top + 1)?;
+                    let th = self.current.get_mut();
+                    th.stack.copy_within(func..top, func + 1);
+                    th.stack[func] = mm;
+                    th.top += 1;
+                }
+            }
+        }
+    }
+
+    /// Returns from the top frame with `n` results at `first`: moves them to the
+    /// frame's result slot (adjusted to the wanted count), pops the frame, and
+    /// prepares the caller to continue.
+    pub(crate) fn poscall(&mut self, first: usize, n: usize) -> Flow {
+        let th = self.current.get_mut();
+        let fr = th.frames.pop().expect("frame to return from");
+        let dest = fr.ret;
+        let wanted = fr.nresults;
+        if wanted < 0 {
+            th.stack.copy_within(first..first + n, dest);
+            th.top = dest + n;
+        } else {
+            let w = wanted as usize;
+            let m = n.min(w);
+            th.stack.copy_within(first..first + m, dest);
+            for i in m..w {
+                th.stack[dest + i] = Value::Nil;
+            }
+            th.top = dest + w;
+        }
+        if fr.flags & flags::FRESH != 0 {
+            return Flow::Done;
+        }
+        if th.frames.is_empty() {
+            // A coroutine's body returned.
+            self.finish_coroutine(dest);
+            return Flow::Continue;
+        }
+        let caller = th.frames.last_mut().unwrap();
+        if caller.flags & flags::FINISH_OP != 0 {
+            caller.flags &= !flags::FINISH_OP;
+            self.pending_finish = true;
+        }
+        Flow::Continue
+    }
+
+    // ----- upvalues and to-be-closed variables -----
+
+    /// The open upvalue for stack slot `idx` of the running thread (made if absent).
+    pub(crate) fn find_upval(&mut self, idx: usize) -> Gc<UpVal> {
+        let thh = self.current;
+        let th = thh.get_mut();
+        let mut pos = th.open_upvals.len();
+        while pos > 0 {
+            let u = th.open_upvals[pos - 1];
+            match *u.get() {
+                UpVal::Open { index, .. } if index > idx => pos -= 1,
+                UpVal::Open { index, .. } if index == idx => return u,
+                _ => break,
+            }
+        }
+        let u = self.heap.alloc(UpVal::Open {
+            thread: thh,
+            index: idx,
+        });
+        thh.get_mut().open_upvals.insert(pos, u);
+        u
+    }
+
+    /// Closes the open upvalues at or above `level` of the running thread.
+    pub(crate) fn close_upvals(&mut self, level: usize) {
+        let th = self.current.get_mut();
+        while let Some(&u) = th.open_upvals.last() {
+            let UpVal::Open { index, .. } = *u.get() else {
+                unreachable!("open list holds open upvalues")
+            };
+            if index < level {
+                break;
+            }
+            let v = th.stack[index];
+            *u.get_mut() = UpVal::Closed(v);
+            th.open_upvals.pop();
+        }
+    }
+
+    /// Closes upvalues and calls pending `__close` handlers at or above `level`
+    /// (normal exit: the error argument is nil).
+    pub(crate) fn close_level(&mut self, level: usize, err: Option<Value>) -> LuaResult<()> {
+        self.close_upvals(level);
+        let mut err = err;
+        let mut result = Ok(());
+        loop {
+            let th = self.current.get_mut();
+            let Some(&idx) = th.tbc.last() else { break };
+            if idx < level {
+                break;
+            }
+            th.tbc.pop();
+            let v = th.stack[idx];
+            let mm = self.metamethod(v, TM::Close);
+            if mm.is_nil() {
+                continue;
+            }
+            let e = err.unwrap_or(Value::Nil);
+            // Keep the stack above everything live.
+            if let Err(ne) = self.call_function(mm, &[v, e], 0) {
+                err = Some(ne.0);
+                result = Err(ne);
+            }
+        }
+        result
+    }
+
+    /// Closes every upvalue and to-be-closed variable of the running thread
+    /// (`coroutine.close`).
+    pub fn close_thread_level(&mut self) -> LuaResult<()> {
+        self.close_level(0, None)
+    }
+
+    /// Marks stack slot `idx` as to-be-closed (`variable 'x' got a non-closable value`).
+    pub(crate) fn mark_tbc(&mut self, idx: usize, name: &str) -> LuaResult<()> {
+        let v = self.current.get().stack[idx];
+        if matches!(v, Value::Nil | Value::Bool(false)) {
+            return Ok(());
+        }
+        if self.metamethod(v, TM::Close).is_nil() {
+            return Err(self.rt_error(&format!("variable '{name}' got a non-closable value")));
+        }
+        self.current.get_mut().tbc.push(idx);
+        Ok(())
+    }
+
+    // ----- errors -----
+
+    /// Handles an error raised while running above `level` of `th`: finds the
+    /// innermost protected call (running the message handler first), unwinds to it
+    /// and schedules its continuation; or, at the `FRESH` boundary, unwinds and
+    /// returns the error; or kills the coroutine and passes the error to its resumer.
+    fn handle_error(&mut self, e: LuaError, _th: Gc<Thread>, _level: usize) -> LuaResult<()> {
+        let mut e = e.0;
+        self.pending_finish = false;
+        // Make the top cover every live register of a Lua frame, so that calls made
+        // while unwinding (handlers, `__close`) do not overwrite them.
+        {
+            let th = self.current.get_mut();
+            if let Some(f) = th.frames.last()
+                && let FrameKind::Lua(c) = f.kind
+            {
+                let t = f.base + c.get().proto.get().proto.max_stack_size as usize;
+                if th.top < t {
+                    th.top = t;
+                }
+            }
+        }
+        let th = self.current;
+        let frames = &th.get().frames;
+        let mut catcher = None;
+        let mut boundary = None;
+        for i in (0..frames.len()).rev() {
+            let f = &frames[i];
+            if matches!(f.kind, FrameKind::Native(_))
+                && f.flags & flags::PENDING != 0
+                && f.protect != Protect::No
+            {
+                catcher = Some(i);
+                break;
+            }
+            if f.flags & flags::FRESH != 0 {
+                boundary = Some(i);
+                break;
+            }
+        }
+        if let Some(ci) = catcher {
+            let f = frames[ci];
+            if let Protect::Handler(h) = f.protect {
+                let handler = th.get().stack[h];
+                e = self.run_handler(handler, e);
+            }
+            let level = f.call_func;
+            if let Err(ne) = self.close_level(level, Some(e)) {
+                e = ne.0;
+            }
+            let thm = th.get_mut();
+            thm.frames.truncate(ci + 1);
+            thm.top = level;
+            self.pending_error = Some(e);
+            return Ok(());
+        }
+        if let Some(bi) = boundary {
+            let f = frames[bi];
+            if f.flags & flags::TRACEBACK != 0 {
+                let msg = self.traceback(th, None, 0);
+                self.last_traceback = Some(msg);
+            }
+            let level = f.ret;
+            if let Err(ne) = self.close_level(level, Some(e)) {
+                e = ne.0;
+            }
+            let thm = th.get_mut();
+            thm.frames.truncate(bi);
+            thm.top = level;
+            return Err(LuaError(e));
+        }
+        // The coroutine has no protected call left: it dies.
+        let co = th.get_mut();
+        co.status = CoStatus::Dead;
+        co.error = Some(e);
+        let resumer = co
+            .resumer
+            .take()
+            .expect("a running coroutine has a resumer");
+        self.current = resumer;
+        let r = resumer.get_mut();
+        r.status = CoStatus::Running;
+        let f = *r.frames.last().unwrap();
+        r.top = f.call_func;
+        self.pending_error = Some(e);
+        Ok(())
+    }
+
+    /// Calls an `xpcall` message handler at the error point.
+    fn run_handler(&mut self, handler: Value, e: Value) -> Value {
+        let mut e = e;
+        for _ in 0..10 {
+            match self.call_function(handler, &[e], 1) {
+                Ok(r) => return r.first().copied().unwrap_or(Value::Nil),
+                Err(ne) => e = ne.0,
+            }
+        }
+        self.new_string(b"error in error handling")
+    }
+
+    /// A runtime error with the current Lua frame's position (`luaG_runerror`).
+    pub(crate) fn rt_error(&mut self, msg: &str) -> LuaError {
+        let w = self.where_(0);
+        LuaError(self.new_string(format!("{w}{msg}").as_bytes()))
+    }
+
+    // ----- coroutines -----
+
+    /// Resumes `co` with the top `nargs` values of the running thread (whose top
+    /// frame is the pending `resume`).
+    fn do_resume(&mut self, co: Gc<Thread>, nargs: usize) -> LuaResult<()> {
+        let from = self.current;
+        let st = co.get().status;
+        let fail = |vm: &mut Vm, msg: &str| {
+            let th = from.get_mut();
+            th.top -= nargs;
+            let m = vm.new_string(msg.as_bytes());
+            vm.pending_error = Some(m);
+            Ok(())
+        };
+        if st == CoStatus::Dead {
+            return fail(self, "cannot resume dead coroutine");
+        }
+        if co == from || st == CoStatus::Running {
+            return fail(self, "cannot resume non-suspended coroutine");
+        }
+        if st == CoStatus::Normal {
+            return fail(self, "cannot resume non-suspended coroutine");
+        }
+        let cc = from.get().frames.last().map_or(0, |f| f.ccalls);
+        if self.depth >= MAX_C_DEPTH || cc + 1 >= MAX_C_DEPTH {
+            return fail(self, "C stack overflow");
+        }
+        co.get_mut().base_ccalls = cc;
+        // Move the arguments.
+        let args: Vec<Value> = {
+            let th = from.get_mut();
+            let a = th.stack[th.top - nargs..th.top].to_vec();
+            th.top -= nargs;
+            a
+        };
+        from.get_mut().status = CoStatus::Normal;
+        let c = co.get_mut();
+        c.status = CoStatus::Running;
+        c.resumer = Some(from);
+        c.resume_depth = self.depth;
+        self.current = co;
+        if co.get().frames.is_empty() {
+            // First resume: call the body.
+            let body = c.body;
+            c.stack[0] = body;
+            c.top = 1;
+            for a in args {
+                self.push(a);
+            }
+            // An error here (the body is not callable) kills the coroutine.
+            self.precall(0, -1, flags::C_CALL)?;
+        } else {
+            // Resume from a yield: the top frame is the yielding native.
+            let c = co.get_mut();
+            let f = c.frames.last().unwrap();
+            c.top = f.call_func;
+            for a in args {
+                self.push(a);
+            }
+        }
+        Ok(())
+    }
+
+    /// Yields the top `n` values of the running coroutine.
+    fn do_yield(
+        &mut self,
+        n: usize,
+        k: Option<super::api::Continuation>,
+        ctx: usize,
+    ) -> LuaResult<()> {
+        let co = self.current;
+        if co == self.main {
+            return Err(self.error_plain("attempt to yield from outside a coroutine"));
+        }
+        if co.get().resume_depth != self.depth {
+            return Err(self.error_plain("attempt to yield across a C-call boundary"));
+        }
+        let c = co.get_mut();
+        let vals = c.stack[c.top - n..c.top].to_vec();
+        c.top -= n;
+        let f = c.frames.last_mut().unwrap();
+        f.call_func = c.top;
+        match k {
+            Some(k) => {
+                f.flags |= flags::PENDING;
+                f.k = Some(k);
+                f.ctx = ctx;
+                f.protect = Protect::No;
+            }
+            None => f.flags |= flags::YIELDED,
+        }
+        c.status = CoStatus::Suspended;
+        let resumer = c.resumer.take().expect("coroutine has a resumer");
+        self.current = resumer;
+        resumer.get_mut().status = CoStatus::Running;
+        for v in vals {
+            self.push(v);
+        }
+        Ok(())
+    }
+
+    /// The running coroutine's body returned its results at `dest..top`.
+    fn finish_coroutine(&mut self, dest: usize) {
+        let co = self.current;
+        let c = co.get_mut();
+        let vals = c.stack[dest..c.top].to_vec();
+        c.top = 0;
+        c.status = CoStatus::Dead;
+        let resumer = c.resumer.take().expect("coroutine has a resumer");
+        self.current = resumer;
+        resumer.get_mut().status = CoStatus::Running;
+        for v in vals {
+            self.push(v);
+        }
+    }
+}

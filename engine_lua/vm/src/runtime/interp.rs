@@ -1,0 +1,1453 @@
+//! The bytecode interpreter: one dispatch loop over the running Lua frame, with the
+//! fast paths inline and the slow paths (metamethods, coercions, errors) in helpers.
+//!
+//! Hot state lives in locals (`pc`, `base`, the code and constant slices); `pc` is
+//! written back to the frame before anything that can raise an error or call.
+//! Metamethods called from an instruction run as ordinary frames above the current
+//! one (so they can yield); the frame is flagged `FINISH_OP` and `finish_op`
+//! completes the instruction with the result.
+
+use super::Vm;
+use super::api::{LuaError, LuaResult};
+use super::call::{EXTRA_STACK, Flow};
+use super::debug::{Loc, local_name};
+use super::function::{LuaClosure, UpVal};
+use super::gc::barrier_table;
+use super::meta::{self, ArithError, ArithOp, TM};
+use super::thread::{FrameKind, flags};
+use super::value::{Value, float_to_int};
+use crate::opcode::{Instruction, OpCode};
+
+/// A step of an operation that may need a metamethod call.
+pub(crate) enum Step {
+    /// The operation finished with this value.
+    Done(Value),
+    /// Call this function with these arguments; its first result is the value.
+    Call(Value, [Value; 3], usize),
+}
+
+const MAX_TAG_LOOP: usize = 2000;
+
+#[inline(always)]
+fn arith_fast(op: ArithOp, x: Value, y: Value) -> Option<Value> {
+    use ArithOp::*;
+    match (x, y) {
+        (Value::Int(a), Value::Int(b)) => match op {
+            Add => Some(Value::Int(a.wrapping_add(b))),
+            Sub => Some(Value::Int(a.wrapping_sub(b))),
+            Mul => Some(Value::Int(a.wrapping_mul(b))),
+            Mod if b != 0 => Some(Value::Int(meta::int_mod(a, b))),
+            IDiv if b != 0 => Some(Value::Int(meta::int_idiv(a, b))),
+            Div => Some(Value::Num(a as f64 / b as f64)),
+            Pow => Some(Value::Num(pow(a as f64, b as f64))),
+            BAnd => Some(Value::Int(a & b)),
+            BOr => Some(Value::Int(a | b)),
+            BXor => Some(Value::Int(a ^ b)),
+            Shl => Some(Value::Int(meta::shift_left(a, b))),
+            Shr => Some(Value::Int(meta::shift_left(a, b.wrapping_neg()))),
+            Unm => Some(Value::Int(a.wrapping_neg())),
+            BNot => Some(Value::Int(!a)),
+            _ => None,
+        },
+        (Value::Num(a), Value::Num(b)) => float_op(op, a, b),
+        (Value::Int(a), Value::Num(b)) => float_op(op, a as f64, b),
+        (Value::Num(a), Value::Int(b)) => float_op(op, a, b as f64),
+        _ => None,
+    }
+}
+
+#[inline(always)]
+fn pow(a: f64, b: f64) -> f64 {
+    if b == 2.0 { a * a } else { a.powf(b) }
+}
+
+#[inline(always)]
+fn float_op(op: ArithOp, a: f64, b: f64) -> Option<Value> {
+    use ArithOp::*;
+    Some(Value::Num(match op {
+        Add => a + b,
+        Sub => a - b,
+        Mul => a * b,
+        Div => a / b,
+        Mod => meta::float_mod(a, b),
+        Pow => pow(a, b),
+        IDiv => (a / b).floor(),
+        Unm => -a,
+        _ => return None,
+    }))
+}
+
+fn lt_int_float(i: i64, f: f64) -> bool {
+    if f.is_nan() {
+        false
+    } else if f >= 9223372036854775808.0 {
+        true
+    } else if f > -9223372036854775808.0 {
+        i < f.ceil() as i64
+    } else {
+        false
+    }
+}
+fn le_int_float(i: i64, f: f64) -> bool {
+    if f.is_nan() {
+        false
+    } else if f >= 9223372036854775808.0 {
+        true
+    } else if f >= -9223372036854775808.0 {
+        i <= f.floor() as i64
+    } else {
+        false
+    }
+}
+fn lt_float_int(f: f64, i: i64) -> bool {
+    if f.is_nan() || f >= 9223372036854775808.0 {
+        false
+    } else if f >= -9223372036854775808.0 {
+        (f.floor() as i64) < i
+    } else {
+        true
+    }
+}
+fn le_float_int(f: f64, i: i64) -> bool {
+    if f.is_nan() || f >= 9223372036854775808.0 {
+        false
+    } else if f > -9223372036854775808.0 {
+        (f.ceil() as i64) <= i
+    } else {
+        true
+    }
+}
+
+/// `a < b` for numbers and strings; `None` when a metamethod is needed.
+#[inline]
+pub(crate) fn lt_raw(a: Value, b: Value) -> Option<bool> {
+    Some(match (a, b) {
+        (Value::Int(x), Value::Int(y)) => x < y,
+        (Value::Num(x), Value::Num(y)) => x < y,
+        (Value::Int(x), Value::Num(y)) => lt_int_float(x, y),
+        (Value::Num(x), Value::Int(y)) => lt_float_int(x, y),
+        (Value::Str(x), Value::Str(y)) => x.get().as_bytes() < y.get().as_bytes(),
+        _ => return None,
+    })
+}
+
+/// `a <= b` for numbers and strings; `None` when a metamethod is needed.
+#[inline]
+pub(crate) fn le_raw(a: Value, b: Value) -> Option<bool> {
+    Some(match (a, b) {
+        (Value::Int(x), Value::Int(y)) => x <= y,
+        (Value::Num(x), Value::Num(y)) => x <= y,
+        (Value::Int(x), Value::Num(y)) => le_int_float(x, y),
+        (Value::Num(x), Value::Int(y)) => le_float_int(x, y),
+        (Value::Str(x), Value::Str(y)) => x.get().as_bytes() <= y.get().as_bytes(),
+        _ => return None,
+    })
+}
+
+fn is_str_or_num(v: Value) -> bool {
+    matches!(v, Value::Str(_) | Value::Int(_) | Value::Num(_))
+}
+
+impl Vm {
+    // ----- slow paths shared by the interpreter and the API -----
+
+    /// `obj[key]` following `__index`.
+    pub(crate) fn index_step(&mut self, obj: Value, key: Value, loc: Loc) -> LuaResult<Step> {
+        let mut t = obj;
+        for n in 0..MAX_TAG_LOOP {
+            let tm;
+            if let Value::Table(h) = t {
+                let v = h.get().get(key);
+                if !v.is_nil() {
+                    return Ok(Step::Done(v));
+                }
+                match h.get().metatable {
+                    None => return Ok(Step::Done(Value::Nil)),
+                    Some(mt) => {
+                        tm = self.tm_from(mt, TM::Index);
+                        if tm.is_nil() {
+                            return Ok(Step::Done(Value::Nil));
+                        }
+                    }
+                }
+            } else {
+                tm = self.metamethod(t, TM::Index);
+                if tm.is_nil() {
+                    let l = if n == 0 { loc } else { Loc::None };
+                    return Err(self.index_error(t, key, l));
+                }
+            }
+            if tm.is_function() {
+                return Ok(Step::Call(tm, [t, key, Value::Nil], 2));
+            }
+            t = tm;
+        }
+        Err(self.rt_error("'__index' chain too long; possible loop"))
+    }
+
+    fn index_error(&mut self, t: Value, key: Value, loc: Loc) -> LuaError {
+        let _ = key;
+        self.type_error_loc(t, "index", loc)
+    }
+
+    /// `obj[key] = val` following `__newindex`; `Some` is a call to make.
+    pub(crate) fn newindex_step(
+        &mut self,
+        obj: Value,
+        key: Value,
+        val: Value,
+        loc: Loc,
+    ) -> LuaResult<Option<(Value, [Value; 3])>> {
+        let mut t = obj;
+        for n in 0..MAX_TAG_LOOP {
+            let tm;
+            if let Value::Table(h) = t {
+                let hm = h.get();
+                let tmv = match hm.metatable {
+                    None => Value::Nil,
+                    Some(mt) => {
+                        if hm.get(key).is_nil() {
+                            self.tm_from(mt, TM::NewIndex)
+                        } else {
+                            Value::Nil
+                        }
+                    }
+                };
+                if tmv.is_nil() {
+                    if let Err(e) = h.get_mut().set(&self.heap, key, val) {
+                        return Err(self.rt_error(e.message()));
+                    }
+                    barrier_table(h, val);
+                    return Ok(None);
+                }
+                tm = tmv;
+            } else {
+                tm = self.metamethod(t, TM::NewIndex);
+                if tm.is_nil() {
+                    let l = if n == 0 { loc } else { Loc::None };
+                    return Err(self.index_error(t, key, l));
+                }
+            }
+            if tm.is_function() {
+                return Ok(Some((tm, [t, key, val])));
+            }
+            t = tm;
+        }
+        Err(self.rt_error("'__newindex' chain too long; possible loop"))
+    }
+
+    /// Arithmetic with coercions and metamethods.
+    pub(crate) fn arith_step(
+        &mut self,
+        op: ArithOp,
+        a: Value,
+        b: Value,
+        la: Loc,
+        lb: Loc,
+    ) -> LuaResult<Step> {
+        match meta::arith(op, a, b) {
+            Ok(v) => Ok(Step::Done(v)),
+            Err(ArithError::NotNumbers) => {
+                let tm = op.tm();
+                for v in [a, b] {
+                    if matches!(v, Value::Str(_)) && !op.is_bitwise() {
+                        continue;
+                    }
+                    let m = self.metamethod(v, tm);
+                    if !m.is_nil() {
+                        return Ok(Step::Call(m, [a, b, Value::Nil], 2));
+                    }
+                }
+                let isnum = |v: Value| matches!(v, Value::Int(_) | Value::Num(_));
+                if !op.is_bitwise() && (matches!(a, Value::Str(_)) || matches!(b, Value::Str(_))) {
+                    let name = &tm.name()[2..];
+                    let (ta, tb) = (a.type_name(), b.type_name());
+                    return Err(self.rt_error(&format!("attempt to {name} a '{ta}' with a '{tb}'")));
+                }
+                if op.is_bitwise() && isnum(a) && isnum(b) {
+                    return Err(self.int_rep_error(a, la, lb));
+                }
+                let (bad, loc) = if !isnum(a) { (a, la) } else { (b, lb) };
+                let what = if op.is_bitwise() {
+                    "perform bitwise operation on"
+                } else {
+                    "perform arithmetic on"
+                };
+                Err(self.type_error_loc(bad, what, loc))
+            }
+            Err(ArithError::NoIntegerRep) => Err(self.int_rep_error(a, la, lb)),
+            Err(e) => Err(self.rt_error(e.message())),
+        }
+    }
+
+    fn int_rep_error(&mut self, a: Value, la: Loc, lb: Loc) -> LuaError {
+        let loc = if meta::to_integer(a).is_none() {
+            la
+        } else {
+            lb
+        };
+        let vi = self.varinfo(loc);
+        self.rt_error(&format!("number{vi} has no integer representation"))
+    }
+
+    fn order_error(&mut self, a: Value, b: Value) -> LuaError {
+        let (t1, t2) = (self.type_name_of(a), self.type_name_of(b));
+        if t1 == t2 {
+            self.rt_error(&format!("attempt to compare two {t1} values"))
+        } else {
+            self.rt_error(&format!("attempt to compare {t1} with {t2}"))
+        }
+    }
+
+    /// `a < b` (`le`: `a <= b`) with metamethods.
+    pub(crate) fn order_step(&mut self, a: Value, b: Value, le: bool) -> LuaResult<Step> {
+        let r = if le { le_raw(a, b) } else { lt_raw(a, b) };
+        if let Some(r) = r {
+            return Ok(Step::Done(Value::Bool(r)));
+        }
+        let tm = if le { TM::Le } else { TM::Lt };
+        let mut m = self.metamethod(a, tm);
+        if m.is_nil() {
+            m = self.metamethod(b, tm);
+        }
+        if m.is_nil() {
+            return Err(self.order_error(a, b));
+        }
+        Ok(Step::Call(m, [a, b, Value::Nil], 2))
+    }
+
+    /// `a == b` with `__eq`.
+    pub(crate) fn eq_step(&mut self, a: Value, b: Value) -> Step {
+        if a.raw_eq(&b) {
+            return Step::Done(Value::Bool(true));
+        }
+        match (a, b) {
+            (Value::Table(_), Value::Table(_)) | (Value::UserData(_), Value::UserData(_)) => {
+                let mut m = self.metamethod(a, TM::Eq);
+                if m.is_nil() {
+                    m = self.metamethod(b, TM::Eq);
+                }
+                if m.is_nil() {
+                    Step::Done(Value::Bool(false))
+                } else {
+                    Step::Call(m, [a, b, Value::Nil], 2)
+                }
+            }
+            _ => Step::Done(Value::Bool(false)),
+        }
+    }
+
+    /// `#v` with `__len`.
+    pub(crate) fn len_step(&mut self, v: Value, loc: Loc) -> LuaResult<Step> {
+        match v {
+            Value::Str(s) => Ok(Step::Done(Value::Int(s.get().len() as i64))),
+            Value::Table(t) => {
+                if let Some(mt) = t.get().metatable {
+                    let m = self.tm_from(mt, TM::Len);
+                    if !m.is_nil() {
+                        return Ok(Step::Call(m, [v, v, Value::Nil], 2));
+                    }
+                }
+                Ok(Step::Done(Value::Int(t.get().length())))
+            }
+            _ => {
+                let m = self.metamethod(v, TM::Len);
+                if m.is_nil() {
+                    return Err(self.type_error_loc(v, "get length of", loc));
+                }
+                Ok(Step::Call(m, [v, v, Value::Nil], 2))
+            }
+        }
+    }
+
+    fn reenter(&mut self, s: Step) -> LuaResult<Value> {
+        match s {
+            Step::Done(v) => Ok(v),
+            Step::Call(f, args, n) => {
+                let r = self.call_function(f, &args[..n], 1)?;
+                Ok(r[0])
+            }
+        }
+    }
+
+    pub(crate) fn index_value(
+        &mut self,
+        obj: Value,
+        key: Value,
+        _l: Option<()>,
+    ) -> LuaResult<Value> {
+        let s = self.index_step(obj, key, Loc::None)?;
+        self.reenter(s)
+    }
+
+    pub(crate) fn set_index_value(
+        &mut self,
+        obj: Value,
+        key: Value,
+        v: Value,
+        _l: Option<()>,
+    ) -> LuaResult<()> {
+        if let Some((f, args)) = self.newindex_step(obj, key, v, Loc::None)? {
+            self.call_function(f, &args, 0)?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn len_value(&mut self, v: Value, _l: Option<()>) -> LuaResult<Value> {
+        let s = self.len_step(v, Loc::None)?;
+        self.reenter(s)
+    }
+
+    pub(crate) fn eq_values(&mut self, a: Value, b: Value) -> LuaResult<bool> {
+        let s = self.eq_step(a, b);
+        Ok(self.reenter(s)?.truthy())
+    }
+
+    pub(crate) fn lt_values(&mut self, a: Value, b: Value) -> LuaResult<bool> {
+        let s = self.order_step(a, b, false)?;
+        Ok(self.reenter(s)?.truthy())
+    }
+
+    pub(crate) fn le_values(&mut self, a: Value, b: Value) -> LuaResult<bool> {
+        let s = self.order_step(a, b, true)?;
+        Ok(self.reenter(s)?.truthy())
+    }
+
+    /// Arithmetic from Rust with metamethods (re-entrant).
+    pub fn arith_values(&mut self, op: ArithOp, a: Value, b: Value) -> LuaResult<Value> {
+        let s = self.arith_step(op, a, b, Loc::None, Loc::None)?;
+        self.reenter(s)
+    }
+
+    // ----- metamethod calls from the interpreter -----
+
+    /// Calls `f(args)` above frame `fi`'s registers, flagging the frame `FINISH_OP`.
+    fn push_meta_call(&mut self, fi: usize, f: Value, args: &[Value], nres: i32) -> LuaResult<()> {
+        let th = self.current;
+        let fr = th.get().frames[fi];
+        let FrameKind::Lua(cl) = fr.kind else {
+            unreachable!("metamethod calls come from Lua frames")
+        };
+        let slot = fr.base + cl.get().proto.get().proto.max_stack_size as usize;
+        self.ensure_stack(slot + 1 + args.len() + EXTRA_STACK)?;
+        let t = th.get_mut();
+        t.stack[slot] = f;
+        for (i, a) in args.iter().enumerate() {
+            t.stack[slot + 1 + i] = *a;
+        }
+        t.top = slot + 1 + args.len();
+        t.frames[fi].flags |= flags::FINISH_OP;
+        self.precall(slot, nres, flags::C_CALL)?;
+        Ok(())
+    }
+
+    /// Completes the instruction of frame `fi` interrupted by a metamethod call.
+    /// Returns false when another call was pushed (concatenation).
+    fn finish_op(&mut self, fi: usize) -> LuaResult<bool> {
+        let th = self.current;
+        let fr = th.get().frames[fi];
+        let FrameKind::Lua(cl) = fr.kind else {
+            return Ok(true);
+        };
+        let p = &cl.get().proto.get().proto;
+        let i = p.code[fr.pc - 1];
+        let slot = fr.base + p.max_stack_size as usize;
+        let res = th.get().stack[slot];
+        let a = i.a() as usize;
+        use OpCode::*;
+        match i.opcode() {
+            EQ | LT | LE | EQK | EQI | LTI | LEI | GTI | GEI => {
+                if res.truthy() != i.k() {
+                    th.get_mut().frames[fi].pc += 1;
+                }
+            }
+            SETTABUP | SETTABUPK | SETTABLE | SETTABLEK | SETI | SETIK | SETFIELD | SETFIELDK => {}
+            CONCAT => {
+                let total = fr.ctx;
+                let t = th.get_mut();
+                t.stack[fr.base + a + total - 2] = res;
+                return self.concat_from(fi, a, total - 1);
+            }
+            _ => th.get_mut().stack[fr.base + a] = res,
+        }
+        Ok(true)
+    }
+
+    /// Concatenates `R[a] .. ... .. R[a+total-1]` into `R[a]`, right to left.
+    fn concat_from(&mut self, fi: usize, a: usize, total: usize) -> LuaResult<bool> {
+        let th = self.current;
+        let base = th.get().frames[fi].base;
+        let mut total = total;
+        while total > 1 {
+            let top = base + a + total;
+            let st = &th.get().stack;
+            let (v1, v2) = (st[top - 2], st[top - 1]);
+            if is_str_or_num(v1) && is_str_or_num(v2) {
+                let mut cnt = 2;
+                while cnt < total && is_str_or_num(st[top - cnt - 1]) {
+                    cnt += 1;
+                }
+                let mut buf = Vec::new();
+                for v in &st[top - cnt..top] {
+                    match v {
+                        Value::Str(s) => buf.extend_from_slice(s.get().as_bytes()),
+                        n => buf.extend_from_slice(&meta::number_to_bytes(*n).unwrap_or_default()),
+                    }
+                }
+                let s = self.new_string(&buf);
+                th.get_mut().stack[top - cnt] = s;
+                total -= cnt - 1;
+            } else {
+                let mut m = self.metamethod(v1, TM::Concat);
+                if m.is_nil() {
+                    m = self.metamethod(v2, TM::Concat);
+                }
+                if m.is_nil() {
+                    let (bad, reg) = if is_str_or_num(v1) {
+                        (v2, top - 1)
+                    } else {
+                        (v1, top - 2)
+                    };
+                    return Err(self.type_error_loc(
+                        bad,
+                        "concatenate",
+                        Loc::Reg((reg - base) as u32),
+                    ));
+                }
+                th.get_mut().frames[fi].ctx = total;
+                self.push_meta_call(fi, m, &[v1, v2], 1)?;
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    fn upval_get(&self, u: super::gc::Gc<UpVal>) -> Value {
+        match *u.get() {
+            UpVal::Open { thread, index } => thread.get().stack[index],
+            UpVal::Closed(v) => v,
+        }
+    }
+
+    fn upval_set(&mut self, u: super::gc::Gc<UpVal>, v: Value) {
+        match u.get_mut() {
+            UpVal::Open { thread, index } => thread.get_mut().stack[*index] = v,
+            UpVal::Closed(c) => {
+                *c = v;
+                super::gc::barrier_upvalue(u, v);
+            }
+        }
+    }
+
+    fn for_error(&mut self, what: &str, v: Value) -> LuaError {
+        let t = self.type_name_of(v);
+        self.rt_error(&format!("bad 'for' {what} (number expected, got {t})"))
+    }
+
+    fn for_prep(&mut self, ra: usize) -> LuaResult<bool> {
+        let th = self.current.get_mut();
+        let (init, limit, step) = (th.stack[ra], th.stack[ra + 1], th.stack[ra + 2]);
+        if let (Value::Int(i), Value::Int(s)) = (init, step) {
+            if s == 0 {
+                return Err(self.rt_error("'for' step is zero"));
+            }
+            let lim = match limit {
+                Value::Int(l) => l,
+                Value::Num(f) => {
+                    if f.is_nan() {
+                        return Ok(false);
+                    }
+                    let fl = if s < 0 { f.ceil() } else { f.floor() };
+                    match float_to_int(fl) {
+                        Some(l) => l,
+                        None => {
+                            if f > 0.0 {
+                                if s < 0 {
+                                    return Ok(false);
+                                }
+                                i64::MAX
+                            } else {
+                                if s > 0 {
+                                    return Ok(false);
+                                }
+                                i64::MIN
+                            }
+                        }
+                    }
+                }
+                _ => return Err(self.for_error("limit", limit)),
+            };
+            if if s > 0 { i > lim } else { i < lim } {
+                return Ok(false);
+            }
+            let count = if s > 0 {
+                (lim as u64).wrapping_sub(i as u64) / s as u64
+            } else {
+                (i as u64).wrapping_sub(lim as u64) / ((-(s + 1)) as u64 + 1)
+            };
+            let th = self.current.get_mut();
+            th.stack[ra + 1] = Value::Int(count as i64);
+            th.stack[ra + 3] = Value::Int(i);
+            return Ok(true);
+        }
+        let tof = |v: Value| match v {
+            Value::Int(i) => Some(i as f64),
+            Value::Num(f) => Some(f),
+            _ => None,
+        };
+        let Some(l) = tof(limit) else {
+            return Err(self.for_error("limit", limit));
+        };
+        let Some(s) = tof(step) else {
+            return Err(self.for_error("step", step));
+        };
+        let Some(i) = tof(init) else {
+            return Err(self.for_error("initial value", init));
+        };
+        if s == 0.0 {
+            return Err(self.rt_error("'for' step is zero"));
+        }
+        if if s > 0.0 { l < i } else { i < l } {
+            return Ok(false);
+        }
+        let th = self.current.get_mut();
+        th.stack[ra] = Value::Num(i);
+        th.stack[ra + 1] = Value::Num(l);
+        th.stack[ra + 2] = Value::Num(s);
+        th.stack[ra + 3] = Value::Num(i);
+        Ok(true)
+    }
+
+    /// Runs Lua frames until the top frame is not a Lua frame of the running thread
+    /// (or the `FRESH` frame returned).
+    pub(crate) fn run_lua(&mut self) -> LuaResult<Flow> {
+        'newframe: loop {
+            let th = self.current;
+            let fi = th.get().frames.len() - 1;
+            let (kind, base, func0) = {
+                let f = &th.get().frames[fi];
+                (f.kind, f.base, f.func)
+            };
+            let FrameKind::Lua(cl) = kind else {
+                return Ok(Flow::Continue);
+            };
+            if self.pending_finish {
+                self.pending_finish = false;
+                if !self.finish_op(fi)? {
+                    return Ok(Flow::Continue);
+                }
+            }
+            let mut pc = th.get().frames[fi].pc;
+            let clr: &LuaClosure = cl.get();
+            let fp = clr.proto.get();
+            let code: &[Instruction] = &fp.proto.code;
+            let k: &[Value] = &fp.constants;
+            macro_rules! st {
+                () => {
+                    th.get_mut().stack
+                };
+            }
+            macro_rules! r {
+                ($x:expr) => {
+                    th.get_mut().stack[base + $x as usize]
+                };
+            }
+            macro_rules! savepc {
+                () => {
+                    th.get_mut().frames[fi].pc = pc
+                };
+            }
+            macro_rules! kstr {
+                ($x:expr) => {
+                    match k[$x as usize] {
+                        Value::Str(s) => s,
+                        _ => unreachable!("constant operand must be a string"),
+                    }
+                };
+            }
+            macro_rules! meta_result {
+                ($step:expr, $nres:expr) => {{
+                    match $step {
+                        Step::Done(v) => v,
+                        Step::Call(f, args, n) => {
+                            self.push_meta_call(fi, f, &args[..n], $nres)?;
+                            return Ok(Flow::Continue);
+                        }
+                    }
+                }};
+            }
+            macro_rules! arith {
+                ($op:expr, $x:expr, $y:expr, $lx:expr, $ly:expr, $a:expr) => {{
+                    let (x, y) = ($x, $y);
+                    match arith_fast($op, x, y) {
+                        Some(v) => r!($a) = v,
+                        None => {
+                            savepc!();
+                            let s = self.arith_step($op, x, y, $lx, $ly)?;
+                            let v = meta_result!(s, 1);
+                            r!($a) = v;
+                        }
+                    }
+                }};
+            }
+            macro_rules! cond {
+                ($res:expr, $i:expr) => {{
+                    if $res != $i.k() {
+                        pc += 1;
+                    }
+                }};
+            }
+            macro_rules! gc_point {
+                () => {
+                    if self.heap.should_collect() {
+                        savepc!();
+                        self.collect_garbage();
+                    }
+                };
+            }
+            loop {
+                let i = code[pc];
+                pc += 1;
+                let a = i.a() as usize;
+                match i.opcode() {
+                    OpCode::MOVE => r!(a) = r!(i.b()),
+                    OpCode::LOADI => r!(a) = Value::Int(i.sbx() as i64),
+                    OpCode::LOADF => r!(a) = Value::Num(i.sbx() as f64),
+                    OpCode::LOADK => r!(a) = k[i.bx() as usize],
+                    OpCode::LOADKX => {
+                        r!(a) = k[code[pc].ax_field() as usize];
+                        pc += 1;
+                    }
+                    OpCode::LOADFALSE => r!(a) = Value::Bool(false),
+                    OpCode::LFALSESKIP => {
+                        r!(a) = Value::Bool(false);
+                        pc += 1;
+                    }
+                    OpCode::LOADTRUE => r!(a) = Value::Bool(true),
+                    OpCode::LOADNIL => {
+                        for j in 0..=i.b() as usize {
+                            r!(a + j) = Value::Nil;
+                        }
+                    }
+                    OpCode::GETUPVAL => r!(a) = self.upval_get(clr.upvals[i.b() as usize]),
+                    OpCode::SETUPVAL => {
+                        let v = r!(a);
+                        self.upval_set(clr.upvals[i.b() as usize], v);
+                    }
+                    OpCode::GETTABUP => {
+                        let t = self.upval_get(clr.upvals[i.b() as usize]);
+                        let key = kstr!(i.c());
+                        if let Value::Table(h) = t {
+                            let v = h.get().get_str(key);
+                            if !v.is_nil() || h.get().metatable.is_none() {
+                                r!(a) = v;
+                                continue;
+                            }
+                        }
+                        savepc!();
+                        let s = self.index_step(t, Value::Str(key), Loc::Up(i.b()))?;
+                        r!(a) = meta_result!(s, 1);
+                    }
+                    OpCode::GETTABLE
+                    | OpCode::GETI
+                    | OpCode::GETFIELD
+                    | OpCode::SELF
+                    | OpCode::SELFK => {
+                        let t = r!(i.b());
+                        let key = match i.opcode() {
+                            OpCode::GETTABLE | OpCode::SELF => r!(i.c()),
+                            OpCode::GETI => Value::Int(i.c() as i64),
+                            _ => k[i.c() as usize],
+                        };
+                        if matches!(i.opcode(), OpCode::SELF | OpCode::SELFK) {
+                            r!(a + 1) = t;
+                        }
+                        if let Value::Table(h) = t {
+                            let v = h.get().get(key);
+                            if !v.is_nil() || h.get().metatable.is_none() {
+                                r!(a) = v;
+                                continue;
+                            }
+                        }
+                        savepc!();
+                        let s = self.index_step(t, key, Loc::Reg(i.b()))?;
+                        r!(a) = meta_result!(s, 1);
+                    }
+                    OpCode::SETTABUP | OpCode::SETTABUPK => {
+                        let t = self.upval_get(clr.upvals[a]);
+                        let key = k[i.b() as usize];
+                        let v = if i.opcode() == OpCode::SETTABUP {
+                            r!(i.c())
+                        } else {
+                            k[i.c() as usize]
+                        };
+                        if let Value::Table(h) = t
+                            && h.get().metatable.is_none()
+                        {
+                            let Value::Str(ks) = key else {
+                                unreachable!("string key")
+                            };
+                            h.get_mut().set_str(&self.heap, ks, v);
+                            barrier_table(h, v);
+                            continue;
+                        }
+                        savepc!();
+                        if let Some((f, args)) = self.newindex_step(t, key, v, Loc::Up(a as u32))? {
+                            self.push_meta_call(fi, f, &args, 0)?;
+                            return Ok(Flow::Continue);
+                        }
+                    }
+                    OpCode::SETTABLE
+                    | OpCode::SETTABLEK
+                    | OpCode::SETI
+                    | OpCode::SETIK
+                    | OpCode::SETFIELD
+                    | OpCode::SETFIELDK => {
+                        let t = r!(a);
+                        let key = match i.opcode() {
+                            OpCode::SETTABLE | OpCode::SETTABLEK => r!(i.b()),
+                            OpCode::SETI | OpCode::SETIK => Value::Int(i.b() as i64),
+                            _ => k[i.b() as usize],
+                        };
+                        let v = match i.opcode() {
+                            OpCode::SETTABLE | OpCode::SETI | OpCode::SETFIELD => r!(i.c()),
+                            _ => k[i.c() as usize],
+                        };
+                        if let Value::Table(h) = t
+                            && h.get().metatable.is_none()
+                        {
+                            match key {
+                                Value::Int(n) => {
+                                    h.get_mut().set_int(&self.heap, n, v);
+                                    barrier_table(h, v);
+                                    continue;
+                                }
+                                Value::Str(s) => {
+                                    h.get_mut().set_str(&self.heap, s, v);
+                                    barrier_table(h, v);
+                                    continue;
+                                }
+                                _ => {}
+                            }
+                        }
+                        savepc!();
+                        if let Some((f, args)) =
+                            self.newindex_step(t, key, v, Loc::Reg(a as u32))?
+                        {
+                            self.push_meta_call(fi, f, &args, 0)?;
+                            return Ok(Flow::Continue);
+                        }
+                    }
+                    OpCode::NEWTABLE => {
+                        let b = i.b();
+                        let nh = if b > 0 { 1usize << (b - 1) } else { 0 };
+                        let t = self.new_table_with(i.c() as usize, nh);
+                        r!(a) = Value::Table(t);
+                        gc_point!();
+                    }
+                    OpCode::ADDI => {
+                        arith!(
+                            ArithOp::Add,
+                            r!(i.b()),
+                            Value::Int(i.sc() as i64),
+                            Loc::Reg(i.b()),
+                            Loc::None,
+                            a
+                        )
+                    }
+                    OpCode::ADDK => arith!(
+                        ArithOp::Add,
+                        r!(i.b()),
+                        k[i.c() as usize],
+                        Loc::Reg(i.b()),
+                        Loc::None,
+                        a
+                    ),
+                    OpCode::SUBK => arith!(
+                        ArithOp::Sub,
+                        r!(i.b()),
+                        k[i.c() as usize],
+                        Loc::Reg(i.b()),
+                        Loc::None,
+                        a
+                    ),
+                    OpCode::MULK => arith!(
+                        ArithOp::Mul,
+                        r!(i.b()),
+                        k[i.c() as usize],
+                        Loc::Reg(i.b()),
+                        Loc::None,
+                        a
+                    ),
+                    OpCode::MODK => arith!(
+                        ArithOp::Mod,
+                        r!(i.b()),
+                        k[i.c() as usize],
+                        Loc::Reg(i.b()),
+                        Loc::None,
+                        a
+                    ),
+                    OpCode::POWK => arith!(
+                        ArithOp::Pow,
+                        r!(i.b()),
+                        k[i.c() as usize],
+                        Loc::Reg(i.b()),
+                        Loc::None,
+                        a
+                    ),
+                    OpCode::DIVK => arith!(
+                        ArithOp::Div,
+                        r!(i.b()),
+                        k[i.c() as usize],
+                        Loc::Reg(i.b()),
+                        Loc::None,
+                        a
+                    ),
+                    OpCode::IDIVK => arith!(
+                        ArithOp::IDiv,
+                        r!(i.b()),
+                        k[i.c() as usize],
+                        Loc::Reg(i.b()),
+                        Loc::None,
+                        a
+                    ),
+                    OpCode::BANDK => arith!(
+                        ArithOp::BAnd,
+                        r!(i.b()),
+                        k[i.c() as usize],
+                        Loc::Reg(i.b()),
+                        Loc::None,
+                        a
+                    ),
+                    OpCode::BORK => arith!(
+                        ArithOp::BOr,
+                        r!(i.b()),
+                        k[i.c() as usize],
+                        Loc::Reg(i.b()),
+                        Loc::None,
+                        a
+                    ),
+                    OpCode::BXORK => arith!(
+                        ArithOp::BXor,
+                        r!(i.b()),
+                        k[i.c() as usize],
+                        Loc::Reg(i.b()),
+                        Loc::None,
+                        a
+                    ),
+                    OpCode::SHRI => {
+                        arith!(
+                            ArithOp::Shr,
+                            r!(i.b()),
+                            Value::Int(i.sc() as i64),
+                            Loc::Reg(i.b()),
+                            Loc::None,
+                            a
+                        )
+                    }
+                    OpCode::SHLI => {
+                        arith!(
+                            ArithOp::Shl,
+                            Value::Int(i.sc() as i64),
+                            r!(i.b()),
+                            Loc::None,
+                            Loc::Reg(i.b()),
+                            a
+                        )
+                    }
+                    OpCode::ADD => arith!(
+                        ArithOp::Add,
+                        r!(i.b()),
+                        r!(i.c()),
+                        Loc::Reg(i.b()),
+                        Loc::Reg(i.c()),
+                        a
+                    ),
+                    OpCode::SUB => arith!(
+                        ArithOp::Sub,
+                        r!(i.b()),
+                        r!(i.c()),
+                        Loc::Reg(i.b()),
+                        Loc::Reg(i.c()),
+                        a
+                    ),
+                    OpCode::MUL => arith!(
+                        ArithOp::Mul,
+                        r!(i.b()),
+                        r!(i.c()),
+                        Loc::Reg(i.b()),
+                        Loc::Reg(i.c()),
+                        a
+                    ),
+                    OpCode::MOD => arith!(
+                        ArithOp::Mod,
+                        r!(i.b()),
+                        r!(i.c()),
+                        Loc::Reg(i.b()),
+                        Loc::Reg(i.c()),
+                        a
+                    ),
+                    OpCode::POW => arith!(
+                        ArithOp::Pow,
+                        r!(i.b()),
+                        r!(i.c()),
+                        Loc::Reg(i.b()),
+                        Loc::Reg(i.c()),
+                        a
+                    ),
+                    OpCode::DIV => arith!(
+                        ArithOp::Div,
+                        r!(i.b()),
+                        r!(i.c()),
+                        Loc::Reg(i.b()),
+                        Loc::Reg(i.c()),
+                        a
+                    ),
+                    OpCode::IDIV => arith!(
+                        ArithOp::IDiv,
+                        r!(i.b()),
+                        r!(i.c()),
+                        Loc::Reg(i.b()),
+                        Loc::Reg(i.c()),
+                        a
+                    ),
+                    OpCode::BAND => arith!(
+                        ArithOp::BAnd,
+                        r!(i.b()),
+                        r!(i.c()),
+                        Loc::Reg(i.b()),
+                        Loc::Reg(i.c()),
+                        a
+                    ),
+                    OpCode::BOR => arith!(
+                        ArithOp::BOr,
+                        r!(i.b()),
+                        r!(i.c()),
+                        Loc::Reg(i.b()),
+                        Loc::Reg(i.c()),
+                        a
+                    ),
+                    OpCode::BXOR => arith!(
+                        ArithOp::BXor,
+                        r!(i.b()),
+                        r!(i.c()),
+                        Loc::Reg(i.b()),
+                        Loc::Reg(i.c()),
+                        a
+                    ),
+                    OpCode::SHL => arith!(
+                        ArithOp::Shl,
+                        r!(i.b()),
+                        r!(i.c()),
+                        Loc::Reg(i.b()),
+                        Loc::Reg(i.c()),
+                        a
+                    ),
+                    OpCode::SHR => arith!(
+                        ArithOp::Shr,
+                        r!(i.b()),
+                        r!(i.c()),
+                        Loc::Reg(i.b()),
+                        Loc::Reg(i.c()),
+                        a
+                    ),
+                    OpCode::UNM => arith!(
+                        ArithOp::Unm,
+                        r!(i.b()),
+                        r!(i.b()),
+                        Loc::Reg(i.b()),
+                        Loc::Reg(i.b()),
+                        a
+                    ),
+                    OpCode::BNOT => arith!(
+                        ArithOp::BNot,
+                        r!(i.b()),
+                        r!(i.b()),
+                        Loc::Reg(i.b()),
+                        Loc::Reg(i.b()),
+                        a
+                    ),
+                    OpCode::NOT => r!(a) = Value::Bool(!r!(i.b()).truthy()),
+                    OpCode::LEN => {
+                        let v = r!(i.b());
+                        match v {
+                            Value::Str(s) => r!(a) = Value::Int(s.get().len() as i64),
+                            Value::Table(t) if t.get().metatable.is_none() => {
+                                r!(a) = Value::Int(t.get().length())
+                            }
+                            _ => {
+                                savepc!();
+                                let s = self.len_step(v, Loc::Reg(i.b()))?;
+                                r!(a) = meta_result!(s, 1);
+                            }
+                        }
+                    }
+                    OpCode::CONCAT => {
+                        savepc!();
+                        if !self.concat_from(fi, a, i.b() as usize)? {
+                            return Ok(Flow::Continue);
+                        }
+                        gc_point!();
+                    }
+                    OpCode::CLOSE => {
+                        savepc!();
+                        let t = th.get_mut();
+                        t.top = base + fp.proto.max_stack_size as usize;
+                        self.close_level(base + a, None)?;
+                    }
+                    OpCode::TBC => {
+                        savepc!();
+                        let name = local_name(&fp.proto, a as u32 + 1, pc - 1)
+                            .unwrap_or("?")
+                            .to_string();
+                        self.mark_tbc(base + a, &name)?;
+                    }
+                    OpCode::JMP => pc = (pc as i64 + i.sj_field() as i64) as usize,
+                    OpCode::LOOP => {
+                        // Loop header: the trace JIT's hot counter hooks in here.
+                    }
+                    OpCode::EQ => {
+                        let (x, y) = (r!(a), r!(i.b()));
+                        let res = match (x, y) {
+                            (Value::Table(_), Value::Table(_))
+                            | (Value::UserData(_), Value::UserData(_)) => {
+                                savepc!();
+                                let s = self.eq_step(x, y);
+                                meta_result!(s, 1).truthy()
+                            }
+                            _ => x.raw_eq(&y),
+                        };
+                        cond!(res, i);
+                    }
+                    OpCode::LT | OpCode::LE => {
+                        let (x, y) = (r!(a), r!(i.b()));
+                        let le = i.opcode() == OpCode::LE;
+                        let res = match (x, y) {
+                            (Value::Int(p), Value::Int(q)) => {
+                                if le {
+                                    p <= q
+                                } else {
+                                    p < q
+                                }
+                            }
+                            _ => {
+                                savepc!();
+                                let s = self.order_step(x, y, le)?;
+                                meta_result!(s, 1).truthy()
+                            }
+                        };
+                        cond!(res, i);
+                    }
+                    OpCode::EQK => {
+                        let res = r!(a).raw_eq(&k[i.b() as usize]);
+                        cond!(res, i);
+                    }
+                    OpCode::EQI => {
+                        let imm = i.sb() as i64;
+                        let res = match r!(a) {
+                            Value::Int(x) => x == imm,
+                            Value::Num(f) => f == imm as f64,
+                            _ => false,
+                        };
+                        cond!(res, i);
+                    }
+                    OpCode::LTI | OpCode::LEI | OpCode::GTI | OpCode::GEI => {
+                        let imm = i.sb() as i64;
+                        let x = r!(a);
+                        let op = i.opcode();
+                        let res = match x {
+                            Value::Int(v) => match op {
+                                OpCode::LTI => v < imm,
+                                OpCode::LEI => v <= imm,
+                                OpCode::GTI => v > imm,
+                                _ => v >= imm,
+                            },
+                            Value::Num(f) => {
+                                let m = imm as f64;
+                                match op {
+                                    OpCode::LTI => f < m,
+                                    OpCode::LEI => f <= m,
+                                    OpCode::GTI => f > m,
+                                    _ => f >= m,
+                                }
+                            }
+                            _ => {
+                                savepc!();
+                                let iv = Value::Int(imm);
+                                let s = match op {
+                                    OpCode::LTI => self.order_step(x, iv, false)?,
+                                    OpCode::LEI => self.order_step(x, iv, true)?,
+                                    OpCode::GTI => self.order_step(iv, x, false)?,
+                                    _ => self.order_step(iv, x, true)?,
+                                };
+                                meta_result!(s, 1).truthy()
+                            }
+                        };
+                        cond!(res, i);
+                    }
+                    OpCode::TEST => {
+                        let res = r!(a).truthy();
+                        cond!(res, i);
+                    }
+                    OpCode::TESTSET => {
+                        let v = r!(i.b());
+                        if v.truthy() != i.k() {
+                            pc += 1;
+                        } else {
+                            r!(a) = v;
+                        }
+                    }
+                    OpCode::CALL => {
+                        let func = base + a;
+                        let b = i.b() as usize;
+                        if b != 0 {
+                            th.get_mut().top = func + b;
+                        }
+                        savepc!();
+                        if self.precall(func, i.c() as i32 - 1, 0)? {
+                            continue 'newframe;
+                        }
+                        let FrameKind::Native(nc) = th.get().frames.last().unwrap().kind else {
+                            unreachable!("precall pushed a native frame")
+                        };
+                        let ret = (nc.get().f)(self)?;
+                        if let Flow::Done = self.handle_ret(ret)? {
+                            return Ok(Flow::Done);
+                        }
+                        if self.heap.should_collect() {
+                            self.collect_garbage();
+                        }
+                        continue 'newframe;
+                    }
+                    OpCode::TAILCALL => {
+                        let func = base + a;
+                        let b = i.b() as usize;
+                        let nargs = if b != 0 {
+                            b - 1
+                        } else {
+                            th.get().top - func - 1
+                        };
+                        savepc!();
+                        let f = r!(a);
+                        if !f.is_function() && self.metamethod(f, TM::Call).is_nil() {
+                            return Err(self.call_error(func));
+                        }
+                        if i.c() != 0 {
+                            th.get_mut().top = func + 1 + nargs;
+                            self.close_level(base, None)?;
+                        }
+                        if !matches!(f, Value::LuaFn(_)) {
+                            // A native callee runs as an ordinary call above this frame
+                            // (so errors name it and give this frame's position); the
+                            // RETURN that follows every TAILCALL returns its results.
+                            th.get_mut().top = func + 1 + nargs;
+                            if self.precall(func, -1, 0)? {
+                                continue 'newframe;
+                            }
+                            let FrameKind::Native(nc) = th.get().frames.last().unwrap().kind else {
+                                unreachable!("precall pushed a native frame")
+                            };
+                            let ret = (nc.get().f)(self)?;
+                            if let Flow::Done = self.handle_ret(ret)? {
+                                return Ok(Flow::Done);
+                            }
+                            continue 'newframe;
+                        }
+                        let t = th.get_mut();
+                        let fr = t.frames.pop().unwrap();
+                        let dest = fr.ret;
+                        t.stack.copy_within(func..func + 1 + nargs, dest);
+                        t.top = dest + 1 + nargs;
+                        let keep = fr.flags & (flags::FRESH | flags::TRACEBACK | flags::C_CALL);
+                        self.precall(dest, fr.nresults, keep | flags::TAIL)?;
+                        continue 'newframe;
+                    }
+                    OpCode::RETURN => {
+                        let b = i.b() as usize;
+                        let n = if b != 0 {
+                            b - 1
+                        } else {
+                            th.get().top - (base + a)
+                        };
+                        if i.c() != 0 {
+                            savepc!();
+                            th.get_mut().top = base + a + n;
+                            self.close_level(base, None)?;
+                        }
+                        match self.poscall(base + a, n) {
+                            Flow::Done => return Ok(Flow::Done),
+                            Flow::Continue => continue 'newframe,
+                        }
+                    }
+                    OpCode::RETURN0 => match self.poscall(base, 0) {
+                        Flow::Done => return Ok(Flow::Done),
+                        Flow::Continue => continue 'newframe,
+                    },
+                    OpCode::RETURN1 => match self.poscall(base + a, 1) {
+                        Flow::Done => return Ok(Flow::Done),
+                        Flow::Continue => continue 'newframe,
+                    },
+                    OpCode::FORLOOP => {
+                        let ra = base + a;
+                        let s = &mut st!();
+                        match s[ra + 2] {
+                            Value::Int(step) => {
+                                if let Value::Int(count) = s[ra + 1]
+                                    && count > 0
+                                {
+                                    s[ra + 1] = Value::Int(count - 1);
+                                    let Value::Int(idx) = s[ra] else {
+                                        unreachable!("integer loop")
+                                    };
+                                    let idx = idx.wrapping_add(step);
+                                    s[ra] = Value::Int(idx);
+                                    s[ra + 3] = Value::Int(idx);
+                                    pc -= i.bx() as usize;
+                                }
+                            }
+                            Value::Num(step) => {
+                                let (Value::Num(idx), Value::Num(lim)) = (s[ra], s[ra + 1]) else {
+                                    unreachable!("float loop")
+                                };
+                                let idx = idx + step;
+                                if if step > 0.0 { idx <= lim } else { lim <= idx } {
+                                    s[ra] = Value::Num(idx);
+                                    s[ra + 3] = Value::Num(idx);
+                                    pc -= i.bx() as usize;
+                                }
+                            }
+                            _ => unreachable!("for loop prepared"),
+                        }
+                    }
+                    OpCode::FORPREP => {
+                        savepc!();
+                        if !self.for_prep(base + a)? {
+                            pc += i.bx() as usize + 1;
+                        }
+                    }
+                    OpCode::TFORPREP => {
+                        savepc!();
+                        self.mark_tbc(base + a + 3, "(for state)")?;
+                        pc += i.bx() as usize;
+                    }
+                    OpCode::TFORCALL => {
+                        let ra = base + a;
+                        let t = th.get_mut();
+                        t.stack.copy_within(ra..ra + 3, ra + 4);
+                        t.top = ra + 4 + 3;
+                        savepc!();
+                        if self.precall(ra + 4, i.c() as i32, 0)? {
+                            continue 'newframe;
+                        }
+                        let FrameKind::Native(nc) = th.get().frames.last().unwrap().kind else {
+                            unreachable!("precall pushed a native frame")
+                        };
+                        let ret = (nc.get().f)(self)?;
+                        if let Flow::Done = self.handle_ret(ret)? {
+                            return Ok(Flow::Done);
+                        }
+                        continue 'newframe;
+                    }
+                    OpCode::TFORLOOP => {
+                        let ra = base + a;
+                        let v = st!()[ra + 4];
+                        if !v.is_nil() {
+                            st!()[ra + 2] = v;
+                            pc -= i.bx() as usize;
+                        }
+                    }
+                    OpCode::SETLIST => {
+                        let mut n = i.b() as usize;
+                        if n == 0 {
+                            n = th.get().top - (base + a) - 1;
+                        }
+                        let mut off = i.c() as usize;
+                        if off == 255 {
+                            off = code[pc].ax_field() as usize;
+                            pc += 1;
+                        }
+                        let Value::Table(t) = r!(a) else {
+                            unreachable!("SETLIST on a table")
+                        };
+                        let last = off + n;
+                        if last > t.get().array_len() {
+                            let hl = t.get().hash_len();
+                            t.get_mut().resize(&self.heap, last, hl);
+                        }
+                        for j in 1..=n {
+                            let v = r!(a + j);
+                            t.get_mut().set_int(&self.heap, (off + j) as i64, v);
+                        }
+                        barrier_table(t, Value::Nil);
+                    }
+                    OpCode::CLOSURE => {
+                        let p = fp.protos[i.bx() as usize];
+                        let descs = &p.get().proto.upvalues;
+                        let mut ups = Vec::with_capacity(descs.len());
+                        for d in descs.iter() {
+                            if d.in_stack {
+                                ups.push(self.find_upval(base + d.index as usize));
+                            } else {
+                                ups.push(clr.upvals[d.index as usize]);
+                            }
+                        }
+                        let c = self.heap.alloc(LuaClosure {
+                            proto: p,
+                            upvals: ups.into_boxed_slice(),
+                        });
+                        r!(a) = Value::LuaFn(c);
+                        gc_point!();
+                    }
+                    OpCode::VARARG => {
+                        let fr = th.get().frames[fi];
+                        let nextra = fr.nextra;
+                        let n = if i.c() == 0 {
+                            nextra
+                        } else {
+                            i.c() as usize - 1
+                        };
+                        savepc!();
+                        self.ensure_stack(base + a + n + EXTRA_STACK)?;
+                        let t = th.get_mut();
+                        for j in 0..n {
+                            t.stack[base + a + j] = if j < nextra {
+                                t.stack[fr.func - nextra + j]
+                            } else {
+                                Value::Nil
+                            };
+                        }
+                        if i.c() == 0 {
+                            t.top = base + a + n;
+                        }
+                    }
+                    OpCode::VARARGPREP => {
+                        let nfixed = a;
+                        let t = th.get_mut();
+                        let func = func0;
+                        let nargs = t.top - func - 1;
+                        let nextra = nargs.saturating_sub(nfixed);
+                        if nextra > 0 {
+                            let newfunc = func + 1 + nargs;
+                            savepc!();
+                            let need = newfunc + 1 + fp.proto.max_stack_size as usize + EXTRA_STACK;
+                            self.ensure_stack(need)?;
+                            let t = th.get_mut();
+                            t.stack[newfunc] = t.stack[func];
+                            for j in 0..nfixed {
+                                t.stack[newfunc + 1 + j] = t.stack[func + 1 + j];
+                                t.stack[func + 1 + j] = Value::Nil;
+                            }
+                            let f = &mut t.frames[fi];
+                            f.func = newfunc;
+                            f.base = newfunc + 1;
+                            f.nextra = nextra;
+                            f.pc = pc;
+                            continue 'newframe;
+                        }
+                    }
+                    OpCode::EXTRAARG => {}
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+//! Lua strings: immutable byte strings with a cached hash (short strings are interned
+//! by the heap, long ones hashed lazily).
+
+use std::cell::Cell;
+
+use super::gc::{Heap, Marker, Trace};
+
+/// An immutable byte string.
+pub struct LuaStr {
+    bytes: Box<[u8]>,
+    hash: Cell<u32>,
+    /// Short (interned) or long; for long strings whether `hash` is computed yet.
+    state: Cell<u8>,
+}
+
+const SHORT: u8 = 0;
+const LONG_UNHASHED: u8 = 1;
+const LONG_HASHED: u8 = 2;
+
+impl LuaStr {
+    /// Longest string that is interned (the reference's `LUAI_MAXSHORTLEN`).
+    pub const MAX_SHORT: usize = 40;
+
+    pub(crate) fn new_short(bytes: Box<[u8]>, hash: u32) -> Self {
+        LuaStr {
+            bytes,
+            hash: Cell::new(hash),
+            state: Cell::new(SHORT),
+        }
+    }
+
+    pub(crate) fn new_long(bytes: Box<[u8]>) -> Self {
+        LuaStr {
+            bytes,
+            hash: Cell::new(0),
+            state: Cell::new(LONG_UNHASHED),
+        }
+    }
+
+    /// The bytes.
+    #[inline]
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// Length in bytes.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.bytes.len()
+    }
+
+    /// Whether the string is empty.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
+    /// Whether the string is short (interned: equal contents means same object).
+    #[inline]
+    pub fn is_short(&self) -> bool {
+        self.state.get() == SHORT
+    }
+
+    /// The cached hash (only meaningful for short strings or already-hashed long ones).
+    #[inline]
+    pub(crate) fn hash_cached(&self) -> u32 {
+        self.hash.get()
+    }
+
+    /// The hash, computed on first use for long strings.
+    #[inline]
+    pub fn hash(&self) -> u32 {
+        if self.state.get() == LONG_UNHASHED {
+            self.hash.set(Heap::hash_bytes(0x2545_F491, &self.bytes));
+            self.state.set(LONG_HASHED);
+        }
+        self.hash.get()
+    }
+
+    /// The bytes as text, lossily (for messages).
+    pub fn to_str_lossy(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.bytes)
+    }
+}
+
+impl Trace for LuaStr {
+    fn trace(&self, _m: &mut Marker) {}
+    fn extra_bytes(&self) -> usize {
+        self.bytes.len()
+    }
+}

@@ -1,0 +1,585 @@
+//! Lua tables: an array part plus a hash part of chained scatter nodes with Brent's
+//! variation, sized by counting at rehash time (the layout and sizing rules of the
+//! reference's `ltable.c`, written anew).
+//!
+//! Invariants: integer keys `1..=array.len()` live in the array part; every other
+//! non-nil key lives in `nodes`. A float key with an integer value is stored as the
+//! integer. A node whose value is nil keeps its key ("dead"), so `next` can continue a
+//! traversal from a key that was just cleared.
+
+use std::cell::Cell;
+
+use super::gc::{Gc, Heap, Marker, Trace};
+use super::string::LuaStr;
+use super::value::{Value, float_to_int, str_eq};
+
+#[derive(Copy, Clone, Default)]
+struct Node {
+    key: Value,
+    val: Value,
+    /// Index of the next node in the collision chain, or -1.
+    next: i32,
+}
+
+/// Why a key cannot be stored.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum KeyError {
+    /// The key is nil (`table index is nil`).
+    Nil,
+    /// The key is NaN (`table index is NaN`).
+    NaN,
+}
+
+impl KeyError {
+    /// The reference's message.
+    pub fn message(self) -> &'static str {
+        match self {
+            KeyError::Nil => "table index is nil",
+            KeyError::NaN => "table index is NaN",
+        }
+    }
+}
+
+/// A Lua table.
+#[derive(Default)]
+pub struct Table {
+    array: Vec<Value>,
+    nodes: Vec<Node>,
+    last_free: usize,
+    /// The metatable.
+    pub metatable: Option<Gc<Table>>,
+    /// Cache of absent metamethods when this table is a metatable: bit `i` set means
+    /// the metamethod with tag `i` (see `meta::TM`, the first 8) is known absent.
+    /// Cleared on every store into the hash part.
+    pub flags: Cell<u8>,
+}
+
+const NODE_BYTES: usize = std::mem::size_of::<Node>();
+const VALUE_BYTES: usize = std::mem::size_of::<Value>();
+
+fn hash_int(i: i64, size: usize) -> usize {
+    let m = ((size - 1) | 1) as u64;
+    ((i as u64) % m) as usize
+}
+
+fn main_position(key: &Value, size: usize) -> usize {
+    let mask = size - 1;
+    match key {
+        Value::Int(i) => hash_int(*i, size),
+        Value::Str(s) => s.get().hash() as usize & mask,
+        Value::Num(f) => {
+            let b = f.to_bits();
+            hash_int((b ^ (b >> 32)) as i64 & i64::MAX, size)
+        }
+        Value::Bool(b) => *b as usize & mask,
+        other => hash_int((other.addr() >> 3) as i64, size),
+    }
+}
+
+#[inline]
+fn key_eq(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) => x == y,
+        (Value::Str(x), Value::Str(y)) => str_eq(*x, *y),
+        (Value::Num(x), Value::Num(y)) => x.to_bits() == y.to_bits() || x == y,
+        (Value::Nil, _) | (_, Value::Nil) => false,
+        _ => {
+            a.raw_eq(b) && a.type_of() == b.type_of() && !matches!(a, Value::Int(_) | Value::Num(_))
+        }
+    }
+}
+
+/// Number of bits needed for `x` (`ceil(log2(x))` for the sizing arrays).
+fn ceil_log2(x: usize) -> u32 {
+    if x <= 1 {
+        0
+    } else {
+        usize::BITS - (x - 1).leading_zeros()
+    }
+}
+
+impl Table {
+    /// An empty table with size hints.
+    pub fn with_capacity(narray: usize, nhash: usize) -> Self {
+        let mut t = Table {
+            array: vec![Value::Nil; narray],
+            ..Table::default()
+        };
+        if nhash > 0 {
+            let n = 1usize << ceil_log2(nhash);
+            t.nodes = vec![
+                Node {
+                    next: -1,
+                    ..Node::default()
+                };
+                n
+            ];
+            t.last_free = n;
+        }
+        t
+    }
+
+    /// Size of the array part.
+    pub fn array_len(&self) -> usize {
+        self.array.len()
+    }
+
+    /// Size of the hash part (number of nodes).
+    pub fn hash_len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    fn find_node(&self, key: &Value) -> Option<usize> {
+        if self.nodes.is_empty() {
+            return None;
+        }
+        let mut i = main_position(key, self.nodes.len()) as i32;
+        loop {
+            let n = &self.nodes[i as usize];
+            if key_eq(&n.key, key) {
+                return Some(i as usize);
+            }
+            i = n.next;
+            if i < 0 {
+                return None;
+            }
+        }
+    }
+
+    /// Raw get with an integer key.
+    #[inline]
+    pub fn get_int(&self, i: i64) -> Value {
+        if (i as u64).wrapping_sub(1) < self.array.len() as u64 {
+            return self.array[(i - 1) as usize];
+        }
+        if self.nodes.is_empty() {
+            return Value::Nil;
+        }
+        let mut n = hash_int(i, self.nodes.len()) as i32;
+        loop {
+            let node = &self.nodes[n as usize];
+            if let Value::Int(k) = node.key
+                && k == i
+            {
+                return node.val;
+            }
+            n = node.next;
+            if n < 0 {
+                return Value::Nil;
+            }
+        }
+    }
+
+    /// Raw get with a string key.
+    #[inline]
+    pub fn get_str(&self, s: Gc<LuaStr>) -> Value {
+        if self.nodes.is_empty() {
+            return Value::Nil;
+        }
+        let mut n = (s.get().hash() as usize & (self.nodes.len() - 1)) as i32;
+        loop {
+            let node = &self.nodes[n as usize];
+            if let Value::Str(k) = node.key
+                && str_eq(k, s)
+            {
+                return node.val;
+            }
+            n = node.next;
+            if n < 0 {
+                return Value::Nil;
+            }
+        }
+    }
+
+    /// Raw get (`rawget`).
+    #[inline]
+    pub fn get(&self, key: Value) -> Value {
+        match key {
+            Value::Int(i) => self.get_int(i),
+            Value::Str(s) => self.get_str(s),
+            Value::Nil => Value::Nil,
+            Value::Num(f) => match float_to_int(f) {
+                Some(i) => self.get_int(i),
+                None => self
+                    .find_node(&key)
+                    .map_or(Value::Nil, |i| self.nodes[i].val),
+            },
+            _ => self
+                .find_node(&key)
+                .map_or(Value::Nil, |i| self.nodes[i].val),
+        }
+    }
+
+    /// Raw set with an integer key.
+    #[inline]
+    pub fn set_int(&mut self, heap: &Heap, i: i64, val: Value) {
+        if (i as u64).wrapping_sub(1) < self.array.len() as u64 {
+            self.array[(i - 1) as usize] = val;
+            return;
+        }
+        self.set_in_hash(heap, Value::Int(i), val);
+    }
+
+    /// Raw set (`rawset`). Nil and NaN keys are errors.
+    pub fn set(&mut self, heap: &Heap, key: Value, val: Value) -> Result<(), KeyError> {
+        match key {
+            Value::Int(i) => {
+                self.set_int(heap, i, val);
+                Ok(())
+            }
+            Value::Nil => Err(KeyError::Nil),
+            Value::Num(f) => {
+                if let Some(i) = float_to_int(f) {
+                    self.set_int(heap, i, val);
+                    Ok(())
+                } else if f.is_nan() {
+                    Err(KeyError::NaN)
+                } else {
+                    self.set_in_hash(heap, key, val);
+                    Ok(())
+                }
+            }
+            _ => {
+                self.set_in_hash(heap, key, val);
+                Ok(())
+            }
+        }
+    }
+
+    /// Raw set with a string key.
+    pub fn set_str(&mut self, heap: &Heap, key: Gc<LuaStr>, val: Value) {
+        self.set_in_hash(heap, Value::Str(key), val)
+    }
+
+    fn set_in_hash(&mut self, heap: &Heap, key: Value, val: Value) {
+        self.flags.set(0);
+        if let Some(i) = self.find_node(&key) {
+            self.nodes[i].val = val;
+            return;
+        }
+        if val.is_nil() {
+            return;
+        }
+        self.new_key(heap, key, val);
+    }
+
+    fn free_pos(&mut self) -> Option<usize> {
+        while self.last_free > 0 {
+            self.last_free -= 1;
+            if self.nodes[self.last_free].key.is_nil() {
+                return Some(self.last_free);
+            }
+        }
+        None
+    }
+
+    /// Inserts a key known to be absent (key normalised, not nil/NaN, val not nil).
+    fn new_key(&mut self, heap: &Heap, key: Value, val: Value) {
+        if self.nodes.is_empty() {
+            self.rehash(heap, &key);
+            return self.set_after_rehash(heap, key, val);
+        }
+        let size = self.nodes.len();
+        let mut mp = main_position(&key, size);
+        if !self.nodes[mp].val.is_nil() {
+            let Some(f) = self.free_pos() else {
+                self.rehash(heap, &key);
+                return self.set_after_rehash(heap, key, val);
+            };
+            let other = main_position(&self.nodes[mp].key, size);
+            if other != mp {
+                // The colliding node is out of its main position: move it to the free
+                // slot and give `mp` to the new key.
+                let mut prev = other;
+                while self.nodes[prev].next != mp as i32 {
+                    prev = self.nodes[prev].next as usize;
+                }
+                self.nodes[prev].next = f as i32;
+                self.nodes[f] = self.nodes[mp];
+                self.nodes[mp].next = -1;
+                self.nodes[mp].val = Value::Nil;
+            } else {
+                // The colliding node is in its main position: chain the new key after it.
+                self.nodes[f].next = self.nodes[mp].next;
+                self.nodes[mp].next = f as i32;
+                mp = f;
+            }
+        }
+        self.nodes[mp].key = key;
+        self.nodes[mp].val = val;
+    }
+
+    fn set_after_rehash(&mut self, heap: &Heap, key: Value, val: Value) {
+        if let Value::Int(i) = key {
+            self.set_int(heap, i, val)
+        } else {
+            self.set_in_hash(heap, key, val)
+        }
+    }
+
+    /// Recomputes the array and hash sizes by counting the integer keys (the
+    /// reference's `rehash`/`computesizes`) and reinserts everything.
+    fn rehash(&mut self, heap: &Heap, extra: &Value) {
+        let mut nums = [0usize; 65];
+        let mut total_int = 0usize;
+        let mut count_int = |k: i64, nums: &mut [usize; 65]| {
+            if k >= 1 {
+                nums[ceil_log2(k as usize) as usize] += 1;
+                total_int += 1;
+            }
+        };
+        for (i, v) in self.array.iter().enumerate() {
+            if !v.is_nil() {
+                count_int(i as i64 + 1, &mut nums);
+            }
+        }
+        let mut total = 0usize;
+        for n in &self.nodes {
+            if !n.val.is_nil() {
+                total += 1;
+                if let Value::Int(k) = n.key {
+                    count_int(k, &mut nums);
+                }
+            }
+        }
+        total += self.array.iter().filter(|v| !v.is_nil()).count();
+        if let Value::Int(k) = *extra {
+            count_int(k, &mut nums);
+        }
+        total += 1;
+        // computesizes
+        let mut two_to_i = 1usize;
+        let mut a = 0usize;
+        let mut na = 0usize;
+        let mut optimal = 0usize;
+        let mut i = 0;
+        while i < 65 && two_to_i > 0 && total_int > two_to_i / 2 {
+            a += nums[i];
+            if a > two_to_i / 2 {
+                optimal = two_to_i;
+                na = a;
+            }
+            i += 1;
+            two_to_i = two_to_i.wrapping_mul(2);
+        }
+        self.resize(heap, optimal, total - na);
+    }
+
+    /// Resizes both parts (the reference's `luaH_resize`).
+    pub fn resize(&mut self, heap: &Heap, narray: usize, nhash: usize) {
+        let old_bytes = self.array.capacity() * VALUE_BYTES + self.nodes.len() * NODE_BYTES;
+        let hsize = if nhash == 0 {
+            0
+        } else {
+            1usize << ceil_log2(nhash)
+        };
+        let old_nodes = std::mem::replace(
+            &mut self.nodes,
+            vec![
+                Node {
+                    next: -1,
+                    ..Node::default()
+                };
+                hsize
+            ],
+        );
+        self.last_free = hsize;
+        let mut moved = Vec::new();
+        if narray < self.array.len() {
+            for (i, v) in self.array.drain(narray..).enumerate() {
+                if !v.is_nil() {
+                    moved.push((Value::Int((narray + i + 1) as i64), v));
+                }
+            }
+        }
+        self.array.resize(narray, Value::Nil);
+        self.array.shrink_to_fit();
+        for (k, v) in moved {
+            self.insert_fresh(heap, k, v);
+        }
+        for n in old_nodes {
+            if !n.val.is_nil() {
+                self.insert_fresh(heap, n.key, n.val);
+            }
+        }
+        let new_bytes = self.array.capacity() * VALUE_BYTES + self.nodes.len() * NODE_BYTES;
+        heap.adjust(new_bytes as isize - old_bytes as isize);
+    }
+
+    fn insert_fresh(&mut self, heap: &Heap, key: Value, val: Value) {
+        if let Value::Int(i) = key
+            && (i as u64).wrapping_sub(1) < self.array.len() as u64
+        {
+            self.array[(i - 1) as usize] = val;
+            return;
+        }
+        self.new_key(heap, key, val);
+    }
+
+    /// A border (`#t` without `__len`), as the reference's `luaH_getn` finds one.
+    pub fn length(&self) -> i64 {
+        let n = self.array.len();
+        if n > 0 && self.array[n - 1].is_nil() {
+            if n >= 2 && !self.array[n - 2].is_nil() {
+                return (n - 1) as i64;
+            }
+            let (mut i, mut j) = (0usize, n);
+            while j - i > 1 {
+                let m = (i + j) / 2;
+                if self.array[m - 1].is_nil() {
+                    j = m
+                } else {
+                    i = m
+                }
+            }
+            return i as i64;
+        }
+        if self.nodes.is_empty() || self.get_int(n as i64 + 1).is_nil() {
+            return n as i64;
+        }
+        // Unbound search in the hash part.
+        let mut i = n as u64 + 1;
+        let mut j = i * 2;
+        while !self.get_int(j as i64).is_nil() {
+            i = j;
+            if j > (i64::MAX as u64) / 2 {
+                // Overflow: linear search.
+                let mut k = 1i64;
+                while !self.get_int(k).is_nil() {
+                    k += 1;
+                }
+                return k - 1;
+            }
+            j *= 2;
+        }
+        while j - i > 1 {
+            let m = (i + j) / 2;
+            if self.get_int(m as i64).is_nil() {
+                j = m
+            } else {
+                i = m
+            }
+        }
+        i as i64
+    }
+
+    /// The traversal step of `next`: the entry after `key` (nil: the first one).
+    /// `Err(())` when `key` is not in the table (`invalid key to 'next'`).
+    #[allow(clippy::result_unit_err)]
+    pub fn next(&self, key: Value) -> Result<Option<(Value, Value)>, ()> {
+        let mut idx = match key {
+            Value::Nil => 0,
+            _ => {
+                let k = match key {
+                    Value::Num(f) => float_to_int(f).map_or(key, Value::Int),
+                    _ => key,
+                };
+                match k {
+                    Value::Int(i) if (i as u64).wrapping_sub(1) < self.array.len() as u64 => {
+                        i as usize
+                    }
+                    _ => match self.find_node(&k) {
+                        Some(n) => self.array.len() + n + 1,
+                        None => return Err(()),
+                    },
+                }
+            }
+        };
+        while idx < self.array.len() {
+            if !self.array[idx].is_nil() {
+                return Ok(Some((Value::Int(idx as i64 + 1), self.array[idx])));
+            }
+            idx += 1;
+        }
+        let mut n = idx - self.array.len();
+        while n < self.nodes.len() {
+            let node = &self.nodes[n];
+            if !node.val.is_nil() {
+                return Ok(Some((node.key, node.val)));
+            }
+            n += 1;
+        }
+        Ok(None)
+    }
+
+    /// Appends at `#t + 1` (a convenience for building sequences from Rust).
+    pub fn push(&mut self, heap: &Heap, v: Value) {
+        let n = self.length();
+        self.set_int(heap, n + 1, v);
+    }
+
+    /// Bytes owned by the parts (for the heap's accounting).
+    pub fn bytes(&self) -> usize {
+        self.array.capacity() * VALUE_BYTES + self.nodes.len() * NODE_BYTES
+    }
+}
+
+impl Trace for Table {
+    fn trace(&self, m: &mut Marker) {
+        if let Some(mt) = self.metatable {
+            m.mark_obj(mt);
+        }
+        for v in &self.array {
+            m.mark_value(*v);
+        }
+        for n in &self.nodes {
+            if !n.key.is_nil() {
+                m.mark_value(n.key);
+                m.mark_value(n.val);
+            }
+        }
+    }
+    fn extra_bytes(&self) -> usize {
+        self.bytes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn array_and_hash_parts() {
+        let heap = Heap::default();
+        let mut t = Table::default();
+        for i in 1..=100 {
+            t.set_int(&heap, i, Value::Int(i * 2));
+        }
+        assert_eq!(t.length(), 100);
+        assert!(t.array_len() >= 64);
+        for i in 1..=100 {
+            assert!(matches!(t.get_int(i), Value::Int(x) if x == i * 2));
+        }
+        t.set(&heap, Value::Num(3.0), Value::Bool(true)).unwrap();
+        assert!(matches!(t.get_int(3), Value::Bool(true)));
+        assert_eq!(t.set(&heap, Value::Nil, Value::Int(1)), Err(KeyError::Nil));
+        assert_eq!(
+            t.set(&heap, Value::Num(f64::NAN), Value::Int(1)),
+            Err(KeyError::NaN)
+        );
+        t.set(&heap, Value::Num(1.5), Value::Int(7)).unwrap();
+        assert!(matches!(t.get(Value::Num(1.5)), Value::Int(7)));
+        let mut k = Value::Nil;
+        let mut count = 0;
+        while let Some((nk, _)) = t.next(k).unwrap() {
+            count += 1;
+            k = nk;
+        }
+        assert_eq!(count, 101);
+        t.set_int(&heap, 100, Value::Nil);
+        assert_eq!(t.length(), 99);
+    }
+
+    #[test]
+    fn negative_and_sparse_keys() {
+        let heap = Heap::default();
+        let mut t = Table::default();
+        for i in -50..50 {
+            t.set_int(&heap, i * 1000, Value::Int(i));
+        }
+        for i in -50..50 {
+            assert!(matches!(t.get_int(i * 1000), Value::Int(x) if x == i));
+        }
+        assert_eq!(t.length(), 0);
+    }
+}

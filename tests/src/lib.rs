@@ -147,14 +147,37 @@ pub fn run(program: &Path, args: &[&str], dir: &Path) -> Outcome {
             Err(e) => panic!("wait for {}: {e}", program.display()),
         }
     };
-    let stdout = String::from_utf8_lossy(&out_reader.join().unwrap_or_default()).into_owned();
-    let stderr = String::from_utf8_lossy(&err_reader.join().unwrap_or_default()).into_owned();
+    let stdout = bytes_to_text(&out_reader.join().unwrap_or_default());
+    let stderr = bytes_to_text(&err_reader.join().unwrap_or_default());
     let progname = program.to_string_lossy();
     Outcome {
         stdout,
         stderr: normalise_progname(&stderr, &progname),
         status: status.code(),
         timed_out,
+    }
+}
+
+/// Output bytes as text: valid UTF-8 as is, every other byte as `\xNN` (so two outputs
+/// that differ only in invalid bytes still compare unequal).
+pub fn bytes_to_text(mut bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    loop {
+        match std::str::from_utf8(bytes) {
+            Ok(valid) => {
+                out.push_str(valid);
+                return out;
+            }
+            Err(error) => {
+                let (valid, rest) = bytes.split_at(error.valid_up_to());
+                out.push_str(std::str::from_utf8(valid).expect("valid prefix"));
+                let bad = error.error_len().unwrap_or(rest.len());
+                for byte in &rest[..bad] {
+                    out.push_str(&format!("\\x{byte:02x}"));
+                }
+                bytes = &rest[bad..];
+            }
+        }
     }
 }
 
@@ -225,12 +248,12 @@ pub fn diff(expected: &str, actual: &str, max_lines: usize) -> String {
                 ops.push((' ', am[i]));
                 i += 1;
                 j += 1;
-            } else if j < m && (i == n || lcs[i * (m + 1) + j + 1] >= lcs[(i + 1) * (m + 1) + j]) {
-                ops.push(('+', bm[j]));
-                j += 1;
-            } else {
+            } else if i < n && (j == m || lcs[(i + 1) * (m + 1) + j] >= lcs[i * (m + 1) + j + 1]) {
                 ops.push(('-', am[i]));
                 i += 1;
+            } else {
+                ops.push(('+', bm[j]));
+                j += 1;
             }
         }
     } else {

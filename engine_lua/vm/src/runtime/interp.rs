@@ -635,6 +635,9 @@ impl Vm {
             }
             let base = fr.base;
             let mut pc = th.get().frames[fi].pc;
+            if pc == 0 && self.hooks.active {
+                self.hook_enter_lua(fi)?;
+            }
             let clr: &LuaClosure = cl.get();
             let fp = clr.proto.get();
             let code: &[Instruction] = &fp.proto.code;
@@ -703,6 +706,9 @@ impl Vm {
                 };
             }
             loop {
+                if self.hooks.active {
+                    self.hook_instruction(fi, pc)?;
+                }
                 let i = code[pc];
                 pc += 1;
                 let a = i.a() as usize;
@@ -1229,6 +1235,18 @@ impl Vm {
                         if !f.is_function() && self.metamethod(f, TM::Call).is_nil() {
                             return Err(self.call_error(func));
                         }
+                        if let Value::Native(nc) = f {
+                            // As the reference, a native tail callee runs above this
+                            // frame (which stays visible to `debug`); the `RETURN`
+                            // that follows every `TAILCALL` returns its results.
+                            th.get_mut().top = func + 1 + nargs;
+                            self.precall(func, -1, 0)?;
+                            let ret = (nc.get().f)(self)?;
+                            if let Flow::Done = self.handle_ret(ret)? {
+                                return Ok(Flow::Done);
+                            }
+                            continue 'newframe;
+                        }
                         if i.c() != 0 {
                             th.get_mut().top = func + 1 + nargs;
                             self.close_level(base, None)?;
@@ -1254,19 +1272,26 @@ impl Vm {
                             th.get_mut().top = base + a + n;
                             self.close_level(base, None)?;
                         }
+                        if self.hooks.active {
+                            savepc!();
+                            self.hook_return(base + a, n)?;
+                        }
                         match self.poscall(base + a, n) {
                             Flow::Done => return Ok(Flow::Done),
                             Flow::Continue => continue 'newframe,
                         }
                     }
-                    OpCode::RETURN0 => match self.poscall(base, 0) {
-                        Flow::Done => return Ok(Flow::Done),
-                        Flow::Continue => continue 'newframe,
-                    },
-                    OpCode::RETURN1 => match self.poscall(base + a, 1) {
-                        Flow::Done => return Ok(Flow::Done),
-                        Flow::Continue => continue 'newframe,
-                    },
+                    OpCode::RETURN0 | OpCode::RETURN1 => {
+                        let n = usize::from(i.opcode() == OpCode::RETURN1);
+                        if self.hooks.active {
+                            savepc!();
+                            self.hook_return(base + a, n)?;
+                        }
+                        match self.poscall(base + a, n) {
+                            Flow::Done => return Ok(Flow::Done),
+                            Flow::Continue => continue 'newframe,
+                        }
+                    }
                     OpCode::FORLOOP => {
                         let ra = base + a;
                         let s = &mut st!();

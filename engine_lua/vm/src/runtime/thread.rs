@@ -46,6 +46,8 @@ pub mod flags {
     pub const YIELDED: u8 = 16;
     /// A native frame waiting for a call made with `Ret::Call`.
     pub const PENDING: u8 = 32;
+    /// A hook function is running for this frame (its callee is named `hook '?'`).
+    pub const HOOKED: u8 = 64;
 }
 
 /// A call frame.

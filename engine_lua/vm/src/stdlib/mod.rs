@@ -7,6 +7,7 @@
 
 pub mod base;
 pub mod coroutine;
+pub mod debug;
 pub mod format;
 pub mod pack;
 pub mod pattern;
@@ -20,4 +21,5 @@ use crate::runtime::Vm;
 pub fn open_libs(vm: &mut Vm) {
     base::open(vm);
     coroutine::open(vm);
+    debug::open(vm);
 }

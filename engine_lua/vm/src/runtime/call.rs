@@ -124,7 +124,7 @@ impl Vm {
                     p => p,
                 };
                 f.call_func = func;
-                self.precall(func, nresults, 0)?;
+                self.precall(func, nresults, flags::C_CALL)?;
                 Ok(Flow::Continue)
             }
             Ret::Yield { nvalues, k, ctx } => {
@@ -166,6 +166,14 @@ impl Vm {
     /// `__call`.
     pub(crate) fn precall(&mut self, func: usize, nresults: i32, fl: u8) -> LuaResult<bool> {
         let mut tries = 0;
+        let ccalls = {
+            let th = self.current.get();
+            let parent = th.frames.last().map_or(th.base_ccalls, |f| f.ccalls);
+            parent + u32::from(fl & (flags::FRESH | flags::C_CALL) != 0)
+        };
+        if ccalls >= MAX_C_DEPTH {
+            return Err(self.rt_error("C stack overflow"));
+        }
         loop {
             let th = self.current.get_mut();
             match th.stack[func] {
@@ -198,6 +206,7 @@ impl Vm {
                         ctx: 0,
                         protect: Protect::No,
                         call_func: 0,
+                        ccalls,
                     });
                     return Ok(true);
                 }
@@ -219,6 +228,7 @@ impl Vm {
                         ctx: 0,
                         protect: Protect::No,
                         call_func: 0,
+                        ccalls,
                     });
                     if let Err(e) = self.ensure_stack(top + 40) {
                         self.current.get_mut().frames.pop();
@@ -390,72 +400,70 @@ impl Vm {
                 }
             }
         }
-        loop {
-            let th = self.current;
-            let frames = &th.get().frames;
-            let mut catcher = None;
-            let mut boundary = None;
-            for i in (0..frames.len()).rev() {
-                let f = &frames[i];
-                if matches!(f.kind, FrameKind::Native(_))
-                    && f.flags & flags::PENDING != 0
-                    && f.protect != Protect::No
-                {
-                    catcher = Some(i);
-                    break;
-                }
-                if f.flags & flags::FRESH != 0 {
-                    boundary = Some(i);
-                    break;
-                }
+        let th = self.current;
+        let frames = &th.get().frames;
+        let mut catcher = None;
+        let mut boundary = None;
+        for i in (0..frames.len()).rev() {
+            let f = &frames[i];
+            if matches!(f.kind, FrameKind::Native(_))
+                && f.flags & flags::PENDING != 0
+                && f.protect != Protect::No
+            {
+                catcher = Some(i);
+                break;
             }
-            if let Some(ci) = catcher {
-                let f = frames[ci];
-                if let Protect::Handler(h) = f.protect {
-                    let handler = th.get().stack[h];
-                    e = self.run_handler(handler, e);
-                }
-                let level = f.call_func;
-                if let Err(ne) = self.close_level(level, Some(e)) {
-                    e = ne.0;
-                }
-                let thm = th.get_mut();
-                thm.frames.truncate(ci + 1);
-                thm.top = level;
-                self.pending_error = Some(e);
-                return Ok(());
+            if f.flags & flags::FRESH != 0 {
+                boundary = Some(i);
+                break;
             }
-            if let Some(bi) = boundary {
-                let f = frames[bi];
-                if f.flags & flags::TRACEBACK != 0 {
-                    let msg = self.traceback(th, None, 0);
-                    self.last_traceback = Some(msg);
-                }
-                let level = f.ret;
-                if let Err(ne) = self.close_level(level, Some(e)) {
-                    e = ne.0;
-                }
-                let thm = th.get_mut();
-                thm.frames.truncate(bi);
-                thm.top = level;
-                return Err(LuaError(e));
+        }
+        if let Some(ci) = catcher {
+            let f = frames[ci];
+            if let Protect::Handler(h) = f.protect {
+                let handler = th.get().stack[h];
+                e = self.run_handler(handler, e);
             }
-            // The coroutine has no protected call left: it dies.
-            let co = th.get_mut();
-            co.status = CoStatus::Dead;
-            co.error = Some(e);
-            let resumer = co
-                .resumer
-                .take()
-                .expect("a running coroutine has a resumer");
-            self.current = resumer;
-            let r = resumer.get_mut();
-            r.status = CoStatus::Running;
-            let f = *r.frames.last().unwrap();
-            r.top = f.call_func;
+            let level = f.call_func;
+            if let Err(ne) = self.close_level(level, Some(e)) {
+                e = ne.0;
+            }
+            let thm = th.get_mut();
+            thm.frames.truncate(ci + 1);
+            thm.top = level;
             self.pending_error = Some(e);
             return Ok(());
         }
+        if let Some(bi) = boundary {
+            let f = frames[bi];
+            if f.flags & flags::TRACEBACK != 0 {
+                let msg = self.traceback(th, None, 0);
+                self.last_traceback = Some(msg);
+            }
+            let level = f.ret;
+            if let Err(ne) = self.close_level(level, Some(e)) {
+                e = ne.0;
+            }
+            let thm = th.get_mut();
+            thm.frames.truncate(bi);
+            thm.top = level;
+            return Err(LuaError(e));
+        }
+        // The coroutine has no protected call left: it dies.
+        let co = th.get_mut();
+        co.status = CoStatus::Dead;
+        co.error = Some(e);
+        let resumer = co
+            .resumer
+            .take()
+            .expect("a running coroutine has a resumer");
+        self.current = resumer;
+        let r = resumer.get_mut();
+        r.status = CoStatus::Running;
+        let f = *r.frames.last().unwrap();
+        r.top = f.call_func;
+        self.pending_error = Some(e);
+        Ok(())
     }
 
     /// Calls an `xpcall` message handler at the error point.
@@ -499,9 +507,11 @@ impl Vm {
         if st == CoStatus::Normal {
             return fail(self, "cannot resume non-suspended coroutine");
         }
-        if self.depth >= MAX_C_DEPTH {
+        let cc = from.get().frames.last().map_or(0, |f| f.ccalls);
+        if self.depth >= MAX_C_DEPTH || cc + 1 >= MAX_C_DEPTH {
             return fail(self, "C stack overflow");
         }
+        co.get_mut().base_ccalls = cc;
         // Move the arguments.
         let args: Vec<Value> = {
             let th = from.get_mut();
@@ -523,11 +533,8 @@ impl Vm {
             for a in args {
                 self.push(a);
             }
-            let is_lua = self.precall(0, -1, 0);
-            if let Err(e) = is_lua {
-                // E.g. the body is not callable.
-                return Err(e);
-            }
+            // An error here (the body is not callable) kills the coroutine.
+            self.precall(0, -1, flags::C_CALL)?;
         } else {
             // Resume from a yield: the top frame is the yielding native.
             let c = co.get_mut();

@@ -123,10 +123,7 @@ fn is_env(p: &Proto, pc: usize, t: u32, is_up: bool) -> &'static str {
     let name = if is_up {
         Some(upval_name(p, t))
     } else {
-        match getobjname(p, pc, t) {
-            Some((_, n)) => Some(n),
-            None => None,
-        }
+        getobjname(p, pc, t).map(|(_, n)| n)
     };
     if name.as_deref() == Some("_ENV") {
         "global"

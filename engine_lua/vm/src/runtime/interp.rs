@@ -100,9 +100,7 @@ fn le_int_float(i: i64, f: f64) -> bool {
     }
 }
 fn lt_float_int(f: f64, i: i64) -> bool {
-    if f.is_nan() {
-        false
-    } else if f >= 9223372036854775808.0 {
+    if f.is_nan() || f >= 9223372036854775808.0 {
         false
     } else if f >= -9223372036854775808.0 {
         (f.floor() as i64) < i
@@ -111,9 +109,7 @@ fn lt_float_int(f: f64, i: i64) -> bool {
     }
 }
 fn le_float_int(f: f64, i: i64) -> bool {
-    if f.is_nan() {
-        false
-    } else if f >= 9223372036854775808.0 {
+    if f.is_nan() || f >= 9223372036854775808.0 {
         false
     } else if f > -9223372036854775808.0 {
         (f.ceil() as i64) <= i
@@ -441,7 +437,7 @@ impl Vm {
         }
         t.top = slot + 1 + args.len();
         t.frames[fi].flags |= flags::FINISH_OP;
-        self.precall(slot, nres, 0)?;
+        self.precall(slot, nres, flags::C_CALL)?;
         Ok(())
     }
 
@@ -543,6 +539,11 @@ impl Vm {
         }
     }
 
+    fn for_error(&mut self, what: &str, v: Value) -> LuaError {
+        let t = self.type_name_of(v);
+        self.rt_error(&format!("bad 'for' {what} (number expected, got {t})"))
+    }
+
     fn for_prep(&mut self, ra: usize) -> LuaResult<bool> {
         let th = self.current.get_mut();
         let (init, limit, step) = (th.stack[ra], th.stack[ra + 1], th.stack[ra + 2]);
@@ -574,7 +575,7 @@ impl Vm {
                         }
                     }
                 }
-                _ => return Err(self.rt_error("'for' limit must be a number")),
+                _ => return Err(self.for_error("limit", limit)),
             };
             if if s > 0 { i > lim } else { i < lim } {
                 return Ok(false);
@@ -595,13 +596,13 @@ impl Vm {
             _ => None,
         };
         let Some(l) = tof(limit) else {
-            return Err(self.rt_error("'for' limit must be a number"));
+            return Err(self.for_error("limit", limit));
         };
         let Some(s) = tof(step) else {
-            return Err(self.rt_error("'for' step must be a number"));
+            return Err(self.for_error("step", step));
         };
         let Some(i) = tof(init) else {
-            return Err(self.rt_error("'for' initial value must be a number"));
+            return Err(self.for_error("initial value", init));
         };
         if s == 0.0 {
             return Err(self.rt_error("'for' step is zero"));
@@ -623,8 +624,11 @@ impl Vm {
         'newframe: loop {
             let th = self.current;
             let fi = th.get().frames.len() - 1;
-            let fr = th.get().frames[fi];
-            let FrameKind::Lua(cl) = fr.kind else {
+            let (kind, base, func0) = {
+                let f = &th.get().frames[fi];
+                (f.kind, f.base, f.func)
+            };
+            let FrameKind::Lua(cl) = kind else {
                 return Ok(Flow::Continue);
             };
             if self.pending_finish {
@@ -633,7 +637,6 @@ impl Vm {
                     return Ok(Flow::Continue);
                 }
             }
-            let base = fr.base;
             let mut pc = th.get().frames[fi].pc;
             if pc == 0 && self.hooks.active {
                 self.hook_enter_lua(fi)?;
@@ -1235,28 +1238,33 @@ impl Vm {
                         if !f.is_function() && self.metamethod(f, TM::Call).is_nil() {
                             return Err(self.call_error(func));
                         }
-                        if let Value::Native(nc) = f {
-                            // As the reference, a native tail callee runs above this
-                            // frame (which stays visible to `debug`); the `RETURN`
-                            // that follows every `TAILCALL` returns its results.
+                        if i.c() != 0 {
                             th.get_mut().top = func + 1 + nargs;
-                            self.precall(func, -1, 0)?;
+                            self.close_level(base, None)?;
+                        }
+                        if !matches!(f, Value::LuaFn(_)) {
+                            // A native callee runs as an ordinary call above this frame
+                            // (so errors name it and give this frame's position); the
+                            // RETURN that follows every TAILCALL returns its results.
+                            th.get_mut().top = func + 1 + nargs;
+                            if self.precall(func, -1, 0)? {
+                                continue 'newframe;
+                            }
+                            let FrameKind::Native(nc) = th.get().frames.last().unwrap().kind else {
+                                unreachable!("precall pushed a native frame")
+                            };
                             let ret = (nc.get().f)(self)?;
                             if let Flow::Done = self.handle_ret(ret)? {
                                 return Ok(Flow::Done);
                             }
                             continue 'newframe;
                         }
-                        if i.c() != 0 {
-                            th.get_mut().top = func + 1 + nargs;
-                            self.close_level(base, None)?;
-                        }
                         let t = th.get_mut();
                         let fr = t.frames.pop().unwrap();
                         let dest = fr.ret;
                         t.stack.copy_within(func..func + 1 + nargs, dest);
                         t.top = dest + 1 + nargs;
-                        let keep = fr.flags & (flags::FRESH | flags::TRACEBACK);
+                        let keep = fr.flags & (flags::FRESH | flags::TRACEBACK | flags::C_CALL);
                         self.precall(dest, fr.nresults, keep | flags::TAIL)?;
                         continue 'newframe;
                     }
@@ -1428,7 +1436,7 @@ impl Vm {
                     OpCode::VARARGPREP => {
                         let nfixed = a;
                         let t = th.get_mut();
-                        let func = fr.func;
+                        let func = func0;
                         let nargs = t.top - func - 1;
                         let nextra = nargs.saturating_sub(nfixed);
                         if nextra > 0 {

@@ -12,7 +12,7 @@ macro_rules! tms {
         /// `flags` byte.
         #[derive(Copy, Clone, Debug, PartialEq, Eq)]
         #[repr(u8)]
-        pub enum TM { $($v,)* }
+        pub enum TM { $(#[doc = $n] $v,)* }
         impl TM {
             /// Every tag in order.
             pub const ALL: &'static [TM] = &[$(TM::$v,)*];
@@ -142,7 +142,7 @@ impl ArithError {
     pub fn message(self) -> &'static str {
         match self {
             ArithError::NotNumbers => "attempt to perform arithmetic",
-            ArithError::DivByZero => "attempt to perform 'n//0'",
+            ArithError::DivByZero => "attempt to divide by zero",
             ArithError::ModByZero => "attempt to perform 'n%0'",
             ArithError::NoIntegerRep => "number has no integer representation",
         }

@@ -117,6 +117,8 @@ impl Vm {
         let globals = heap.alloc(Table::default());
         let main = heap.alloc(Thread::new(Value::Nil));
         main.get_mut().status = CoStatus::Running;
+        // The host's own C function (lua.c's `pmain`) counts as one C call.
+        main.get_mut().base_ccalls = 1;
         let tm_names = TM::ALL
             .iter()
             .map(|t| heap.new_str(t.name().as_bytes()))

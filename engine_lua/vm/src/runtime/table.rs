@@ -24,9 +24,9 @@ struct Node {
 /// Why a key cannot be stored.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum KeyError {
-    /// The key is nil (`index is nil`).
+    /// The key is nil (`table index is nil`).
     Nil,
-    /// The key is NaN (`index is NaN`).
+    /// The key is NaN (`table index is NaN`).
     NaN,
 }
 
@@ -34,8 +34,8 @@ impl KeyError {
     /// The reference's message.
     pub fn message(self) -> &'static str {
         match self {
-            KeyError::Nil => "index is nil",
-            KeyError::NaN => "index is NaN",
+            KeyError::Nil => "table index is nil",
+            KeyError::NaN => "table index is NaN",
         }
     }
 }
@@ -101,8 +101,10 @@ fn ceil_log2(x: usize) -> u32 {
 impl Table {
     /// An empty table with size hints.
     pub fn with_capacity(narray: usize, nhash: usize) -> Self {
-        let mut t = Table::default();
-        t.array = vec![Value::Nil; narray];
+        let mut t = Table {
+            array: vec![Value::Nil; narray],
+            ..Table::default()
+        };
         if nhash > 0 {
             let n = 1usize << ceil_log2(nhash);
             t.nodes = vec![
@@ -463,6 +465,7 @@ impl Table {
 
     /// The traversal step of `next`: the entry after `key` (nil: the first one).
     /// `Err(())` when `key` is not in the table (`invalid key to 'next'`).
+    #[allow(clippy::result_unit_err)]
     pub fn next(&self, key: Value) -> Result<Option<(Value, Value)>, ()> {
         let mut idx = match key {
             Value::Nil => 0,

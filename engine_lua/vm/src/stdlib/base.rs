@@ -244,7 +244,7 @@ fn rawlen(vm: &mut Vm) -> LuaResult<Ret> {
     let n = match vm.arg(1) {
         Value::Table(t) => t.get().length(),
         Value::Str(s) => s.get().len() as i64,
-        _ => return Err(vm.arg_error(1, "table or string expected")),
+        _ => return Err(vm.type_error(1, "table or string")),
     };
     vm.ret(&[Value::Int(n)])
 }
@@ -411,6 +411,10 @@ fn load(vm: &mut Vm) -> LuaResult<Ret> {
         None => b"bt".to_vec(),
     };
     let env = if vm.is_none(4) { None } else { Some(vm.arg(4)) };
+    let chunk = match chunk {
+        Value::Int(_) | Value::Num(_) => Value::Str(vm.check_str(1)?),
+        c => c,
+    };
     let (src, default_name) = match chunk {
         Value::Str(s) => (
             s.get().as_bytes().to_vec(),

@@ -1,5 +1,5 @@
-//! The `utf8` library's byte-level helpers: decoding with Lua 5.4's strict and lax
-//! rules and encoding up to 2^31 (`lutf8lib.c`, `luaO_utf8esc`).
+//! The `utf8` library (`lutf8lib.c`, Lua 5.4.4) and its byte-level helpers: decoding
+//! with Lua 5.4's strict and lax rules and encoding up to 2^31 (`luaO_utf8esc`).
 //!
 //! Lax decoding accepts the original UTF-8 up to six bytes (code points below 2^31);
 //! strict decoding also rejects surrogates and code points above U+10FFFF. Both reject
@@ -75,6 +75,220 @@ pub fn encode(x: u32, out: &mut Vec<u8>) {
     }
     buf[5 - n] = ((!mfb << 1) | x) as u8;
     out.extend_from_slice(&buf[5 - n..]);
+}
+
+// ----- the library -----
+
+use super::auxlib::new_lib;
+use crate::runtime::{LuaResult, NativeFn, Ret, Value, Vm};
+
+/// Opens the utf8 library.
+pub fn open(vm: &mut Vm) {
+    const FUNCS: &[(&str, NativeFn)] = &[
+        ("offset", byte_offset),
+        ("codepoint", codepoint),
+        ("char", utf8_char),
+        ("len", utf8_len),
+        ("codes", codes),
+    ];
+    let lib = new_lib(vm, "utf8", FUNCS);
+    let p = vm.new_string(CHARPATTERN);
+    vm.raw_set_str(lib, "charpattern", p);
+}
+
+/// A relative position made absolute (the library's `u_posrelat`); may be 0.
+fn u_posrelat(pos: i64, len: usize) -> i64 {
+    if pos >= 0 {
+        pos
+    } else if pos.unsigned_abs() > len as u64 {
+        0
+    } else {
+        len as i64 + pos + 1
+    }
+}
+
+fn utf8_char(vm: &mut Vm) -> LuaResult<Ret> {
+    let n = vm.arg_count();
+    let mut out = Vec::new();
+    for i in 1..=n {
+        let c = vm.check_integer(i)?;
+        if c as u64 > u64::from(MAX_UTF) {
+            return Err(vm.arg_error(i, "value out of range"));
+        }
+        encode(c as u32, &mut out);
+    }
+    vm.push_bytes(&out);
+    Ok(Ret::Values(1))
+}
+
+fn utf8_len(vm: &mut Vm) -> LuaResult<Ret> {
+    let s = vm.check_str(1)?;
+    let b = s.get().as_bytes();
+    let len = b.len();
+    let mut posi = u_posrelat(vm.opt_integer(2, 1)?, len);
+    let mut posj = u_posrelat(vm.opt_integer(3, -1)?, len);
+    let lax = vm.arg(4).truthy();
+    if !(1 <= posi && posi - 1 <= len as i64) {
+        return Err(vm.arg_error(2, "initial position out of bounds"));
+    }
+    posi -= 1;
+    posj -= 1;
+    if posj >= len as i64 {
+        return Err(vm.arg_error(3, "final position out of bounds"));
+    }
+    let mut n = 0i64;
+    while posi <= posj {
+        match decode(&b[posi as usize..], !lax) {
+            Some((_, l)) => {
+                posi += l as i64;
+                n += 1;
+            }
+            None => {
+                vm.push_nil();
+                vm.push_int(posi + 1);
+                return Ok(Ret::Values(2));
+            }
+        }
+    }
+    vm.push_int(n);
+    Ok(Ret::Values(1))
+}
+
+fn codepoint(vm: &mut Vm) -> LuaResult<Ret> {
+    let s = vm.check_str(1)?;
+    let b = s.get().as_bytes();
+    let len = b.len();
+    let posi = u_posrelat(vm.opt_integer(2, 1)?, len);
+    let pose = u_posrelat(vm.opt_integer(3, posi)?, len);
+    let lax = vm.arg(4).truthy();
+    if posi < 1 {
+        return Err(vm.arg_error(2, "out of bounds"));
+    }
+    if pose > len as i64 {
+        return Err(vm.arg_error(3, "out of bounds"));
+    }
+    if posi > pose {
+        return Ok(Ret::Values(0));
+    }
+    if pose - posi >= i64::from(i32::MAX) {
+        return Err(vm.error("string slice too long"));
+    }
+    let mut n = 0;
+    let mut p = (posi - 1) as usize;
+    let end = pose as usize;
+    while p < end {
+        match decode(&b[p..], !lax) {
+            Some((c, l)) => {
+                vm.push_int(i64::from(c));
+                p += l;
+                n += 1;
+            }
+            None => return Err(vm.error("invalid UTF-8 code")),
+        }
+    }
+    Ok(Ret::Values(n))
+}
+
+fn byte_offset(vm: &mut Vm) -> LuaResult<Ret> {
+    let s = vm.check_str(1)?;
+    let b = s.get().as_bytes();
+    let len = b.len() as i64;
+    let mut n = vm.check_integer(2)?;
+    let default = if n >= 0 { 1 } else { len + 1 };
+    let mut posi = u_posrelat(vm.opt_integer(3, default)?, len as usize);
+    if !(1 <= posi && posi - 1 <= len) {
+        return Err(vm.arg_error(3, "position out of bounds"));
+    }
+    posi -= 1;
+    let cont = |i: i64| i < len && is_continuation(b[i as usize]);
+    if n == 0 {
+        while posi > 0 && cont(posi) {
+            posi -= 1;
+        }
+    } else {
+        if cont(posi) {
+            return Err(vm.error("initial position is a continuation byte"));
+        }
+        if n < 0 {
+            while n < 0 && posi > 0 {
+                loop {
+                    posi -= 1;
+                    if !(posi > 0 && cont(posi)) {
+                        break;
+                    }
+                }
+                n += 1;
+            }
+        } else {
+            n -= 1;
+            while n > 0 && posi < len {
+                loop {
+                    posi += 1;
+                    if !cont(posi) {
+                        break;
+                    }
+                }
+                n -= 1;
+            }
+        }
+    }
+    if n == 0 {
+        vm.push_int(posi + 1);
+    } else {
+        vm.push_nil();
+    }
+    Ok(Ret::Values(1))
+}
+
+fn iter_aux(vm: &mut Vm, strict: bool) -> LuaResult<Ret> {
+    let s = vm.check_str(1)?;
+    let b = s.get().as_bytes();
+    let len = b.len() as i64;
+    let mut n = match vm.arg(2) {
+        Value::Int(i) => i,
+        v => crate::runtime::meta::to_integer(v).unwrap_or(0),
+    } - 1;
+    if n < 0 {
+        n = 0;
+    } else if n < len {
+        n += 1;
+        while n < len && is_continuation(b[n as usize]) {
+            n += 1;
+        }
+    }
+    if n >= len {
+        return Ok(Ret::Values(0));
+    }
+    match decode(&b[n as usize..], strict) {
+        Some((c, _)) => {
+            vm.push_int(n + 1);
+            vm.push_int(i64::from(c));
+            Ok(Ret::Values(2))
+        }
+        None => Err(vm.error("invalid UTF-8 code")),
+    }
+}
+
+fn iter_strict(vm: &mut Vm) -> LuaResult<Ret> {
+    iter_aux(vm, true)
+}
+
+fn iter_lax(vm: &mut Vm) -> LuaResult<Ret> {
+    iter_aux(vm, false)
+}
+
+fn codes(vm: &mut Vm) -> LuaResult<Ret> {
+    let s = vm.check_str(1)?;
+    let lax = vm.arg(2).truthy();
+    let f = if lax {
+        vm.new_native("codes_iterator", iter_lax)
+    } else {
+        vm.new_native("codes_iterator", iter_strict)
+    };
+    vm.push(f);
+    vm.push(Value::Str(s));
+    vm.push_int(0);
+    Ok(Ret::Values(3))
 }
 
 #[cfg(test)]

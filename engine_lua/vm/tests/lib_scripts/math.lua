@@ -1,0 +1,35 @@
+-- math library: expected output from lua5.4 (5.4.4)
+local function show(...) local t = table.pack(...) for i = 1, t.n do t[i] = tostring(t[i]) end print(table.concat(t, " | ")) end
+local function try(f, ...) show(pcall(f, ...)) end
+
+show(math.floor(3.5), math.floor(-3.5), math.floor(5), math.floor(1e100), math.floor("3.7"), math.floor(-0.0))
+show(math.ceil(3.2), math.ceil(-3.2), math.ceil(7), math.ceil(2^62))
+show(math.abs(-3), math.abs(3.5), math.abs(math.mininteger), math.abs(-0.0))
+show(math.fmod(7, 3), math.fmod(-7, 3), math.fmod(7, -3), math.fmod(7.5, 2), math.fmod(math.mininteger, -1), math.fmod(-7.5, 2))
+try(math.fmod, 1, 0)
+show(math.modf(3.5), math.modf(-3.5))
+show(math.modf(5), math.modf(1 / 0))
+show(math.sqrt(16), math.sqrt(2), math.exp(0), math.log(1), math.log(8, 2), math.log(100, 10), math.log(27, 3))
+show(math.sin(0), math.cos(0), math.tan(0), math.asin(1), math.acos(1), math.atan(1), math.atan(1, -1), math.atan(0, -1))
+show(math.tointeger(3.0), math.tointeger(3.5), math.tointeger("8"), math.tointeger({}), math.tointeger(2^63))
+try(math.tointeger)
+show(math.type(1), math.type(1.0), math.type("1"), math.type(nil))
+try(math.type)
+show(math.ult(1, -1), math.ult(-1, 1), math.ult(2, 3))
+show(math.max(1, 5, 3), math.max(1, 2.0, 2), math.min(3, 1.0, 1), math.min(-1), math.max("a", "b"))
+try(math.max)
+try(math.min, 1, {})
+show(math.pi, math.huge, -math.huge, math.maxinteger, math.mininteger, math.maxinteger + 1 == math.mininteger)
+math.randomseed(42)
+show(math.random(1, 100), math.random(), math.random(0), math.random(10), math.random(-5, 5))
+show(math.randomseed(7))
+show(math.random(1000000), math.random(3, 3), math.random(math.mininteger, math.maxinteger))
+math.randomseed(1, 2)
+show(math.random(1, 6), math.random(1, 6), math.random(1, 6), math.random(1, 6))
+try(math.random, 2, 1)
+try(math.random, 1, 2, 3)
+try(math.random, 1.5)
+local okr = true
+for _ = 1, 1000 do local r = math.random(1, 10) if r < 1 or r > 10 then okr = false end end
+for _ = 1, 1000 do local r = math.random() if r < 0 or r >= 1 then okr = false end end
+show(okr)

@@ -110,17 +110,47 @@ pub fn elua_binary() -> PathBuf {
 
 /// Runs `program args...` in `dir` with empty stdin, capturing output, with a timeout.
 pub fn run(program: &Path, args: &[&str], dir: &Path) -> Outcome {
-    let mut child = Command::new(program)
+    run_with(program, args, dir, None, &[])
+}
+
+/// Runs `program args...` in `dir` with `stdin` as standard input (`None`: empty) and
+/// extra environment variables, capturing output, with a timeout. `LUA_INIT` and
+/// `LUA_INIT_5_4` are removed from the environment unless given in `env`.
+pub fn run_with(
+    program: &Path,
+    args: &[&str],
+    dir: &Path,
+    stdin: Option<&[u8]>,
+    env: &[(&str, &str)],
+) -> Outcome {
+    let mut command = Command::new(program);
+    command
         .args(args)
         .current_dir(dir)
         .env_remove("LUA_INIT")
         .env_remove("LUA_INIT_5_4")
         .env_remove("RUST_BACKTRACE")
-        .stdin(Stdio::null())
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let mut child = command
         .spawn()
         .unwrap_or_else(|e| panic!("cannot run {}: {e}", program.display()));
+    if let Some(input) = stdin {
+        let mut pipe = child.stdin.take().expect("stdin");
+        let input = input.to_vec();
+        std::thread::spawn(move || {
+            use std::io::Write;
+            let _ = pipe.write_all(&input);
+        });
+    }
     let mut out = child.stdout.take().expect("stdout");
     let mut err = child.stderr.take().expect("stderr");
     let out_reader = std::thread::spawn(move || {
@@ -181,13 +211,20 @@ pub fn bytes_to_text(mut bytes: &[u8]) -> String {
     }
 }
 
-/// Replaces `progname:` at the start of each line with `lua:`.
+/// Replaces `progname:` at the start of each line with `lua:`, and the program name in
+/// lua.c's usage line (`usage: progname [options]`) with `lua`.
 pub fn normalise_progname(text: &str, progname: &str) -> String {
     let prefix = format!("{progname}:");
+    let usage = format!("usage: {progname} ");
     text.split_inclusive('\n')
-        .map(|line| match line.strip_prefix(&prefix) {
-            Some(rest) => format!("lua:{rest}"),
-            None => line.to_owned(),
+        .map(|line| {
+            if let Some(rest) = line.strip_prefix(&prefix) {
+                format!("lua:{rest}")
+            } else if let Some(rest) = line.strip_prefix(&usage) {
+                format!("usage: lua {rest}")
+            } else {
+                line.to_owned()
+            }
         })
         .collect()
 }

@@ -101,6 +101,9 @@ impl Vm {
         match ret {
             Ret::Values(n) => {
                 let top = self.current.get().top;
+                if self.hooks.active {
+                    self.hook_return(top - n, n)?;
+                }
                 Ok(self.poscall(top - n, n))
             }
             Ret::Call {
@@ -230,6 +233,9 @@ impl Vm {
                     if let Err(e) = self.ensure_stack(top + 40) {
                         self.current.get_mut().frames.pop();
                         return Err(e);
+                    }
+                    if self.hooks.active {
+                        self.hook_enter_native()?;
                     }
                     return Ok(false);
                 }

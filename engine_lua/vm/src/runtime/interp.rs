@@ -638,6 +638,9 @@ impl Vm {
                 }
             }
             let mut pc = th.get().frames[fi].pc;
+            if pc == 0 && self.hooks.active {
+                self.hook_enter_lua(fi)?;
+            }
             let clr: &LuaClosure = cl.get();
             let fp = clr.proto.get();
             let code: &[Instruction] = &fp.proto.code;
@@ -706,6 +709,9 @@ impl Vm {
                 };
             }
             loop {
+                if self.hooks.active {
+                    self.hook_instruction(fi, pc)?;
+                }
                 let i = code[pc];
                 pc += 1;
                 let a = i.a() as usize;
@@ -1274,19 +1280,26 @@ impl Vm {
                             th.get_mut().top = base + a + n;
                             self.close_level(base, None)?;
                         }
+                        if self.hooks.active {
+                            savepc!();
+                            self.hook_return(base + a, n)?;
+                        }
                         match self.poscall(base + a, n) {
                             Flow::Done => return Ok(Flow::Done),
                             Flow::Continue => continue 'newframe,
                         }
                     }
-                    OpCode::RETURN0 => match self.poscall(base, 0) {
-                        Flow::Done => return Ok(Flow::Done),
-                        Flow::Continue => continue 'newframe,
-                    },
-                    OpCode::RETURN1 => match self.poscall(base + a, 1) {
-                        Flow::Done => return Ok(Flow::Done),
-                        Flow::Continue => continue 'newframe,
-                    },
+                    OpCode::RETURN0 | OpCode::RETURN1 => {
+                        let n = usize::from(i.opcode() == OpCode::RETURN1);
+                        if self.hooks.active {
+                            savepc!();
+                            self.hook_return(base + a, n)?;
+                        }
+                        match self.poscall(base + a, n) {
+                            Flow::Done => return Ok(Flow::Done),
+                            Flow::Continue => continue 'newframe,
+                        }
+                    }
                     OpCode::FORLOOP => {
                         let ra = base + a;
                         let s = &mut st!();

@@ -10,6 +10,7 @@ mod call;
 pub mod debug;
 pub mod function;
 pub mod gc;
+pub mod hook;
 mod interp;
 pub mod meta;
 pub mod string;
@@ -98,6 +99,8 @@ pub struct Vm {
     pub(crate) pending_error: Option<Value>,
     /// The frame on top must complete its instruction with a metamethod result.
     pub(crate) pending_finish: bool,
+    /// Debug hooks (`debug.sethook`).
+    pub hooks: hook::Hooks,
 }
 
 impl Default for Vm {
@@ -139,6 +142,7 @@ impl Vm {
             next_ref: 1,
             pending_error: None,
             pending_finish: false,
+            hooks: hook::Hooks::default(),
         };
         let g = vm.new_str("_G");
         vm.registry

@@ -8,8 +8,8 @@
 //! (`:Area/City`, `Area/City` under `/usr/share/zoneinfo`, or an absolute path) or else
 //! `/etc/localtime` (TZif versions 1-4, 64-bit data when present); times after the
 //! file's last transition follow the POSIX rule of its footer (`EST5EDT,M3.2.0,M11.1.0`:
-//! `M`, `J` and day-of-year rules with optional times). A `TZ` that is itself a POSIX
-//! rule string is not interpreted (local time is then UTC), nor is a missing file.
+//! `M`, `J` and day-of-year rules with optional times). A `TZ` that names no file is
+//! read as such a rule; failing all that, local time is UTC.
 //! `!` (UTC) dates name their zone `GMT`, as glibc's `gmtime` does.
 
 use std::sync::OnceLock;
@@ -537,9 +537,20 @@ pub fn local_zone() -> &'static Zone {
             }
             Err(_) => Some(std::path::PathBuf::from("/etc/localtime")),
         };
-        path.and_then(|p| std::fs::read(p).ok())
-            .and_then(|d| Zone::parse(&d))
-            .unwrap_or_else(Zone::utc)
+        let from_file = path
+            .and_then(|p| std::fs::read(p).ok())
+            .and_then(|d| Zone::parse(&d));
+        // A TZ that names no file may be a POSIX rule (`EST5EDT,M3.2.0,M11.1.0`).
+        let from_rule = || {
+            let tz = std::env::var("TZ").ok()?;
+            let rule = parse_posix_tz(tz.as_bytes())?;
+            Some(Zone {
+                transitions: Vec::new(),
+                types: vec![rule.std.clone()],
+                rule: Some(rule),
+            })
+        };
+        from_file.or_else(from_rule).unwrap_or_else(Zone::utc)
     })
 }
 

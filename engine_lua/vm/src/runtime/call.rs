@@ -101,6 +101,9 @@ impl Vm {
         match ret {
             Ret::Values(n) => {
                 let top = self.current.get().top;
+                if self.hooks.active {
+                    self.hook_return(top - n, n)?;
+                }
                 Ok(self.poscall(top - n, n))
             }
             Ret::Call {
@@ -121,7 +124,7 @@ impl Vm {
                     p => p,
                 };
                 f.call_func = func;
-                self.precall(func, nresults, 0)?;
+                self.precall(func, nresults, flags::C_CALL)?;
                 Ok(Flow::Continue)
             }
             Ret::Yield { nvalues, k, ctx } => {
@@ -168,6 +171,14 @@ impl Vm {
             self.interrupt()?;
         }
         let mut tries = 0;
+        let ccalls = {
+            let th = self.current.get();
+            let parent = th.frames.last().map_or(th.base_ccalls, |f| f.ccalls);
+            parent + u32::from(fl & (flags::FRESH | flags::C_CALL) != 0)
+        };
+        if ccalls >= MAX_C_DEPTH {
+            return Err(self.rt_error("C stack overflow"));
+        }
         loop {
             let th = self.current.get_mut();
             match th.stack[func] {
@@ -200,6 +211,7 @@ impl Vm {
                         ctx: 0,
                         protect: Protect::No,
                         call_func: 0,
+                        ccalls,
                     });
                     return Ok(true);
                 }
@@ -221,10 +233,14 @@ impl Vm {
                         ctx: 0,
                         protect: Protect::No,
                         call_func: 0,
+                        ccalls,
                     });
                     if let Err(e) = self.ensure_stack(top + 40) {
                         self.current.get_mut().frames.pop();
                         return Err(e);
+                    }
+                    if self.hooks.active {
+                        self.hook_enter_native()?;
                     }
                     return Ok(false);
                 }
@@ -496,9 +512,11 @@ impl Vm {
         if st == CoStatus::Normal {
             return fail(self, "cannot resume non-suspended coroutine");
         }
-        if self.depth >= MAX_C_DEPTH {
+        let cc = from.get().frames.last().map_or(0, |f| f.ccalls);
+        if self.depth >= MAX_C_DEPTH || cc + 1 >= MAX_C_DEPTH {
             return fail(self, "C stack overflow");
         }
+        co.get_mut().base_ccalls = cc;
         // Move the arguments.
         let args: Vec<Value> = {
             let th = from.get_mut();
@@ -521,7 +539,7 @@ impl Vm {
                 self.push(a);
             }
             // An error here (the body is not callable) kills the coroutine.
-            self.precall(0, -1, 0)?;
+            self.precall(0, -1, flags::C_CALL)?;
         } else {
             // Resume from a yield: the top frame is the yielding native.
             let c = co.get_mut();

@@ -437,7 +437,7 @@ impl Vm {
         }
         t.top = slot + 1 + args.len();
         t.frames[fi].flags |= flags::FINISH_OP;
-        self.precall(slot, nres, 0)?;
+        self.precall(slot, nres, flags::C_CALL)?;
         Ok(())
     }
 
@@ -624,8 +624,11 @@ impl Vm {
         'newframe: loop {
             let th = self.current;
             let fi = th.get().frames.len() - 1;
-            let fr = th.get().frames[fi];
-            let FrameKind::Lua(cl) = fr.kind else {
+            let (kind, base, func0) = {
+                let f = &th.get().frames[fi];
+                (f.kind, f.base, f.func)
+            };
+            let FrameKind::Lua(cl) = kind else {
                 return Ok(Flow::Continue);
             };
             if self.pending_finish {
@@ -634,8 +637,10 @@ impl Vm {
                     return Ok(Flow::Continue);
                 }
             }
-            let base = fr.base;
             let mut pc = th.get().frames[fi].pc;
+            if pc == 0 && self.hooks.active {
+                self.hook_enter_lua(fi)?;
+            }
             let clr: &LuaClosure = cl.get();
             let fp = clr.proto.get();
             let code: &[Instruction] = &fp.proto.code;
@@ -704,6 +709,9 @@ impl Vm {
                 };
             }
             loop {
+                if self.hooks.active {
+                    self.hook_instruction(fi, pc)?;
+                }
                 let i = code[pc];
                 pc += 1;
                 let a = i.a() as usize;
@@ -1239,12 +1247,29 @@ impl Vm {
                             th.get_mut().top = func + 1 + nargs;
                             self.close_level(base, None)?;
                         }
+                        if !matches!(f, Value::LuaFn(_)) {
+                            // A native callee runs as an ordinary call above this frame
+                            // (so errors name it and give this frame's position); the
+                            // RETURN that follows every TAILCALL returns its results.
+                            th.get_mut().top = func + 1 + nargs;
+                            if self.precall(func, -1, 0)? {
+                                continue 'newframe;
+                            }
+                            let FrameKind::Native(nc) = th.get().frames.last().unwrap().kind else {
+                                unreachable!("precall pushed a native frame")
+                            };
+                            let ret = (nc.get().f)(self)?;
+                            if let Flow::Done = self.handle_ret(ret)? {
+                                return Ok(Flow::Done);
+                            }
+                            continue 'newframe;
+                        }
                         let t = th.get_mut();
                         let fr = t.frames.pop().unwrap();
                         let dest = fr.ret;
                         t.stack.copy_within(func..func + 1 + nargs, dest);
                         t.top = dest + 1 + nargs;
-                        let keep = fr.flags & (flags::FRESH | flags::TRACEBACK);
+                        let keep = fr.flags & (flags::FRESH | flags::TRACEBACK | flags::C_CALL);
                         self.precall(dest, fr.nresults, keep | flags::TAIL)?;
                         continue 'newframe;
                     }
@@ -1260,19 +1285,26 @@ impl Vm {
                             th.get_mut().top = base + a + n;
                             self.close_level(base, None)?;
                         }
+                        if self.hooks.active {
+                            savepc!();
+                            self.hook_return(base + a, n)?;
+                        }
                         match self.poscall(base + a, n) {
                             Flow::Done => return Ok(Flow::Done),
                             Flow::Continue => continue 'newframe,
                         }
                     }
-                    OpCode::RETURN0 => match self.poscall(base, 0) {
-                        Flow::Done => return Ok(Flow::Done),
-                        Flow::Continue => continue 'newframe,
-                    },
-                    OpCode::RETURN1 => match self.poscall(base + a, 1) {
-                        Flow::Done => return Ok(Flow::Done),
-                        Flow::Continue => continue 'newframe,
-                    },
+                    OpCode::RETURN0 | OpCode::RETURN1 => {
+                        let n = usize::from(i.opcode() == OpCode::RETURN1);
+                        if self.hooks.active {
+                            savepc!();
+                            self.hook_return(base + a, n)?;
+                        }
+                        match self.poscall(base + a, n) {
+                            Flow::Done => return Ok(Flow::Done),
+                            Flow::Continue => continue 'newframe,
+                        }
+                    }
                     OpCode::FORLOOP => {
                         let ra = base + a;
                         let s = &mut st!();
@@ -1424,7 +1456,7 @@ impl Vm {
                     OpCode::VARARGPREP => {
                         let nfixed = a;
                         let t = th.get_mut();
-                        let func = fr.func;
+                        let func = func0;
                         let nargs = t.top - func - 1;
                         let nextra = nargs.saturating_sub(nfixed);
                         if nextra > 0 {

@@ -10,6 +10,7 @@ mod call;
 pub mod debug;
 pub mod function;
 pub mod gc;
+pub mod hook;
 mod interp;
 pub mod meta;
 pub mod string;
@@ -110,6 +111,8 @@ pub struct Vm {
     /// The embedding API's per-state data (handles, userdata metatables, limits),
     /// created on first use; see [`crate::embed`].
     pub embed: Option<Box<crate::embed::EmbedState>>,
+    /// Debug hooks (`debug.sethook`).
+    pub hooks: hook::Hooks,
 }
 
 impl Default for Vm {
@@ -126,6 +129,8 @@ impl Vm {
         let globals = heap.alloc(Table::default());
         let main = heap.alloc(Thread::new(Value::Nil));
         main.get_mut().status = CoStatus::Running;
+        // The host's own C function (lua.c's `pmain`) counts as one C call.
+        main.get_mut().base_ccalls = 1;
         let tm_names = TM::ALL
             .iter()
             .map(|t| heap.new_str(t.name().as_bytes()))
@@ -152,6 +157,7 @@ impl Vm {
             countdown: i64::MAX,
             max_frames: call::MAX_FRAMES,
             embed: None,
+            hooks: hook::Hooks::default(),
         };
         let g = vm.new_str("_G");
         vm.registry

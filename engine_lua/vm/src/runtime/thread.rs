@@ -46,6 +46,11 @@ pub mod flags {
     pub const YIELDED: u8 = 16;
     /// A native frame waiting for a call made with `Ret::Call`.
     pub const PENDING: u8 = 32;
+    /// The frame was entered through a C-style boundary (a metamethod call, a call made
+    /// by a native function): it counts toward `C stack overflow`.
+    pub const C_CALL: u8 = 64;
+    /// A hook function is running for this frame (its callee is named `hook '?'`).
+    pub const HOOKED: u8 = 128;
 }
 
 /// A call frame.
@@ -76,6 +81,9 @@ pub struct Frame {
     /// Native frames: stack index of the pending call's function (its results land
     /// there).
     pub call_func: usize,
+    /// Number of C-style boundaries (re-entrant calls, metamethod calls, calls made by
+    /// native functions) on the chain to this frame (the reference's `nCcalls`).
+    pub ccalls: u32,
 }
 
 impl Frame {
@@ -112,6 +120,8 @@ pub struct Thread {
     pub body: Value,
     /// The error a dead coroutine died with (for `coroutine.close`).
     pub error: Option<Value>,
+    /// C-style boundaries below this coroutine's first frame (its resumer's count).
+    pub base_ccalls: u32,
 }
 
 impl Thread {
@@ -128,6 +138,7 @@ impl Thread {
             resume_depth: 0,
             body,
             error: None,
+            base_ccalls: 0,
         }
     }
 }

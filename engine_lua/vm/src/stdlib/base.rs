@@ -411,6 +411,10 @@ fn load(vm: &mut Vm) -> LuaResult<Ret> {
         None => b"bt".to_vec(),
     };
     let env = if vm.is_none(4) { None } else { Some(vm.arg(4)) };
+    let chunk = match chunk {
+        Value::Int(_) | Value::Num(_) => Value::Str(vm.check_str(1)?),
+        c => c,
+    };
     let (src, default_name) = match chunk {
         Value::Str(s) => (
             s.get().as_bytes().to_vec(),

@@ -625,7 +625,7 @@ fn parse_formats(vm: &mut Vm, first: usize) -> LuaResult<Vec<Fmt>> {
         let v = vm.arg(i);
         if let Value::Int(_) | Value::Num(_) = v {
             let c = vm.check_integer(i)?;
-            out.push(Fmt::Count(c.max(0) as u64));
+            out.push(Fmt::Count(c as u64)); // a negative count is huge, as `size_t`
             continue;
         }
         let s = vm.check_str(i)?;

@@ -8,6 +8,7 @@
 pub mod auxlib;
 pub mod base;
 pub mod coroutine;
+pub mod debug;
 pub mod format;
 pub mod io;
 pub mod math;
@@ -26,6 +27,7 @@ use crate::runtime::Vm;
 pub fn open_libs(vm: &mut Vm) {
     base::open(vm);
     coroutine::open(vm);
+    debug::open(vm);
     string::open(vm);
     table::open(vm);
     math::open(vm);

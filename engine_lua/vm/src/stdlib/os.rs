@@ -1,7 +1,7 @@
 //! The `os` library (`loslib.c`, Lua 5.4.4): clock, date, difftime, execute, exit,
 //! getenv, remove, rename, setlocale, time, tmpname.
 //!
-//! Dates use [`super::strftime`] (the local time zone is UTC, see there). `clock`
+//! Dates use [`super::strftime`] (local time from `TZ` or `/etc/localtime`, see there). `clock`
 //! reads the thread's CPU time from `/proc/thread-self/schedstat` on Linux and falls
 //! back to the time since the state was first asked. `setlocale` knows only the C
 //! locale (`""`, `"C"` and `"POSIX"` all give `"C"`).
@@ -188,8 +188,8 @@ fn os_time(vm: &mut Vm) -> LuaResult<Ret> {
     let sec = get_field(vm, t, "sec", 0, 0)?;
     let k = vm.new_string(b"isdst");
     let isdst = vm.index(t, k)?;
-    let time = strftime::mktime(year, month, day, hour, min, sec)
-        .map(|s| if isdst.truthy() { s - 3600 } else { s });
+    let isdst = (!isdst.is_nil()).then(|| isdst.truthy());
+    let time = strftime::mktime(year, month, day, hour, min, sec, isdst);
     let tm = time.map(strftime::localtime);
     match (time, tm) {
         // C `mktime` cannot tell -1 from its error value.

@@ -4,10 +4,15 @@
 //! reference accepts under C99 (`aAbBcCdDeFgGhHIjmMnprRStTuUVwWxXyYzZ%` and the `E`/`O`
 //! modified forms), rendered as glibc does in the C locale.
 //!
-//! Time zones: the local time zone is taken to be UTC (with the name `UTC`), which is
-//! what `lua5.4` prints on a machine whose `/etc/localtime` is UTC; `!` (UTC) dates
-//! name their zone `GMT`, as glibc's `gmtime` does. Full `TZ`/zoneinfo support is a
-//! known gap.
+//! Time zones: the local zone is read once from the zoneinfo file named by `TZ`
+//! (`:Area/City`, `Area/City` under `/usr/share/zoneinfo`, or an absolute path) or else
+//! `/etc/localtime` (TZif versions 1-4, 64-bit data when present); times after the
+//! file's last transition follow the POSIX rule of its footer (`EST5EDT,M3.2.0,M11.1.0`:
+//! `M`, `J` and day-of-year rules with optional times). A `TZ` that names no file is
+//! read as such a rule; failing all that, local time is UTC.
+//! `!` (UTC) dates name their zone `GMT`, as glibc's `gmtime` does.
+
+use std::sync::OnceLock;
 
 /// A broken-down time (C's `struct tm`, with the full year and 1-based month).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -90,20 +95,32 @@ pub fn gmtime(t: i64) -> Tm {
     }
 }
 
-/// Local broken-down time of `t` (`localtime`; the local zone is UTC, see the module
+/// Local broken-down time of `t` (`localtime`) in the local zone (see the module
 /// documentation).
 pub fn localtime(t: i64) -> Tm {
-    Tm {
-        zone: "UTC",
-        ..gmtime(t)
-    }
+    local_zone().localtime(t)
 }
 
 /// Seconds since the epoch of a local date whose fields may be out of range (`mktime`):
 /// months carry into years, seconds into minutes and so on, as C normalises them.
-/// Returns `None` when the result does not fit. `os.time` then reads the normalised
-/// fields back from [`localtime`].
-pub fn mktime(year: i64, month: i64, day: i64, hour: i64, min: i64, sec: i64) -> Option<i64> {
+/// `isdst` is the `isdst` field: `None` lets the zone decide. Returns `None` when the
+/// result does not fit. `os.time` then reads the normalised fields back from
+/// [`localtime`].
+pub fn mktime(
+    year: i64,
+    month: i64,
+    day: i64,
+    hour: i64,
+    min: i64,
+    sec: i64,
+    isdst: Option<bool>,
+) -> Option<i64> {
+    let lt = naive_seconds(year, month, day, hour, min, sec)?;
+    Some(local_zone().to_utc(lt, isdst))
+}
+
+/// Seconds of a date read as UTC, with C's normalisation of out-of-range fields.
+fn naive_seconds(year: i64, month: i64, day: i64, hour: i64, min: i64, sec: i64) -> Option<i64> {
     let m0 = month.checked_sub(1)?;
     let year = year.checked_add(m0.div_euclid(12))?;
     let month = m0.rem_euclid(12) + 1;
@@ -115,6 +132,426 @@ pub fn mktime(year: i64, month: i64, day: i64, hour: i64, min: i64, sec: i64) ->
         .checked_add(hour.checked_mul(3600)?)?
         .checked_add(min.checked_mul(60)?)?
         .checked_add(sec)
+}
+
+/// One local time type of a zone: offset east of UTC, daylight saving, abbreviation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct TimeType {
+    offset: i64,
+    dst: bool,
+    abbr: &'static str,
+}
+
+/// A time zone read from a TZif file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Zone {
+    /// Transition times (UTC seconds), ascending, with the type that starts at each.
+    transitions: Vec<(i64, usize)>,
+    types: Vec<TimeType>,
+    /// The footer's rule, for times after the last transition.
+    rule: Option<PosixRule>,
+}
+
+/// A POSIX `TZ` rule: standard time, and daylight time with its start and end.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct PosixRule {
+    std: TimeType,
+    dst: Option<(TimeType, RuleDate, RuleDate)>,
+}
+
+/// When a daylight-time period starts or ends: a date form and a local time of day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum RuleDate {
+    /// `Jn`: day 1-365, February 29 never counted.
+    Julian(i64, i64),
+    /// `n`: day 0-365, counting February 29.
+    Zero(i64, i64),
+    /// `Mm.w.d`: weekday `d` (0 Sunday) of week `w` (5: last) of month `m`.
+    Month(i64, i64, i64, i64),
+}
+
+impl RuleDate {
+    /// The local seconds (since the epoch, as if UTC) of this date in `year`.
+    fn local_seconds(self, year: i64) -> i64 {
+        let jan1 = days_from_civil(year, 1, 1);
+        let (day, time) = match self {
+            RuleDate::Julian(n, t) => {
+                let leap_shift = i64::from(is_leap(year) && n >= 60);
+                (jan1 + n - 1 + leap_shift, t)
+            }
+            RuleDate::Zero(n, t) => (jan1 + n, t),
+            RuleDate::Month(m, w, d, t) => {
+                let first = days_from_civil(year, m, 1);
+                let wday_first = (first + 4).rem_euclid(7);
+                let mut day = first + (d - wday_first).rem_euclid(7) + (w - 1) * 7;
+                let next_month = if m == 12 {
+                    days_from_civil(year + 1, 1, 1)
+                } else {
+                    days_from_civil(year, m + 1, 1)
+                };
+                while day >= next_month {
+                    day -= 7;
+                }
+                (day, t)
+            }
+        };
+        day * 86400 + time
+    }
+}
+
+/// A cursor over a POSIX `TZ` string.
+struct TzParser<'a> {
+    s: &'a [u8],
+    i: usize,
+}
+
+impl TzParser<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.i).copied()
+    }
+
+    fn eat(&mut self, c: u8) -> bool {
+        if self.peek() == Some(c) {
+            self.i += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// A zone abbreviation: 3+ letters, or `<...>`.
+    fn name(&mut self) -> Option<&'static str> {
+        let (start, end);
+        if self.eat(b'<') {
+            start = self.i;
+            end = start + self.s[start..].iter().position(|&c| c == b'>')?;
+            self.i = end + 1;
+        } else {
+            start = self.i;
+            while self.peek().is_some_and(|c| c.is_ascii_alphabetic()) {
+                self.i += 1;
+            }
+            end = self.i;
+        }
+        if end - start < 3 {
+            return None;
+        }
+        let name = String::from_utf8_lossy(&self.s[start..end]).into_owned();
+        Some(Box::leak(name.into_boxed_str()))
+    }
+
+    fn num(&mut self) -> Option<i64> {
+        let start = self.i;
+        let mut n = 0i64;
+        while let Some(c) = self.peek().filter(u8::is_ascii_digit) {
+            n = n * 10 + i64::from(c - b'0');
+            self.i += 1;
+        }
+        (self.i > start).then_some(n)
+    }
+
+    /// `[+-]hh[:mm[:ss]]` in seconds.
+    fn time(&mut self) -> Option<i64> {
+        let sign = if self.eat(b'-') {
+            -1
+        } else {
+            self.eat(b'+');
+            1
+        };
+        let h = self.num()?;
+        let m = if self.eat(b':') { self.num()? } else { 0 };
+        let sec = if self.eat(b':') { self.num()? } else { 0 };
+        Some(sign * (h * 3600 + m * 60 + sec))
+    }
+
+    fn date(&mut self) -> Option<RuleDate> {
+        let form = if self.eat(b'J') {
+            (0, self.num()?, 0, 0)
+        } else if self.eat(b'M') {
+            let m = self.num()?;
+            self.eat(b'.').then_some(())?;
+            let w = self.num()?;
+            self.eat(b'.').then_some(())?;
+            (2, m, w, self.num()?)
+        } else {
+            (1, self.num()?, 0, 0)
+        };
+        let t = if self.eat(b'/') { self.time()? } else { 7200 };
+        Some(match form {
+            (0, n, _, _) => RuleDate::Julian(n, t),
+            (1, n, _, _) => RuleDate::Zero(n, t),
+            (_, m, w, d) => RuleDate::Month(m, w, d, t),
+        })
+    }
+}
+
+/// Parses a POSIX `TZ` string (a TZif footer), or `None`.
+fn parse_posix_tz(s: &[u8]) -> Option<PosixRule> {
+    let mut p = TzParser { s, i: 0 };
+    let std_name = p.name()?;
+    let std_off = -p.time()?;
+    let std = TimeType {
+        offset: std_off,
+        dst: false,
+        abbr: std_name,
+    };
+    if p.i == s.len() {
+        return Some(PosixRule { std, dst: None });
+    }
+    let dst_name = p.name()?;
+    let dst_off = match p.peek() {
+        Some(c) if c != b',' => -p.time()?,
+        _ => std_off + 3600,
+    };
+    let dst = TimeType {
+        offset: dst_off,
+        dst: true,
+        abbr: dst_name,
+    };
+    let (start, end) = if p.eat(b',') {
+        let a = p.date()?;
+        p.eat(b',').then_some(())?;
+        (a, p.date()?)
+    } else {
+        (
+            RuleDate::Month(3, 2, 0, 7200),
+            RuleDate::Month(11, 1, 0, 7200),
+        )
+    };
+    Some(PosixRule {
+        std,
+        dst: Some((dst, start, end)),
+    })
+}
+
+impl PosixRule {
+    /// The type in effect at UTC time `t`.
+    fn type_at(&self, t: i64) -> &TimeType {
+        let Some((dst, start, end)) = &self.dst else {
+            return &self.std;
+        };
+        let year = gmtime(t + self.std.offset).year;
+        let on = start.local_seconds(year) - self.std.offset;
+        let off = end.local_seconds(year) - dst.offset;
+        let in_dst = if on < off {
+            on <= t && t < off
+        } else {
+            !(off <= t && t < on)
+        };
+        if in_dst { dst } else { &self.std }
+    }
+}
+
+impl Zone {
+    /// UTC, named `UTC`.
+    pub fn utc() -> Self {
+        Zone {
+            transitions: Vec::new(),
+            types: vec![TimeType {
+                offset: 0,
+                dst: false,
+                abbr: "UTC",
+            }],
+            rule: None,
+        }
+    }
+
+    /// Parses a TZif file (RFC 8536); `None` if it is not one.
+    pub fn parse(data: &[u8]) -> Option<Self> {
+        fn be32(d: &[u8], at: usize) -> Option<i64> {
+            Some(i64::from(i32::from_be_bytes(
+                d.get(at..at + 4)?.try_into().ok()?,
+            )))
+        }
+        fn counts(d: &[u8], at: usize) -> Option<[usize; 6]> {
+            if d.get(at..at + 4)? != b"TZif" {
+                return None;
+            }
+            let mut c = [0usize; 6];
+            for (k, v) in c.iter_mut().enumerate() {
+                *v = usize::try_from(be32(d, at + 20 + 4 * k)?).ok()?;
+            }
+            Some(c) // isutcnt, isstdcnt, leapcnt, timecnt, typecnt, charcnt
+        }
+        let version = *data.get(4)?;
+        let c = counts(data, 0)?;
+        let v1_len = c[3] * 4 + c[3] + c[4] * 6 + c[5] + c[2] * 8 + c[1] + c[0];
+        let (base, c, tsize) = if version >= b'2' {
+            let at = 44 + v1_len;
+            (at + 44, counts(data, at)?, 8)
+        } else {
+            (44, c, 4)
+        };
+        let [_, _, _, timecnt, typecnt, charcnt] = c;
+        if typecnt == 0 {
+            return None;
+        }
+        let idx_at = base + timecnt * tsize;
+        let types_at = idx_at + timecnt;
+        let chars_at = types_at + typecnt * 6;
+        let chars = data.get(chars_at..chars_at + charcnt)?;
+        let mut types = Vec::with_capacity(typecnt);
+        for k in 0..typecnt {
+            let at = types_at + 6 * k;
+            let offset = be32(data, at)?;
+            let dst = *data.get(at + 4)? != 0;
+            let ai = usize::from(*data.get(at + 5)?);
+            let abbr = chars.get(ai..)?;
+            let end = abbr.iter().position(|&b| b == 0).unwrap_or(abbr.len());
+            let abbr: &'static str = Box::leak(
+                String::from_utf8_lossy(&abbr[..end])
+                    .into_owned()
+                    .into_boxed_str(),
+            );
+            types.push(TimeType { offset, dst, abbr });
+        }
+        let mut transitions = Vec::with_capacity(timecnt);
+        for k in 0..timecnt {
+            let t = if tsize == 8 {
+                i64::from_be_bytes(data.get(base + 8 * k..base + 8 * k + 8)?.try_into().ok()?)
+            } else {
+                be32(data, base + 4 * k)?
+            };
+            let ty = usize::from(*data.get(idx_at + k)?);
+            if ty >= typecnt {
+                return None;
+            }
+            transitions.push((t, ty));
+        }
+        // The footer (version 2+): a POSIX TZ string between newlines.
+        let mut rule = None;
+        if tsize == 8 {
+            let end = chars_at + charcnt + c[2] * 12 + c[1] + c[0];
+            if let Some(rest) = data.get(end..)
+                && rest.first() == Some(&b'\n')
+                && let Some(len) = rest[1..].iter().position(|&b| b == b'\n')
+            {
+                rule = parse_posix_tz(&rest[1..1 + len]);
+            }
+        }
+        Some(Zone {
+            transitions,
+            types,
+            rule,
+        })
+    }
+
+    /// The type in effect at UTC time `t`: before the first transition, the first
+    /// standard-time type (RFC 8536's rule), else the type of the last transition.
+    fn type_at(&self, t: i64) -> &TimeType {
+        let i = self.transitions.partition_point(|&(tt, _)| tt <= t);
+        if i == 0 {
+            match (&self.rule, self.transitions.is_empty()) {
+                (Some(rule), true) => rule.type_at(t),
+                _ => self
+                    .types
+                    .iter()
+                    .find(|ty| !ty.dst)
+                    .unwrap_or(&self.types[0]),
+            }
+        } else if i == self.transitions.len()
+            && let Some(rule) = &self.rule
+        {
+            rule.type_at(t)
+        } else {
+            &self.types[self.transitions[i - 1].1]
+        }
+    }
+
+    /// Local broken-down time of UTC time `t`.
+    pub fn localtime(&self, t: i64) -> Tm {
+        let ty = self.type_at(t);
+        let local = gmtime(t.saturating_add(ty.offset));
+        Tm {
+            isdst: ty.dst,
+            gmtoff: ty.offset,
+            zone: ty.abbr,
+            ..local
+        }
+    }
+
+    /// UTC time of local (naive) time `lt`, as glibc's `mktime` resolves it: with
+    /// `isdst` unknown, a valid reading (the standard-time one when a time repeats), or
+    /// in a gap the offset from before it; with `isdst` given, the offset of the
+    /// nearest type with that flag (an hour off the standard one if there is none).
+    fn to_utc(&self, lt: i64, isdst: Option<bool>) -> i64 {
+        let before = self.type_at(lt.saturating_sub(86400 * 2)).clone();
+        let after = self.type_at(lt.saturating_add(86400 * 2)).clone();
+        let here = self
+            .type_at(lt.saturating_sub(self.type_at(lt).offset))
+            .clone();
+        let candidates = [here, before.clone(), after];
+        match isdst {
+            None => {
+                let valid: Vec<&TimeType> = candidates
+                    .iter()
+                    .filter(|c| self.type_at(lt - c.offset).offset == c.offset)
+                    .collect();
+                match valid.iter().find(|c| !c.dst).or(valid.first()) {
+                    Some(c) => lt - c.offset,
+                    None => lt - before.offset,
+                }
+            }
+            Some(flag) => {
+                if let Some(c) = candidates.iter().find(|c| c.dst == flag) {
+                    return lt - c.offset;
+                }
+                let near = self.type_at(lt - candidates[0].offset);
+                // The most recent type with that flag, else the next one.
+                let i = self
+                    .transitions
+                    .partition_point(|&(tt, _)| tt <= lt - near.offset);
+                let (past, future) = self.transitions.split_at(i);
+                let found = past
+                    .iter()
+                    .rev()
+                    .chain(future)
+                    .map(|&(_, ty)| &self.types[ty])
+                    .find(|ty| ty.dst == flag);
+                match found {
+                    Some(ty) => lt - ty.offset,
+                    None if flag => lt - near.offset - 3600,
+                    None => lt - near.offset + 3600,
+                }
+            }
+        }
+    }
+}
+
+/// The local zone, read once (see the module documentation).
+pub fn local_zone() -> &'static Zone {
+    static ZONE: OnceLock<Zone> = OnceLock::new();
+    ZONE.get_or_init(|| {
+        let path = match std::env::var("TZ") {
+            Ok(tz) => {
+                let tz = tz.strip_prefix(':').unwrap_or(&tz).to_string();
+                if tz.is_empty() {
+                    None
+                } else if tz.starts_with('/') {
+                    Some(std::path::PathBuf::from(tz))
+                } else if tz.contains("..") {
+                    None
+                } else {
+                    Some(std::path::Path::new("/usr/share/zoneinfo").join(tz))
+                }
+            }
+            Err(_) => Some(std::path::PathBuf::from("/etc/localtime")),
+        };
+        let from_file = path
+            .and_then(|p| std::fs::read(p).ok())
+            .and_then(|d| Zone::parse(&d));
+        // A TZ that names no file may be a POSIX rule (`EST5EDT,M3.2.0,M11.1.0`).
+        let from_rule = || {
+            let tz = std::env::var("TZ").ok()?;
+            let rule = parse_posix_tz(tz.as_bytes())?;
+            Some(Zone {
+                transitions: Vec::new(),
+                types: vec![rule.std.clone()],
+                rule: Some(rule),
+            })
+        };
+        from_file.or_else(from_rule).unwrap_or_else(Zone::utc)
+    })
 }
 
 const WEEKDAYS: [&str; 7] = [
@@ -348,11 +785,77 @@ mod tests {
         }
         // mktime normalises: month 13 is January of the next year, day 0 the last day
         // of the previous month, negative seconds borrow.
-        assert_eq!(mktime(2023, 13, 1, 0, 0, 0), mktime(2024, 1, 1, 0, 0, 0));
-        assert_eq!(mktime(2024, 3, 0, 12, 0, 0), mktime(2024, 2, 29, 12, 0, 0));
-        assert_eq!(mktime(1970, 1, 1, 0, 0, -1), Some(-1));
-        assert_eq!(mktime(2000, 1, 1, 0, 0, 0), Some(946_684_800));
+        assert_eq!(
+            naive_seconds(2023, 13, 1, 0, 0, 0),
+            naive_seconds(2024, 1, 1, 0, 0, 0)
+        );
+        assert_eq!(
+            naive_seconds(2024, 3, 0, 12, 0, 0),
+            naive_seconds(2024, 2, 29, 12, 0, 0)
+        );
+        assert_eq!(naive_seconds(1970, 1, 1, 0, 0, -1), Some(-1));
+        assert_eq!(naive_seconds(2000, 1, 1, 0, 0, 0), Some(946_684_800));
         assert_eq!(gmtime(951_782_400).day, 29);
         assert_eq!(gmtime(-1).year, 1969);
+    }
+
+    #[test]
+    fn zoneinfo_matches_reference() {
+        // Expected values from `TZ=America/New_York lua5.4`. The zoneinfo file comes
+        // from the system's tzdata; without it there is nothing to compare.
+        let Ok(data) = std::fs::read("/usr/share/zoneinfo/America/New_York") else {
+            return;
+        };
+        let z = Zone::parse(&data).expect("a TZif file");
+        let show = |t: i64| {
+            let tm = z.localtime(t);
+            let s = strftime(b"%Y-%m-%d %H:%M:%S %Z %z", &tm).unwrap();
+            format!("{} {}", String::from_utf8(s).unwrap(), tm.isdst)
+        };
+        assert_eq!(show(0), "1969-12-31 19:00:00 EST -0500 false");
+        assert_eq!(show(1_700_000_000), "2023-11-14 17:13:20 EST -0500 false");
+        assert_eq!(show(1_710_054_000), "2024-03-10 03:00:00 EDT -0400 true");
+        assert_eq!(show(1_710_050_400), "2024-03-10 01:00:00 EST -0500 false");
+        assert_eq!(show(1_730_613_600), "2024-11-03 01:00:00 EST -0500 false");
+        let utc = |y, mo, d, h, mi, dst| z.to_utc(naive_seconds(y, mo, d, h, mi, 0).unwrap(), dst);
+        assert_eq!(utc(2024, 3, 10, 2, 30, None), 1_710_055_800);
+        assert_eq!(utc(2024, 11, 3, 1, 30, None), 1_730_615_400);
+        assert_eq!(utc(2024, 11, 3, 1, 30, Some(false)), 1_730_615_400);
+        assert_eq!(utc(2024, 11, 3, 1, 30, Some(true)), 1_730_611_800);
+        assert_eq!(utc(2024, 7, 1, 12, 0, Some(false)), 1_719_853_200);
+        assert_eq!(utc(1900, 1, 1, 0, 0, None), -2_208_970_800);
+    }
+
+    #[test]
+    fn utc_zone_resolves_isdst_as_glibc() {
+        let z = Zone::utc();
+        let lt = naive_seconds(2020, 1, 1, 0, 0, 0).unwrap();
+        assert_eq!(z.to_utc(lt, None), 1_577_836_800);
+        assert_eq!(z.to_utc(lt, Some(false)), 1_577_836_800);
+        // lua5.4 (UTC): os.time{year=2020,month=1,day=1,hour=0,isdst=true}
+        assert_eq!(z.to_utc(lt, Some(true)), 1_577_833_200);
+        assert_eq!(z.localtime(0).zone, "UTC");
+        assert!(Zone::parse(b"not a zone").is_none());
+    }
+
+    #[test]
+    fn posix_rules_match_reference() {
+        // lua5.4 with TZ=America/New_York, Europe/Paris, Australia/Lord_Howe after 2037
+        // (beyond the zoneinfo files' transitions, where the footer rule applies).
+        let ny = parse_posix_tz(b"EST5EDT,M3.2.0,M11.1.0").unwrap();
+        assert_eq!(ny.type_at(2_200_000_000).abbr, "EDT");
+        assert_eq!(ny.type_at(1_700_000_000).abbr, "EST");
+        let paris = parse_posix_tz(b"CET-1CEST,M3.5.0,M10.5.0/3").unwrap();
+        assert_eq!(paris.type_at(2_200_000_000).offset, 7200);
+        assert_eq!(paris.type_at(1_700_000_000).offset, 3600);
+        let lh = parse_posix_tz(b"<+1030>-10:30<+11>-11,M10.1.0,M4.1.0").unwrap();
+        assert_eq!(lh.type_at(2_200_000_000).abbr, "+1030"); // September 2039
+        assert_eq!(lh.type_at(2_210_000_000).abbr, "+11"); // January 2040
+        let fixed = parse_posix_tz(b"<+0530>-5:30").unwrap();
+        assert_eq!(fixed.type_at(0).offset, 19800);
+        assert!(parse_posix_tz(b"X").is_none());
+        let mar1 = days_from_civil(2024, 3, 1) * 86400;
+        assert_eq!(RuleDate::Julian(60, 0).local_seconds(2024), mar1);
+        assert_eq!(RuleDate::Zero(59, 0).local_seconds(2024), mar1 - 86400);
     }
 }

@@ -111,7 +111,7 @@ fn str_len(vm: &mut Vm) -> LuaResult<Ret> {
 fn str_sub(vm: &mut Vm) -> LuaResult<Ret> {
     let s = vm.check_str(1)?;
     let len = s.get().len();
-    let start = posrelat_start(vm.opt_integer(2, 1)?, len);
+    let start = posrelat_start(vm.check_integer(2)?, len);
     let end = posrelat_end(vm.opt_integer(3, -1)?, len);
     if start > end {
         vm.push_bytes(b"");
@@ -173,8 +173,8 @@ fn str_byte(vm: &mut Vm) -> LuaResult<Ret> {
     let s = vm.check_str(1)?;
     let len = s.get().len();
     let pi = vm.opt_integer(2, 1)?;
+    let end = posrelat_end(vm.opt_integer(3, pi)?, len);
     let start = posrelat_start(pi, len);
-    let end = posrelat_end(vm.opt_integer(3, start as i64)?, len);
     if start > end {
         return Ok(Ret::Values(0));
     }

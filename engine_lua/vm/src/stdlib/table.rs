@@ -56,13 +56,27 @@ fn aux_getn(vm: &mut Vm, arg: usize, what: u8) -> LuaResult<i64> {
     vm.len_int(v)
 }
 
+/// `t[i]` for argument `arg` (`lua_geti`); tables without a metatable are read raw.
 fn geti(vm: &mut Vm, arg: usize, i: i64) -> LuaResult<Value> {
     let t = vm.arg(arg);
+    if let Value::Table(g) = t
+        && g.get().metatable.is_none()
+    {
+        return Ok(g.get().get_int(i));
+    }
     vm.index(t, Value::Int(i))
 }
 
+/// `t[i] = v` for argument `arg` (`lua_seti`); tables without a metatable are written
+/// raw.
 fn seti(vm: &mut Vm, arg: usize, i: i64, v: Value) -> LuaResult<()> {
     let t = vm.arg(arg);
+    if let Value::Table(g) = t
+        && g.get().metatable.is_none()
+    {
+        vm.raw_set_int(g, i, v);
+        return Ok(());
+    }
     vm.set_index(t, Value::Int(i), v)
 }
 
@@ -244,7 +258,12 @@ impl Sorter {
     fn less(&mut self, vm: &mut Vm, a: Value, b: Value) -> LuaResult<bool> {
         let f = vm.arg(2);
         if f.is_nil() {
-            vm.less_than(a, b)
+            match (a, b) {
+                (Value::Int(x), Value::Int(y)) => Ok(x < y),
+                (Value::Num(x), Value::Num(y)) => Ok(x < y),
+                (Value::Str(x), Value::Str(y)) => Ok(x.get().as_bytes() < y.get().as_bytes()),
+                _ => vm.less_than(a, b),
+            }
         } else {
             let r = vm.call_function(f, &[a, b], 1)?;
             Ok(r.first().is_some_and(Value::truthy))

@@ -92,3 +92,7 @@ show(("x"):rep(3), ("%d"):format(7), #("abc"), ("abc"):byte(-1))
 show(type(string.dump(function() end)), string.dump(function() end):byte(1))
 try(string.dump, print)
 try(string.dump, 1)
+-- optional and required positions
+show(select("#", string.byte("a", 0)), select("#", string.byte("abc", -1)), ("abc"):find("b", nil))
+try(string.sub, "abc")
+try(string.sub, "abc", nil, 2)

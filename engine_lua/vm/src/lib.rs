@@ -34,5 +34,6 @@ pub use lua::{Chunk, Lua};
 
 pub use embed::{
     AnyUserData, Bytes, Error, FromLua, FromLuaMulti, Function, IntoLua, IntoLuaMulti, Limits,
-    Load, LuaString, LuaValue, Result, StdLib, Table, Thread, ThreadStatus, Variadic,
+    Load, LuaString, LuaValue, MetaMethod, Result, StdLib, Table, Thread, ThreadStatus, UserData,
+    UserDataFields, UserDataMethods, Variadic,
 };

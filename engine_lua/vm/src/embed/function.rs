@@ -26,7 +26,7 @@ use crate::runtime::{CoStatus, LuaResult, Ret, Status, Value, Vm};
 
 /// The type-erased body of a host function: reads its arguments from the frame,
 /// pushes its results, returns how many.
-type HostFn = dyn Fn(&mut Vm) -> Result<usize>;
+pub(crate) type HostFn = dyn Fn(&mut Vm) -> Result<usize>;
 
 /// What a userdata upvalue of `call_host` holds.
 struct HostFunction(Rc<HostFn>);
@@ -143,6 +143,11 @@ fn resume_host(vm: &mut Vm, _s: Status, ctx: usize) -> LuaResult<Ret> {
 }
 
 impl Vm {
+    /// Wraps a type-erased host body (the userdata methods use this directly).
+    pub(crate) fn create_host_raw(&mut self, f: Rc<HostFn>) -> Result<Function> {
+        Ok(self.create_host(f))
+    }
+
     fn create_host(&mut self, f: Rc<HostFn>) -> Function {
         state(self);
         let ud = self.heap.alloc(RtUserData {

@@ -200,6 +200,11 @@ impl Vm {
     pub(crate) fn reset_budget(&mut self) {
         if self.depth == 0
             && let Some(e) = self.embed.as_mut()
+        {
+            e.limits.memory_error = false;
+        }
+        if self.depth == 0
+            && let Some(e) = self.embed.as_mut()
             && let Some(b) = e.limits.budget
         {
             e.limits.remaining = b.min(i64::MAX as u64) as i64;
@@ -211,6 +216,7 @@ impl Vm {
     /// documentation).
     pub(crate) fn interrupt(&mut self) -> LuaResult<()> {
         if self.heap.bytes() > self.heap.limit {
+            self.clear_dead_stack();
             self.collect_garbage();
             if self.heap.bytes() > self.heap.limit {
                 self.countdown = 1;
@@ -232,7 +238,7 @@ impl Vm {
                 l.remaining = 0;
                 l.period = 1;
                 self.countdown = 1;
-                return Err(self.error("instruction limit exceeded"));
+                return Err(self.error_here("instruction limit exceeded"));
             }
         }
         if let Some((n, mut f)) = l.interrupt.take() {
@@ -243,11 +249,41 @@ impl Vm {
             }
             if let Err(err) = r {
                 self.countdown = state(self).limits.restart();
-                return Err(super::into_lua_error(self, err));
+                return Err(match err {
+                    super::Error::External(m) => self.error_here(&m),
+                    other => super::into_lua_error(self, other),
+                });
             }
         }
         self.countdown = state(self).limits.restart();
         Ok(())
+    }
+
+    /// An error message prefixed with the running Lua function's position (the
+    /// interrupt runs in the Lua frame itself, not in a native one).
+    fn error_here(&mut self, msg: &str) -> crate::runtime::LuaError {
+        let w = self.where_(0);
+        self.error_plain(format!("{w}{msg}"))
+    }
+
+    /// Clears the running thread's stack slots above every live frame, so garbage
+    /// left there by unwound frames is not kept alive by a memory-limit collection.
+    fn clear_dead_stack(&mut self) {
+        let th = self.current.get_mut();
+        let mut live = th.top;
+        for f in &th.frames {
+            let end = match f.kind {
+                crate::runtime::FrameKind::Lua(c) => {
+                    f.base + c.get().proto.get().proto.max_stack_size as usize + 8
+                }
+                crate::runtime::FrameKind::Native(_) => f.base,
+            };
+            live = live.max(end);
+        }
+        let n = th.stack.len();
+        for v in &mut th.stack[live.min(n)..] {
+            *v = Value::Nil;
+        }
     }
 
     /// Applies the sandbox preset to this state's globals:

@@ -39,6 +39,7 @@ mod error;
 mod function;
 mod limits;
 mod table;
+mod userdata;
 mod value;
 
 use std::any::TypeId;
@@ -51,6 +52,9 @@ pub use error::{Error, Result};
 pub use function::ThreadStatus;
 pub use limits::{Limits, StdLib};
 pub use table::{TablePairs, TableSequence};
+pub use userdata::{
+    MetaMethod, UserData, UserDataFields, UserDataMethods, UserDataRef, UserDataRefMut,
+};
 pub use value::{AnyUserData, Function, LuaString, LuaValue, Table, Thread};
 
 use crate::runtime::{Gc, LuaError, TM, Value, Vm, table::Table as RtTable};
@@ -65,8 +69,7 @@ pub struct EmbedState {
     pub(crate) free: Vec<u32>,
     pub(crate) next_slot: u32,
     /// Metatables of userdata types, by Rust type.
-    #[allow(dead_code, reason = "used by the userdata module")]
-    pub(crate) ud_meta: HashMap<TypeId, Gc<RtTable>>,
+    pub(crate) ud_meta: HashMap<TypeId, Table>,
     /// Values a host function asked to yield ([`Vm::yield_with`]).
     pub(crate) yield_request: Option<function::YieldRequest>,
     /// Instruction budget, interrupt callback, memory error bookkeeping.

@@ -157,7 +157,20 @@ handle!(
     Thread
 );
 handle!(
-    /// A handle to a full userdata.
+    /// A handle to a full userdata (see [`super::UserData`]).
+    ///
+    /// ```
+    /// use engine_lua::{Lua, UserData};
+    ///
+    /// struct Score(u32);
+    /// impl UserData for Score {}
+    ///
+    /// let mut lua = Lua::new();
+    /// let ud = lua.create_userdata(Score(7)).unwrap();
+    /// assert_eq!(ud.borrow::<Score>(&lua).unwrap().0, 7);
+    /// ud.borrow_mut::<Score>(&lua).unwrap().0 += 1;
+    /// assert_eq!(ud.borrow::<Score>(&lua).unwrap().0, 8);
+    /// ```
     AnyUserData,
     RtUserData,
     UserData
@@ -179,13 +192,13 @@ handle!(
 
 impl LuaString {
     /// The bytes.
-    pub fn as_bytes<'a>(&'a self, vm: &Vm) -> Result<&'a [u8]> {
+    pub fn as_bytes<'a>(&'a self, vm: &'a Vm) -> Result<&'a [u8]> {
         self.anchor.check(vm)?;
         Ok(self.gc.get().as_bytes())
     }
 
     /// The text, if UTF-8.
-    pub fn to_str<'a>(&'a self, vm: &Vm) -> Result<&'a str> {
+    pub fn to_str<'a>(&'a self, vm: &'a Vm) -> Result<&'a str> {
         let b = self.as_bytes(vm)?;
         std::str::from_utf8(b).map_err(|e| Error::FromLua {
             from: "string".into(),

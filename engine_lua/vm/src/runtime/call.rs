@@ -165,11 +165,6 @@ impl Vm {
     /// frame (returns `true`) or a not-yet-started native frame (`false`). Resolves
     /// `__call`.
     pub(crate) fn precall(&mut self, func: usize, nresults: i32, fl: u8) -> LuaResult<bool> {
-        // Execution limits (instruction budget, interrupt, memory): see `embed::limits`.
-        self.countdown -= 1;
-        if self.countdown <= 0 {
-            self.interrupt()?;
-        }
         let mut tries = 0;
         let ccalls = {
             let th = self.current.get();

@@ -1215,6 +1215,10 @@ impl Vm {
                             th.get_mut().top = func + b;
                         }
                         savepc!();
+                        self.countdown -= 1;
+                        if self.countdown <= 0 {
+                            self.interrupt()?;
+                        }
                         if self.precall(func, i.c() as i32 - 1, 0)? {
                             continue 'newframe;
                         }
@@ -1239,6 +1243,11 @@ impl Vm {
                             th.get().top - func - 1
                         };
                         savepc!();
+                        self.countdown -= 1;
+                        if self.countdown <= 0 {
+                            th.get_mut().top = func + 1 + nargs;
+                            self.interrupt()?;
+                        }
                         let f = r!(a);
                         if !f.is_function() && self.metamethod(f, TM::Call).is_nil() {
                             return Err(self.call_error(func));

@@ -77,7 +77,7 @@ pub fn run(lua: &mut Lua) {
         let result = entry.and_then(|chunk| lua.run_and_print(&chunk));
         if let Err(error) = result {
             lua.flush_stdout();
-            eprintln!("{error}");
+            eprintln!("{}", crate::error_text(&error));
         }
     }
     lua.flush_stdout();

@@ -42,6 +42,11 @@ impl Lua {
     /// A fresh state with every standard library open, with options.
     pub fn with_options(options: Options) -> Self {
         let mut vm = Vm::new();
+        if options.ignore_env {
+            // As `lua -E`: `package` reads no environment variables.
+            let r = vm.registry;
+            vm.raw_set_str(r, "LUA_NOENV", Value::Bool(true));
+        }
         crate::stdlib::open_libs(&mut vm);
         Lua { vm, options }
     }

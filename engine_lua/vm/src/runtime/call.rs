@@ -312,7 +312,11 @@ impl Vm {
         th.frames.pop();
         // `dest < first`: a forward element copy is a correct overlapping move, and for
         // the usual one or two results cheaper than `copy_within`'s memmove call.
-        let m = if wanted < 0 { n } else { n.min(wanted as usize) };
+        let m = if wanted < 0 {
+            n
+        } else {
+            n.min(wanted as usize)
+        };
         let st = &mut th.stack[dest..first + m];
         let off = first - dest;
         for j in 0..m {

@@ -754,11 +754,7 @@ impl Vm {
                         let s = self.index_step(t, Value::Str(key), Loc::Up(i.b()))?;
                         r!(a) = meta_result!(s, 1);
                     }
-                    op::GETTABLE
-                    | op::GETI
-                    | op::GETFIELD
-                    | op::SELF
-                    | op::SELFK => {
+                    op::GETTABLE | op::GETI | op::GETFIELD | op::SELF | op::SELFK => {
                         let t = r!(i.b());
                         let key = match i.op_byte() {
                             op::GETTABLE | op::SELF => r!(i.c()),

@@ -165,6 +165,11 @@ impl Vm {
     /// frame (returns `true`) or a not-yet-started native frame (`false`). Resolves
     /// `__call`.
     pub(crate) fn precall(&mut self, func: usize, nresults: i32, fl: u8) -> LuaResult<bool> {
+        // Execution limits (instruction budget, interrupt, memory): see `embed::limits`.
+        self.countdown -= 1;
+        if self.countdown <= 0 {
+            self.interrupt()?;
+        }
         let mut tries = 0;
         let ccalls = {
             let th = self.current.get();
@@ -182,7 +187,7 @@ impl Vm {
                     let nargs = th.top - func - 1;
                     let np = p.num_params as usize;
                     let need = func + 1 + nargs.max(np) + p.max_stack_size as usize + EXTRA_STACK;
-                    if th.frames.len() >= MAX_FRAMES {
+                    if th.frames.len() >= self.max_frames {
                         return Err(self.rt_error("stack overflow"));
                     }
                     self.ensure_stack(need)?;
@@ -211,7 +216,7 @@ impl Vm {
                     return Ok(true);
                 }
                 Value::Native(nc) => {
-                    if th.frames.len() >= MAX_FRAMES {
+                    if th.frames.len() >= self.max_frames {
                         return Err(self.rt_error("stack overflow"));
                     }
                     let top = th.top;

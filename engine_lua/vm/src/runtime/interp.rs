@@ -1111,6 +1111,11 @@ impl Vm {
                     OpCode::JMP => pc = (pc as i64 + i.sj_field() as i64) as usize,
                     OpCode::LOOP => {
                         // Loop header: the trace JIT's hot counter hooks in here.
+                        self.countdown -= 1;
+                        if self.countdown <= 0 {
+                            savepc!();
+                            self.interrupt()?;
+                        }
                     }
                     OpCode::EQ => {
                         let (x, y) = (r!(a), r!(i.b()));
@@ -1316,6 +1321,11 @@ impl Vm {
                                     s[ra] = Value::Int(idx);
                                     s[ra + 3] = Value::Int(idx);
                                     pc -= i.bx() as usize;
+                                    self.countdown -= 1;
+                                    if self.countdown <= 0 {
+                                        savepc!();
+                                        self.interrupt()?;
+                                    }
                                 }
                             }
                             Value::Num(step) => {
@@ -1327,6 +1337,11 @@ impl Vm {
                                     s[ra] = Value::Num(idx);
                                     s[ra + 3] = Value::Num(idx);
                                     pc -= i.bx() as usize;
+                                    self.countdown -= 1;
+                                    if self.countdown <= 0 {
+                                        savepc!();
+                                        self.interrupt()?;
+                                    }
                                 }
                             }
                             _ => unreachable!("for loop prepared"),
@@ -1367,6 +1382,11 @@ impl Vm {
                         if !v.is_nil() {
                             st!()[ra + 2] = v;
                             pc -= i.bx() as usize;
+                            self.countdown -= 1;
+                            if self.countdown <= 0 {
+                                savepc!();
+                                self.interrupt()?;
+                            }
                         }
                     }
                     OpCode::SETLIST => {

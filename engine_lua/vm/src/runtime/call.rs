@@ -182,7 +182,7 @@ impl Vm {
                     let nargs = th.top - func - 1;
                     let np = p.num_params as usize;
                     let need = func + 1 + nargs.max(np) + p.max_stack_size as usize + EXTRA_STACK;
-                    if th.frames.len() >= MAX_FRAMES {
+                    if th.frames.len() >= self.max_frames {
                         return Err(self.rt_error("stack overflow"));
                     }
                     self.ensure_stack(need)?;
@@ -211,7 +211,7 @@ impl Vm {
                     return Ok(true);
                 }
                 Value::Native(nc) => {
-                    if th.frames.len() >= MAX_FRAMES {
+                    if th.frames.len() >= self.max_frames {
                         return Err(self.rt_error("stack overflow"));
                     }
                     let top = th.top;

@@ -1107,6 +1107,11 @@ impl Vm {
                     op::JMP => pc = (pc as i64 + i.sj_field() as i64) as usize,
                     op::LOOP => {
                         // Loop header: the trace JIT's hot counter hooks in here.
+                        self.countdown -= 1;
+                        if self.countdown <= 0 {
+                            savepc!();
+                            self.interrupt()?;
+                        }
                     }
                     op::EQ => {
                         let (x, y) = (r!(a), r!(i.b()));
@@ -1206,6 +1211,10 @@ impl Vm {
                             th.get_mut().top = func + b;
                         }
                         savepc!();
+                        self.countdown -= 1;
+                        if self.countdown <= 0 {
+                            self.interrupt()?;
+                        }
                         if let Value::LuaFn(callee) = r!(a) {
                             self.precall_lua(func, callee, i.c() as i32 - 1)?;
                             continue 'newframe;
@@ -1234,6 +1243,11 @@ impl Vm {
                             th.get().top - func - 1
                         };
                         savepc!();
+                        self.countdown -= 1;
+                        if self.countdown <= 0 {
+                            th.get_mut().top = func + 1 + nargs;
+                            self.interrupt()?;
+                        }
                         let f = r!(a);
                         if !f.is_function() && self.metamethod(f, TM::Call).is_nil() {
                             return Err(self.call_error(func));
@@ -1316,6 +1330,11 @@ impl Vm {
                                     s[ra] = Value::Int(idx);
                                     s[ra + 3] = Value::Int(idx);
                                     pc -= i.bx() as usize;
+                                    self.countdown -= 1;
+                                    if self.countdown <= 0 {
+                                        savepc!();
+                                        self.interrupt()?;
+                                    }
                                 }
                             }
                             Value::Num(step) => {
@@ -1327,6 +1346,11 @@ impl Vm {
                                     s[ra] = Value::Num(idx);
                                     s[ra + 3] = Value::Num(idx);
                                     pc -= i.bx() as usize;
+                                    self.countdown -= 1;
+                                    if self.countdown <= 0 {
+                                        savepc!();
+                                        self.interrupt()?;
+                                    }
                                 }
                             }
                             _ => unreachable!("for loop prepared"),
@@ -1367,6 +1391,11 @@ impl Vm {
                         if !v.is_nil() {
                             st!()[ra + 2] = v;
                             pc -= i.bx() as usize;
+                            self.countdown -= 1;
+                            if self.countdown <= 0 {
+                                savepc!();
+                                self.interrupt()?;
+                            }
                         }
                     }
                     op::SETLIST => {

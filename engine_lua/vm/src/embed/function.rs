@@ -342,6 +342,18 @@ impl Function {
 }
 
 /// The status of a coroutine, as `coroutine.status` names it.
+///
+/// ```
+/// use engine_lua::{Lua, ThreadStatus};
+///
+/// let mut lua = Lua::new();
+/// let f = lua.load("coroutine.yield()").into_function().unwrap();
+/// let co = lua.create_thread(&f).unwrap();
+/// co.resume::<_, ()>(&mut lua, ()).unwrap();
+/// assert_eq!(co.status(&lua).unwrap(), ThreadStatus::Resumable);
+/// co.resume::<_, ()>(&mut lua, ()).unwrap();
+/// assert_eq!(co.status(&lua).unwrap(), ThreadStatus::Dead);
+/// ```
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum ThreadStatus {
     /// Created or yielded: can be resumed.

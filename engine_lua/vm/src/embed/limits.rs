@@ -94,6 +94,16 @@ impl BitOrAssign for StdLib {
 }
 
 /// Limits for a state (all `None`: unlimited). See [`Vm::set_limits`].
+///
+/// ```
+/// use engine_lua::{Error, Limits, Lua};
+///
+/// let mut lua = Lua::new();
+/// lua.set_limits(Limits { call_depth: Some(100), ..Limits::default() });
+/// let e = lua.load("local function f() return 1 + f() end return f()").exec().unwrap_err();
+/// assert!(e.to_string().contains("stack overflow"));
+/// assert_eq!(lua.limits().call_depth, Some(100));
+/// ```
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
 pub struct Limits {
     /// Ticks (loop back-edges and Lua calls) each call from the host may run before

@@ -83,11 +83,18 @@ fn main() -> Result<(), Error> {
     };
     let level_value = lua.to_value(&level)?;
     g.set(&mut lua, "level", level_value)?;
-    let guard = lua.create_userdata(Guard { x: 0.0, y: 0.0, alerts: 0 })?;
+    let guard = lua.create_userdata(Guard {
+        x: 0.0,
+        y: 0.0,
+        alerts: 0,
+    })?;
     g.set(&mut lua, "guard", &guard)?;
 
     // The AI runs as a coroutine that the game resumes each frame once its wait is over.
-    let ai: Function = lua.load(GUARD_AI).set_name("@scripts/ai/guard.lua").into_function()?;
+    let ai: Function = lua
+        .load(GUARD_AI)
+        .set_name("@scripts/ai/guard.lua")
+        .into_function()?;
     let co: Thread = lua.create_thread(&ai)?;
     let frame = 1.0 / 4.0;
     let (mut clock, mut wake_at, mut waited) = (0.0f64, 0.0f64, 0.0f64);
@@ -101,7 +108,10 @@ fn main() -> Result<(), Error> {
                 waited = clock;
                 wake_at = clock + secs;
             }
-            done => println!("script finished at t={clock:.2}: {done:?}"),
+            done => {
+                let text: String = lua.unpack(done)?;
+                println!("script finished at t={clock:.2}: {text}");
+            }
         }
     }
     let g = guard.borrow::<Guard>(&lua)?;
@@ -109,13 +119,22 @@ fn main() -> Result<(), Error> {
     drop(g);
 
     // Data back out through serde (a script may edit it).
-    lua.load("level.waypoints[#level.waypoints + 1] = {0, 3}").exec()?;
+    lua.load("level.waypoints[#level.waypoints + 1] = {0, 3}")
+        .exec()?;
     let level_value: LuaValue = lua.globals().get(&mut lua, "level")?;
     let edited: Level = lua.from_value(level_value)?;
-    println!("{} now has {} waypoints", edited.name, edited.waypoints.len());
+    println!(
+        "{} now has {} waypoints",
+        edited.name,
+        edited.waypoints.len()
+    );
 
     // A half-written script that never ends is stopped, and the state carries on.
-    match lua.load("while true do end").set_name("@scripts/broken.lua").exec() {
+    match lua
+        .load("while true do end")
+        .set_name("@scripts/broken.lua")
+        .exec()
+    {
         Err(e) => println!("stopped: {}", e.to_string().lines().next().unwrap_or("")),
         Ok(()) => unreachable!("the budget stops the loop"),
     }

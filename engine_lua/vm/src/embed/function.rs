@@ -57,6 +57,8 @@ fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
 fn call_host(vm: &mut Vm) -> LuaResult<Ret> {
     let f = match vm.upvalue(0) {
         Value::UserData(u) => match u.get().data.downcast_ref::<HostFunction>() {
+            // A counted reference, not a borrow: the body may replace this closure's
+            // upvalue (`debug.setupvalue`) and let the userdata be collected mid-call.
             Some(h) => h.0.clone(),
             None => return Err(vm.error("host function lost its closure")),
         },

@@ -46,7 +46,9 @@ fn message(progname: &str, text: &dyn std::fmt::Display) {
 /// (an error object with `__tostring` has none).
 pub(crate) fn error_text(error: &Error) -> String {
     match error {
-        Error::Runtime { message, traceback } if traceback.is_empty() => message.clone(),
+        Error::Runtime {
+            message, traceback, ..
+        } if traceback.is_empty() => message.clone(),
         other => other.to_string(),
     }
 }

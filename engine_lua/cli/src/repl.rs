@@ -39,7 +39,7 @@ fn read_line(lua: &mut Lua, input: &mut impl BufRead, prompt: &str) -> Option<Ve
 
 /// Whether a compile error means "the statement is not finished yet".
 fn incomplete(error: &Error) -> bool {
-    matches!(error, Error::Syntax { message } if message.ends_with("<eof>"))
+    matches!(error, Error::Syntax { message, .. } if message.ends_with("<eof>"))
 }
 
 /// Reads and compiles one entry; `None` at end of input.

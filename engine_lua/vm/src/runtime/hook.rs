@@ -134,7 +134,15 @@ impl Vm {
         match self.raw_get_str(self.registry, HOOK_KEY) {
             Value::Table(t) => t,
             _ => {
+                // Weak keys, as the reference: a hook does not keep its thread alive
+                // (an entry of `threads` left by a collected thread finds no
+                // function here and calls nothing).
                 let t = self.new_table_with(0, 1);
+                let mt = self.new_table_with(0, 1);
+                let k = self.new_string(b"k");
+                self.raw_set_str(mt, "__mode", k);
+                t.get_mut().metatable = Some(mt);
+                super::gc::barrier_metatable(Value::Table(t), mt);
                 self.raw_set_str(self.registry, HOOK_KEY, Value::Table(t));
                 t
             }
@@ -274,17 +282,28 @@ impl Vm {
             return Ok(());
         };
         let p = &c.get().proto.get().proto;
-        if p.code[pc].opcode() == OpCode::VARARGPREP {
+        // `VARARGPREP` runs before the call event; `LOOP` is this VM's own loop
+        // header marker (no reference counterpart): neither is traced.
+        if matches!(p.code[pc].opcode(), OpCode::VARARGPREP | OpCode::LOOP) {
             return Ok(());
         }
+        let mut m = m;
         let h = self.hooks.get_mut(th).expect("hooked thread");
         if h.pending_vararg == Some(fi) {
             h.pending_vararg = None;
+            self.hook_call_event(fi, m, pc)?;
+            // The hook may have changed the hooks: this instruction is traced with
+            // the new ones, as a new line.
+            m = self.hook_mask();
+            let Some(h) = self.hooks.get_mut(th) else {
+                return Ok(());
+            };
             h.last_frame = fi;
             h.oldpc = pc;
-            self.hook_call_event(fi, m, pc)?;
         }
-        let h = self.hooks.get_mut(th).expect("hooked thread");
+        let Some(h) = self.hooks.get_mut(th) else {
+            return Ok(());
+        };
         if h.last_frame != fi {
             // Returned into this frame: the previous instruction is the call.
             h.last_frame = fi;

@@ -142,7 +142,7 @@ fn getinfo(vm: &mut Vm) -> LuaResult<Ret> {
     if has(b'S') {
         let (source, short, what, ld, lld) = match &proto {
             Some(p) => {
-                let src = if p.source.is_empty() { "=?" } else { &p.source };
+                let src: &str = &p.source;
                 let what = if p.line_defined == 0 { "main" } else { "Lua" };
                 (
                     src.to_string(),

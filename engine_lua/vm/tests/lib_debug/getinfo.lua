@@ -76,3 +76,4 @@ for _ in function() show(debug.getinfo(1, "n")) end do end
 show(debug.getinfo(load("return debug.getinfo(1, 'S')"), "S"))
 show(load("return debug.getinfo(1, 'S')", "=mychunk")())
 show(load("\n\nreturn debug.getinfo(1, 'Sl')", "some code here")())
+show(load("return debug.getinfo(1, 'S')", "")())

@@ -110,3 +110,26 @@ end, "cr")
 add(3, 4)
 debug.sethook()
 print("done")
+print("hook set inside a call hook of a vararg function")
+local obj = {}
+function obj:vf(a, b, ...) local arg = {...}; local c = 13 end
+debug.sethook(function(e)
+  print("outer", e, debug.getinfo(2, "n").name)
+  debug.sethook(function(e2, l)
+    print("inner", e2, l, debug.getinfo(2, "l").currentline == l)
+    debug.sethook(nil)
+    for i = 1, 3 do local n, v = debug.getlocal(2, i) print(n, type(v)) end
+  end, "l")
+end, "c")
+obj:vf(1, 2, 3, 4, 5)
+print(debug.gethook())
+print(getmetatable(debug.getregistry()._HOOKKEY).__mode)
+print("repeat-until lines")
+local lines2 = {}
+debug.sethook(function(e, l) lines2[#lines2 + 1] = l end, "l")
+local rr = 1
+repeat
+  rr = rr + 1
+until rr == 3
+debug.sethook()
+print(join(lines2))

@@ -2,7 +2,10 @@
 //! userdata method calls, and making a fresh state.
 //!
 //! Run with `cargo bench -p engine_lua --bench embed`.
-#![allow(missing_docs, reason = "criterion_group! generates an undocumented function")]
+#![allow(
+    missing_docs,
+    reason = "criterion_group! generates an undocumented function"
+)]
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use engine_lua::{Function, Lua, UserData, UserDataMethods};

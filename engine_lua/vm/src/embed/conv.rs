@@ -560,3 +560,7 @@ tuple_multi!(A, B, C, D; E);
 tuple_multi!(A, B, C, D, E; F);
 tuple_multi!(A, B, C, D, E, F; G);
 tuple_multi!(A, B, C, D, E, F, G; H);
+tuple_multi!(A, B, C, D, E, F, G, H; I);
+tuple_multi!(A, B, C, D, E, F, G, H, I; J);
+tuple_multi!(A, B, C, D, E, F, G, H, I, J; K);
+tuple_multi!(A, B, C, D, E, F, G, H, I, J, K; L);

@@ -38,6 +38,8 @@ mod conv;
 mod error;
 mod function;
 mod limits;
+#[cfg(feature = "serde")]
+mod serde_impl;
 mod table;
 mod userdata;
 mod value;
@@ -51,6 +53,8 @@ pub use conv::{Bytes, FromLua, FromLuaMulti, IntoLua, IntoLuaMulti, Variadic};
 pub use error::{Error, Result};
 pub use function::ThreadStatus;
 pub use limits::{Limits, StdLib};
+#[cfg(feature = "serde")]
+pub use serde_impl::SerializeOptions;
 pub use table::{TablePairs, TableSequence};
 pub use userdata::{
     MetaMethod, UserData, UserDataFields, UserDataMethods, UserDataRef, UserDataRefMut,

@@ -344,6 +344,10 @@ pub struct Heap {
     pub running: bool,
     /// Number of completed collections.
     pub cycles: u64,
+    /// The memory limit in bytes (`usize::MAX`: none). The collector never lets its
+    /// threshold exceed it, and the state raises `not enough memory` when a
+    /// collection leaves more than this in use (see `Vm::collect_garbage`).
+    pub limit: usize,
 }
 
 impl Default for Heap {
@@ -359,6 +363,7 @@ impl Default for Heap {
             seed: 0x2545_F491,
             running: true,
             cycles: 0,
+            limit: usize::MAX,
         }
     }
 }
@@ -396,6 +401,13 @@ impl Heap {
     #[inline]
     pub fn adjust(&self, delta: isize) {
         self.bytes.set(self.bytes.get().wrapping_add_signed(delta));
+    }
+
+    /// Sets the memory limit (`usize::MAX`: none); the next collection is due no later
+    /// than when the limit is reached.
+    pub fn set_limit(&mut self, limit: usize) {
+        self.limit = limit;
+        self.threshold = self.threshold.min(limit);
     }
 
     /// Bytes in use.
@@ -472,7 +484,7 @@ impl Heap {
             }
         }
         self.bytes.set(live);
-        self.threshold = (live * 2).max(256 * 1024);
+        self.threshold = (live * 2).max(256 * 1024).min(self.limit);
         self.cycles += 1;
     }
 

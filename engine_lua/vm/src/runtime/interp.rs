@@ -16,7 +16,7 @@ use super::gc::barrier_table;
 use super::meta::{self, ArithError, ArithOp, TM};
 use super::thread::{FrameKind, flags};
 use super::value::{Value, float_to_int};
-use crate::opcode::{Instruction, OpCode};
+use crate::opcode::{Instruction, OpCode, op};
 
 /// A step of an operation that may need a metamethod call.
 pub(crate) enum Step {
@@ -419,6 +419,44 @@ impl Vm {
         self.reenter(s)
     }
 
+    /// `t[ks]` following `__index` fields that are tables (class chains); `None` when
+    /// a function `__index` (or a long chain) needs [`Vm::index_step`].
+    #[inline(always)]
+    fn index_str_chain(
+        &self,
+        t: super::gc::Gc<super::table::Table>,
+        ks: super::gc::Gc<super::string::LuaStr>,
+    ) -> Option<Value> {
+        let mut cur = t;
+        for _ in 0..MAX_TAG_LOOP {
+            let cur_t = cur.get();
+            let v = cur_t.get_str(ks);
+            if !v.is_nil() {
+                return Some(v);
+            }
+            match cur_t.metatable {
+                None => return Some(Value::Nil),
+                Some(mt) => match self.tm_from(mt, TM::Index) {
+                    Value::Nil => return Some(Value::Nil),
+                    Value::Table(next) => cur = next,
+                    _ => return None,
+                },
+            }
+        }
+        None
+    }
+
+    /// Whether `t[key] = v` is a raw store: no metatable, the key already present
+    /// (`__newindex` is only for absent keys), or no `__newindex`.
+    #[inline(always)]
+    fn raw_store_ok(&self, t: super::gc::Gc<super::table::Table>, key: Value) -> bool {
+        let tm = t.get();
+        match tm.metatable {
+            None => true,
+            Some(mt) => !tm.get(key).is_nil() || self.tm_from(mt, TM::NewIndex).is_nil(),
+        }
+    }
+
     // ----- metamethod calls from the interpreter -----
 
     /// Calls `f(args)` above frame `fi`'s registers, flagging the frame `FINISH_OP`.
@@ -648,6 +686,9 @@ impl Vm {
                 }
             }
             let mut pc = th.get().frames[fi].pc;
+            if pc == 0 && self.hooks.active {
+                self.hook_enter_lua(fi)?;
+            }
             let clr: &LuaClosure = cl.get();
             let fp = clr.proto.get();
             let code: &[Instruction] = &fp.proto.code;
@@ -716,35 +757,38 @@ impl Vm {
                 };
             }
             loop {
+                if self.hooks.active {
+                    self.hook_instruction(fi, pc)?;
+                }
                 let i = code[pc];
                 pc += 1;
                 let a = i.a() as usize;
-                match i.opcode() {
-                    OpCode::MOVE => r!(a) = r!(i.b()),
-                    OpCode::LOADI => r!(a) = Value::Int(i.sbx() as i64),
-                    OpCode::LOADF => r!(a) = Value::Num(i.sbx() as f64),
-                    OpCode::LOADK => r!(a) = k[i.bx() as usize],
-                    OpCode::LOADKX => {
+                match i.op_byte() {
+                    op::MOVE => r!(a) = r!(i.b()),
+                    op::LOADI => r!(a) = Value::Int(i.sbx() as i64),
+                    op::LOADF => r!(a) = Value::Num(i.sbx() as f64),
+                    op::LOADK => r!(a) = k[i.bx() as usize],
+                    op::LOADKX => {
                         r!(a) = k[code[pc].ax_field() as usize];
                         pc += 1;
                     }
-                    OpCode::LOADFALSE => r!(a) = Value::Bool(false),
-                    OpCode::LFALSESKIP => {
+                    op::LOADFALSE => r!(a) = Value::Bool(false),
+                    op::LFALSESKIP => {
                         r!(a) = Value::Bool(false);
                         pc += 1;
                     }
-                    OpCode::LOADTRUE => r!(a) = Value::Bool(true),
-                    OpCode::LOADNIL => {
+                    op::LOADTRUE => r!(a) = Value::Bool(true),
+                    op::LOADNIL => {
                         for j in 0..=i.b() as usize {
                             r!(a + j) = Value::Nil;
                         }
                     }
-                    OpCode::GETUPVAL => r!(a) = self.upval_get(clr.upvals[i.b() as usize]),
-                    OpCode::SETUPVAL => {
+                    op::GETUPVAL => r!(a) = self.upval_get(clr.upvals[i.b() as usize]),
+                    op::SETUPVAL => {
                         let v = r!(a);
                         self.upval_set(clr.upvals[i.b() as usize], v);
                     }
-                    OpCode::GETTABUP => {
+                    op::GETTABUP => {
                         let t = self.upval_get(clr.upvals[i.b() as usize]);
                         let key = kstr!(i.c());
                         if let Value::Table(h) = t {
@@ -758,23 +802,39 @@ impl Vm {
                         let s = self.index_step(t, Value::Str(key), Loc::Up(i.b()))?;
                         r!(a) = meta_result!(s, 1);
                     }
-                    OpCode::GETTABLE
-                    | OpCode::GETI
-                    | OpCode::GETFIELD
-                    | OpCode::SELF
-                    | OpCode::SELFK => {
+                    op::GETFIELD | op::SELFK => {
                         let t = r!(i.b());
-                        let key = match i.opcode() {
-                            OpCode::GETTABLE | OpCode::SELF => r!(i.c()),
-                            OpCode::GETI => Value::Int(i.c() as i64),
-                            _ => k[i.c() as usize],
+                        let ks = kstr!(i.c());
+                        if i.op_byte() == op::SELFK {
+                            r!(a + 1) = t;
+                        }
+                        if let Value::Table(h) = t
+                            && let Some(v) = self.index_str_chain(h, ks)
+                        {
+                            r!(a) = v;
+                            continue;
+                        }
+                        savepc!();
+                        let s = self.index_step(t, Value::Str(ks), Loc::Reg(i.b()))?;
+                        r!(a) = meta_result!(s, 1);
+                    }
+                    op::GETTABLE | op::GETI | op::SELF => {
+                        let t = r!(i.b());
+                        let key = match i.op_byte() {
+                            op::GETI => Value::Int(i.c() as i64),
+                            _ => r!(i.c()),
                         };
-                        if matches!(i.opcode(), OpCode::SELF | OpCode::SELFK) {
+                        if i.op_byte() == op::SELF {
                             r!(a + 1) = t;
                         }
                         if let Value::Table(h) = t {
-                            let v = h.get().get(key);
-                            if !v.is_nil() || h.get().metatable.is_none() {
+                            let hm = h.get();
+                            let v = match key {
+                                Value::Int(n) => hm.get_int(n),
+                                Value::Str(ks) => hm.get_str(ks),
+                                _ => hm.get(key),
+                            };
+                            if !v.is_nil() || hm.metatable.is_none() {
                                 r!(a) = v;
                                 continue;
                             }
@@ -783,10 +843,10 @@ impl Vm {
                         let s = self.index_step(t, key, Loc::Reg(i.b()))?;
                         r!(a) = meta_result!(s, 1);
                     }
-                    OpCode::SETTABUP | OpCode::SETTABUPK => {
+                    op::SETTABUP | op::SETTABUPK => {
                         let t = self.upval_get(clr.upvals[a]);
                         let key = k[i.b() as usize];
-                        let v = if i.opcode() == OpCode::SETTABUP {
+                        let v = if i.op_byte() == op::SETTABUP {
                             r!(i.c())
                         } else {
                             k[i.c() as usize]
@@ -807,24 +867,24 @@ impl Vm {
                             return Ok(Flow::Continue);
                         }
                     }
-                    OpCode::SETTABLE
-                    | OpCode::SETTABLEK
-                    | OpCode::SETI
-                    | OpCode::SETIK
-                    | OpCode::SETFIELD
-                    | OpCode::SETFIELDK => {
+                    op::SETTABLE
+                    | op::SETTABLEK
+                    | op::SETI
+                    | op::SETIK
+                    | op::SETFIELD
+                    | op::SETFIELDK => {
                         let t = r!(a);
-                        let key = match i.opcode() {
-                            OpCode::SETTABLE | OpCode::SETTABLEK => r!(i.b()),
-                            OpCode::SETI | OpCode::SETIK => Value::Int(i.b() as i64),
+                        let key = match i.op_byte() {
+                            op::SETTABLE | op::SETTABLEK => r!(i.b()),
+                            op::SETI | op::SETIK => Value::Int(i.b() as i64),
                             _ => k[i.b() as usize],
                         };
-                        let v = match i.opcode() {
-                            OpCode::SETTABLE | OpCode::SETI | OpCode::SETFIELD => r!(i.c()),
+                        let v = match i.op_byte() {
+                            op::SETTABLE | op::SETI | op::SETFIELD => r!(i.c()),
                             _ => k[i.c() as usize],
                         };
                         if let Value::Table(h) = t
-                            && h.get().metatable.is_none()
+                            && self.raw_store_ok(h, key)
                         {
                             match key {
                                 Value::Int(n) => {
@@ -848,14 +908,14 @@ impl Vm {
                             return Ok(Flow::Continue);
                         }
                     }
-                    OpCode::NEWTABLE => {
+                    op::NEWTABLE => {
                         let b = i.b();
                         let nh = if b > 0 { 1usize << (b - 1) } else { 0 };
                         let t = self.new_table_with(i.c() as usize, nh);
                         r!(a) = Value::Table(t);
                         gc_point!();
                     }
-                    OpCode::ADDI => {
+                    op::ADDI => {
                         arith!(
                             ArithOp::Add,
                             r!(i.b()),
@@ -865,7 +925,7 @@ impl Vm {
                             a
                         )
                     }
-                    OpCode::ADDK => arith!(
+                    op::ADDK => arith!(
                         ArithOp::Add,
                         r!(i.b()),
                         k[i.c() as usize],
@@ -873,7 +933,7 @@ impl Vm {
                         Loc::None,
                         a
                     ),
-                    OpCode::SUBK => arith!(
+                    op::SUBK => arith!(
                         ArithOp::Sub,
                         r!(i.b()),
                         k[i.c() as usize],
@@ -881,7 +941,7 @@ impl Vm {
                         Loc::None,
                         a
                     ),
-                    OpCode::MULK => arith!(
+                    op::MULK => arith!(
                         ArithOp::Mul,
                         r!(i.b()),
                         k[i.c() as usize],
@@ -889,7 +949,7 @@ impl Vm {
                         Loc::None,
                         a
                     ),
-                    OpCode::MODK => arith!(
+                    op::MODK => arith!(
                         ArithOp::Mod,
                         r!(i.b()),
                         k[i.c() as usize],
@@ -897,7 +957,7 @@ impl Vm {
                         Loc::None,
                         a
                     ),
-                    OpCode::POWK => arith!(
+                    op::POWK => arith!(
                         ArithOp::Pow,
                         r!(i.b()),
                         k[i.c() as usize],
@@ -905,7 +965,7 @@ impl Vm {
                         Loc::None,
                         a
                     ),
-                    OpCode::DIVK => arith!(
+                    op::DIVK => arith!(
                         ArithOp::Div,
                         r!(i.b()),
                         k[i.c() as usize],
@@ -913,7 +973,7 @@ impl Vm {
                         Loc::None,
                         a
                     ),
-                    OpCode::IDIVK => arith!(
+                    op::IDIVK => arith!(
                         ArithOp::IDiv,
                         r!(i.b()),
                         k[i.c() as usize],
@@ -921,7 +981,7 @@ impl Vm {
                         Loc::None,
                         a
                     ),
-                    OpCode::BANDK => arith!(
+                    op::BANDK => arith!(
                         ArithOp::BAnd,
                         r!(i.b()),
                         k[i.c() as usize],
@@ -929,7 +989,7 @@ impl Vm {
                         Loc::None,
                         a
                     ),
-                    OpCode::BORK => arith!(
+                    op::BORK => arith!(
                         ArithOp::BOr,
                         r!(i.b()),
                         k[i.c() as usize],
@@ -937,7 +997,7 @@ impl Vm {
                         Loc::None,
                         a
                     ),
-                    OpCode::BXORK => arith!(
+                    op::BXORK => arith!(
                         ArithOp::BXor,
                         r!(i.b()),
                         k[i.c() as usize],
@@ -945,7 +1005,7 @@ impl Vm {
                         Loc::None,
                         a
                     ),
-                    OpCode::SHRI => {
+                    op::SHRI => {
                         arith!(
                             ArithOp::Shr,
                             r!(i.b()),
@@ -955,7 +1015,7 @@ impl Vm {
                             a
                         )
                     }
-                    OpCode::SHLI => {
+                    op::SHLI => {
                         arith!(
                             ArithOp::Shl,
                             Value::Int(i.sc() as i64),
@@ -965,7 +1025,7 @@ impl Vm {
                             a
                         )
                     }
-                    OpCode::ADD => arith!(
+                    op::ADD => arith!(
                         ArithOp::Add,
                         r!(i.b()),
                         r!(i.c()),
@@ -973,7 +1033,7 @@ impl Vm {
                         Loc::Reg(i.c()),
                         a
                     ),
-                    OpCode::SUB => arith!(
+                    op::SUB => arith!(
                         ArithOp::Sub,
                         r!(i.b()),
                         r!(i.c()),
@@ -981,7 +1041,7 @@ impl Vm {
                         Loc::Reg(i.c()),
                         a
                     ),
-                    OpCode::MUL => arith!(
+                    op::MUL => arith!(
                         ArithOp::Mul,
                         r!(i.b()),
                         r!(i.c()),
@@ -989,7 +1049,7 @@ impl Vm {
                         Loc::Reg(i.c()),
                         a
                     ),
-                    OpCode::MOD => arith!(
+                    op::MOD => arith!(
                         ArithOp::Mod,
                         r!(i.b()),
                         r!(i.c()),
@@ -997,7 +1057,7 @@ impl Vm {
                         Loc::Reg(i.c()),
                         a
                     ),
-                    OpCode::POW => arith!(
+                    op::POW => arith!(
                         ArithOp::Pow,
                         r!(i.b()),
                         r!(i.c()),
@@ -1005,7 +1065,7 @@ impl Vm {
                         Loc::Reg(i.c()),
                         a
                     ),
-                    OpCode::DIV => arith!(
+                    op::DIV => arith!(
                         ArithOp::Div,
                         r!(i.b()),
                         r!(i.c()),
@@ -1013,7 +1073,7 @@ impl Vm {
                         Loc::Reg(i.c()),
                         a
                     ),
-                    OpCode::IDIV => arith!(
+                    op::IDIV => arith!(
                         ArithOp::IDiv,
                         r!(i.b()),
                         r!(i.c()),
@@ -1021,7 +1081,7 @@ impl Vm {
                         Loc::Reg(i.c()),
                         a
                     ),
-                    OpCode::BAND => arith!(
+                    op::BAND => arith!(
                         ArithOp::BAnd,
                         r!(i.b()),
                         r!(i.c()),
@@ -1029,7 +1089,7 @@ impl Vm {
                         Loc::Reg(i.c()),
                         a
                     ),
-                    OpCode::BOR => arith!(
+                    op::BOR => arith!(
                         ArithOp::BOr,
                         r!(i.b()),
                         r!(i.c()),
@@ -1037,7 +1097,7 @@ impl Vm {
                         Loc::Reg(i.c()),
                         a
                     ),
-                    OpCode::BXOR => arith!(
+                    op::BXOR => arith!(
                         ArithOp::BXor,
                         r!(i.b()),
                         r!(i.c()),
@@ -1045,7 +1105,7 @@ impl Vm {
                         Loc::Reg(i.c()),
                         a
                     ),
-                    OpCode::SHL => arith!(
+                    op::SHL => arith!(
                         ArithOp::Shl,
                         r!(i.b()),
                         r!(i.c()),
@@ -1053,7 +1113,7 @@ impl Vm {
                         Loc::Reg(i.c()),
                         a
                     ),
-                    OpCode::SHR => arith!(
+                    op::SHR => arith!(
                         ArithOp::Shr,
                         r!(i.b()),
                         r!(i.c()),
@@ -1061,7 +1121,7 @@ impl Vm {
                         Loc::Reg(i.c()),
                         a
                     ),
-                    OpCode::UNM => arith!(
+                    op::UNM => arith!(
                         ArithOp::Unm,
                         r!(i.b()),
                         r!(i.b()),
@@ -1069,7 +1129,7 @@ impl Vm {
                         Loc::Reg(i.b()),
                         a
                     ),
-                    OpCode::BNOT => arith!(
+                    op::BNOT => arith!(
                         ArithOp::BNot,
                         r!(i.b()),
                         r!(i.b()),
@@ -1077,8 +1137,8 @@ impl Vm {
                         Loc::Reg(i.b()),
                         a
                     ),
-                    OpCode::NOT => r!(a) = Value::Bool(!r!(i.b()).truthy()),
-                    OpCode::LEN => {
+                    op::NOT => r!(a) = Value::Bool(!r!(i.b()).truthy()),
+                    op::LEN => {
                         let v = r!(i.b());
                         match v {
                             Value::Str(s) => r!(a) = Value::Int(s.get().len() as i64),
@@ -1092,31 +1152,36 @@ impl Vm {
                             }
                         }
                     }
-                    OpCode::CONCAT => {
+                    op::CONCAT => {
                         savepc!();
                         if !self.concat_from(fi, a, i.b() as usize)? {
                             return Ok(Flow::Continue);
                         }
                         gc_point!();
                     }
-                    OpCode::CLOSE => {
+                    op::CLOSE => {
                         savepc!();
                         let t = th.get_mut();
                         t.top = base + fp.proto.max_stack_size as usize;
                         self.close_level(base + a, None)?;
                     }
-                    OpCode::TBC => {
+                    op::TBC => {
                         savepc!();
                         let name = local_name(&fp.proto, a as u32 + 1, pc - 1)
                             .unwrap_or("?")
                             .to_string();
                         self.mark_tbc(base + a, &name)?;
                     }
-                    OpCode::JMP => pc = (pc as i64 + i.sj_field() as i64) as usize,
-                    OpCode::LOOP => {
+                    op::JMP => pc = (pc as i64 + i.sj_field() as i64) as usize,
+                    op::LOOP => {
                         // Loop header: the trace JIT's hot counter hooks in here.
+                        self.countdown -= 1;
+                        if self.countdown <= 0 {
+                            savepc!();
+                            self.interrupt()?;
+                        }
                     }
-                    OpCode::EQ => {
+                    op::EQ => {
                         let (x, y) = (r!(a), r!(i.b()));
                         let res = match (x, y) {
                             (Value::Table(_), Value::Table(_))
@@ -1129,11 +1194,18 @@ impl Vm {
                         };
                         cond!(res, i);
                     }
-                    OpCode::LT | OpCode::LE => {
+                    op::LT | op::LE => {
                         let (x, y) = (r!(a), r!(i.b()));
-                        let le = i.opcode() == OpCode::LE;
+                        let le = i.op_byte() == op::LE;
                         let res = match (x, y) {
                             (Value::Int(p), Value::Int(q)) => {
+                                if le {
+                                    p <= q
+                                } else {
+                                    p < q
+                                }
+                            }
+                            (Value::Num(p), Value::Num(q)) => {
                                 if le {
                                     p <= q
                                 } else {
@@ -1148,11 +1220,11 @@ impl Vm {
                         };
                         cond!(res, i);
                     }
-                    OpCode::EQK => {
+                    op::EQK => {
                         let res = r!(a).raw_eq(&k[i.b() as usize]);
                         cond!(res, i);
                     }
-                    OpCode::EQI => {
+                    op::EQI => {
                         let imm = i.sb() as i64;
                         let res = match r!(a) {
                             Value::Int(x) => x == imm,
@@ -1161,33 +1233,33 @@ impl Vm {
                         };
                         cond!(res, i);
                     }
-                    OpCode::LTI | OpCode::LEI | OpCode::GTI | OpCode::GEI => {
+                    op::LTI | op::LEI | op::GTI | op::GEI => {
                         let imm = i.sb() as i64;
                         let x = r!(a);
-                        let op = i.opcode();
+                        let o = i.op_byte();
                         let res = match x {
-                            Value::Int(v) => match op {
-                                OpCode::LTI => v < imm,
-                                OpCode::LEI => v <= imm,
-                                OpCode::GTI => v > imm,
+                            Value::Int(v) => match o {
+                                op::LTI => v < imm,
+                                op::LEI => v <= imm,
+                                op::GTI => v > imm,
                                 _ => v >= imm,
                             },
                             Value::Num(f) => {
                                 let m = imm as f64;
-                                match op {
-                                    OpCode::LTI => f < m,
-                                    OpCode::LEI => f <= m,
-                                    OpCode::GTI => f > m,
+                                match o {
+                                    op::LTI => f < m,
+                                    op::LEI => f <= m,
+                                    op::GTI => f > m,
                                     _ => f >= m,
                                 }
                             }
                             _ => {
                                 savepc!();
                                 let iv = Value::Int(imm);
-                                let s = match op {
-                                    OpCode::LTI => self.order_step(x, iv, false)?,
-                                    OpCode::LEI => self.order_step(x, iv, true)?,
-                                    OpCode::GTI => self.order_step(iv, x, false)?,
+                                let s = match o {
+                                    op::LTI => self.order_step(x, iv, false)?,
+                                    op::LEI => self.order_step(x, iv, true)?,
+                                    op::GTI => self.order_step(iv, x, false)?,
                                     _ => self.order_step(iv, x, true)?,
                                 };
                                 meta_result!(s, 1).truthy()
@@ -1195,11 +1267,11 @@ impl Vm {
                         };
                         cond!(res, i);
                     }
-                    OpCode::TEST => {
+                    op::TEST => {
                         let res = r!(a).truthy();
                         cond!(res, i);
                     }
-                    OpCode::TESTSET => {
+                    op::TESTSET => {
                         let v = r!(i.b());
                         if v.truthy() != i.k() {
                             pc += 1;
@@ -1207,13 +1279,21 @@ impl Vm {
                             r!(a) = v;
                         }
                     }
-                    OpCode::CALL => {
+                    op::CALL => {
                         let func = base + a;
                         let b = i.b() as usize;
                         if b != 0 {
                             th.get_mut().top = func + b;
                         }
                         savepc!();
+                        self.countdown -= 1;
+                        if self.countdown <= 0 {
+                            self.interrupt()?;
+                        }
+                        if let Value::LuaFn(callee) = r!(a) {
+                            self.precall_lua(func, callee, i.c() as i32 - 1)?;
+                            continue 'newframe;
+                        }
                         if self.precall(func, i.c() as i32 - 1, 0)? {
                             continue 'newframe;
                         }
@@ -1229,7 +1309,7 @@ impl Vm {
                         }
                         continue 'newframe;
                     }
-                    OpCode::TAILCALL => {
+                    op::TAILCALL => {
                         let func = base + a;
                         let b = i.b() as usize;
                         let nargs = if b != 0 {
@@ -1238,6 +1318,11 @@ impl Vm {
                             th.get().top - func - 1
                         };
                         savepc!();
+                        self.countdown -= 1;
+                        if self.countdown <= 0 {
+                            th.get_mut().top = func + 1 + nargs;
+                            self.interrupt()?;
+                        }
                         let f = r!(a);
                         if !f.is_function() && self.metamethod(f, TM::Call).is_nil() {
                             return Err(self.call_error(func));
@@ -1272,7 +1357,7 @@ impl Vm {
                         self.precall(dest, fr.nresults, keep | flags::TAIL)?;
                         continue 'newframe;
                     }
-                    OpCode::RETURN => {
+                    op::RETURN => {
                         let b = i.b() as usize;
                         let n = if b != 0 {
                             b - 1
@@ -1284,20 +1369,27 @@ impl Vm {
                             th.get_mut().top = base + a + n;
                             self.close_level(base, None)?;
                         }
+                        if self.hooks.active {
+                            savepc!();
+                            self.hook_return(base + a, n)?;
+                        }
                         match self.poscall(base + a, n) {
                             Flow::Done => return Ok(Flow::Done),
                             Flow::Continue => continue 'newframe,
                         }
                     }
-                    OpCode::RETURN0 => match self.poscall(base, 0) {
-                        Flow::Done => return Ok(Flow::Done),
-                        Flow::Continue => continue 'newframe,
-                    },
-                    OpCode::RETURN1 => match self.poscall(base + a, 1) {
-                        Flow::Done => return Ok(Flow::Done),
-                        Flow::Continue => continue 'newframe,
-                    },
-                    OpCode::FORLOOP => {
+                    op::RETURN0 | op::RETURN1 => {
+                        let n = usize::from(i.op_byte() == op::RETURN1);
+                        if self.hooks.active {
+                            savepc!();
+                            self.hook_return(base + a, n)?;
+                        }
+                        match self.poscall(base + a, n) {
+                            Flow::Done => return Ok(Flow::Done),
+                            Flow::Continue => continue 'newframe,
+                        }
+                    }
+                    op::FORLOOP => {
                         let ra = base + a;
                         let s = &mut st!();
                         match s[ra + 2] {
@@ -1313,6 +1405,11 @@ impl Vm {
                                     s[ra] = Value::Int(idx);
                                     s[ra + 3] = Value::Int(idx);
                                     pc -= i.bx() as usize;
+                                    self.countdown -= 1;
+                                    if self.countdown <= 0 {
+                                        savepc!();
+                                        self.interrupt()?;
+                                    }
                                 }
                             }
                             Value::Num(step) => {
@@ -1324,23 +1421,28 @@ impl Vm {
                                     s[ra] = Value::Num(idx);
                                     s[ra + 3] = Value::Num(idx);
                                     pc -= i.bx() as usize;
+                                    self.countdown -= 1;
+                                    if self.countdown <= 0 {
+                                        savepc!();
+                                        self.interrupt()?;
+                                    }
                                 }
                             }
                             _ => unreachable!("for loop prepared"),
                         }
                     }
-                    OpCode::FORPREP => {
+                    op::FORPREP => {
                         savepc!();
                         if !self.for_prep(base + a)? {
                             pc += i.bx() as usize + 1;
                         }
                     }
-                    OpCode::TFORPREP => {
+                    op::TFORPREP => {
                         savepc!();
                         self.mark_tbc(base + a + 3, "(for state)")?;
                         pc += i.bx() as usize;
                     }
-                    OpCode::TFORCALL => {
+                    op::TFORCALL => {
                         let ra = base + a;
                         let t = th.get_mut();
                         t.stack.copy_within(ra..ra + 3, ra + 4);
@@ -1358,15 +1460,20 @@ impl Vm {
                         }
                         continue 'newframe;
                     }
-                    OpCode::TFORLOOP => {
+                    op::TFORLOOP => {
                         let ra = base + a;
                         let v = st!()[ra + 4];
                         if !v.is_nil() {
                             st!()[ra + 2] = v;
                             pc -= i.bx() as usize;
+                            self.countdown -= 1;
+                            if self.countdown <= 0 {
+                                savepc!();
+                                self.interrupt()?;
+                            }
                         }
                     }
-                    OpCode::SETLIST => {
+                    op::SETLIST => {
                         let mut n = i.b() as usize;
                         if n == 0 {
                             n = th.get().top - (base + a) - 1;
@@ -1390,7 +1497,7 @@ impl Vm {
                         }
                         barrier_table(t, Value::Nil);
                     }
-                    OpCode::CLOSURE => {
+                    op::CLOSURE => {
                         let p = fp.protos[i.bx() as usize];
                         let descs = &p.get().proto.upvalues;
                         let mut ups = Vec::with_capacity(descs.len());
@@ -1408,7 +1515,7 @@ impl Vm {
                         r!(a) = Value::LuaFn(c);
                         gc_point!();
                     }
-                    OpCode::VARARG => {
+                    op::VARARG => {
                         let fr = th.get().frames[fi];
                         let nextra = fr.nextra;
                         let n = if i.c() == 0 {
@@ -1430,7 +1537,7 @@ impl Vm {
                             t.top = base + a + n;
                         }
                     }
-                    OpCode::VARARGPREP => {
+                    op::VARARGPREP => {
                         let nfixed = a;
                         let t = th.get_mut();
                         let func = func0;
@@ -1455,7 +1562,8 @@ impl Vm {
                             continue 'newframe;
                         }
                     }
-                    OpCode::EXTRAARG => {}
+                    op::EXTRAARG => {}
+                    _ => unreachable!("invalid opcode byte"),
                 }
             }
         }

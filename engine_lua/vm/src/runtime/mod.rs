@@ -10,6 +10,7 @@ mod call;
 pub mod debug;
 pub mod function;
 pub mod gc;
+pub mod hook;
 mod interp;
 pub mod meta;
 pub mod string;
@@ -35,6 +36,9 @@ use std::rc::Rc;
 
 /// Maximum number of stack slots of one thread (the reference's `LUAI_MAXSTACK`).
 pub const MAX_STACK: usize = 1_000_000;
+/// Default maximum number of call frames of one thread (`stack overflow` beyond);
+/// [`Vm::max_frames`] holds the state's value.
+pub const MAX_FRAMES_DEFAULT: usize = call::MAX_FRAMES;
 /// Maximum depth of nested re-entrant calls from Rust (the reference's
 /// `LUAI_MAXCCALLS`), beyond which `C stack overflow` is raised.
 pub const MAX_C_DEPTH: u32 = 200;
@@ -103,6 +107,17 @@ pub struct Vm {
     pub(crate) handled_error: Option<Value>,
     /// A message handler is running (errors inside it do not call it again).
     pub(crate) in_handler: bool,
+    /// Countdown decremented at loop back-edges and Lua calls; at zero the interpreter
+    /// calls [`Vm::interrupt`] (instruction budget, interrupt callback, memory limit).
+    /// `i64::MAX` when no limit is set, so the slow path never runs.
+    pub countdown: i64,
+    /// Most call frames one thread may hold (`stack overflow` beyond).
+    pub max_frames: usize,
+    /// The embedding API's per-state data (handles, userdata metatables, limits),
+    /// created on first use; see [`crate::embed`].
+    pub embed: Option<Box<crate::embed::EmbedState>>,
+    /// Debug hooks (`debug.sethook`).
+    pub hooks: hook::Hooks,
 }
 
 impl Default for Vm {
@@ -146,6 +161,10 @@ impl Vm {
             pending_finish: false,
             handled_error: None,
             in_handler: false,
+            countdown: i64::MAX,
+            max_frames: call::MAX_FRAMES,
+            embed: None,
+            hooks: hook::Hooks::default(),
         };
         let g = vm.new_str("_G");
         vm.registry
@@ -368,6 +387,11 @@ impl Vm {
                 m.mark_obj(n);
             }
         });
+        if self.heap.bytes() > self.heap.limit {
+            // Over the memory limit even after collecting: the next back-edge or
+            // call raises `not enough memory` (`Vm::interrupt`).
+            self.countdown = 0;
+        }
     }
 
     /// A safe point: collects if the allocation debt calls for it.

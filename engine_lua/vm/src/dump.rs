@@ -1,7 +1,7 @@
 //! Binary chunks: our own `string.dump` format, [`dump`] a [`Proto`] tree to bytes and
 //! [`undump`] (with [`validate`]) bytes back to a [`Proto`] that is safe to run.
 //!
-//! # Format ("engine_lua, format 1")
+//! # Format (the reference's header, engine_lua's own body layout)
 //!
 //! The header has the reference's shape (`lundump.c`'s `checkHeader`), so a chunk from
 //! another Lua, or from a build with other sizes or byte order, is rejected cleanly:
@@ -9,7 +9,10 @@
 //! ```text
 //!   1B 4C 75 61         signature "\x1bLua" (load's mode check looks at the first byte)
 //!   54                  version 5.4
-//!   E1                  format: engine_lua format 1 (the reference writes 0)
+//!   00                  format 0, the official one, as the reference writes it (the
+//!                       official test suite checks the header byte for byte); a
+//!                       reference chunk passes the header and is then rejected by
+//!                       the body's parsing and validation, never run
 //!   19 93 0D 0A 1A 0A   LUAC_DATA, catches text-mode conversions
 //!   04 08 08            sizes of an instruction, an integer, a float
 //!   i64 0x5678          test integer (native byte order)
@@ -92,8 +95,8 @@ use std::rc::Rc;
 pub const SIGNATURE: &[u8; 4] = b"\x1bLua";
 /// The version byte (5.4, as `LUAC_VERSION`).
 pub const VERSION: u8 = 0x54;
-/// Our format byte: engine_lua, format 1 (the reference's official format is 0).
-pub const FORMAT: u8 = 0xE1;
+/// The format byte: 0, the official format (`LUAC_FORMAT`), as the reference writes.
+pub const FORMAT: u8 = 0;
 /// Bytes that catch text-mode conversions of the chunk (`LUAC_DATA`).
 pub const LUAC_DATA: &[u8; 6] = b"\x19\x93\r\n\x1a\n";
 /// The test integer written in the header (`LUAC_INT`).

@@ -29,6 +29,7 @@ pub fn parse_chunk(source: &[u8], chunkname: &str) -> Result<Chunk, SyntaxError>
         lastline: 1,
         depth: 0,
         vararg: vec![true],
+        fvars: vec![(0, 0)],
     };
     parser.main_chunk()
 }
@@ -44,7 +45,15 @@ struct Parser<'a> {
     depth: u32,
     /// Whether each enclosing function is vararg, innermost last.
     vararg: Vec<bool>,
+    /// For each enclosing function, innermost last: the line it starts on (0 for the
+    /// main chunk) and how many local variables its open blocks declare, counted as
+    /// the reference does (hidden `for` state included) to raise its "too many local
+    /// variables" error at the same token.
+    fvars: Vec<(u32, usize)>,
 }
+
+/// Most local variables a function may have in scope at once (`MAXVARS`).
+const MAX_VARS: usize = 200;
 
 type PResult<T> = Result<T, SyntaxError>;
 
@@ -139,6 +148,35 @@ impl Parser<'_> {
         }
     }
 
+    /// Counts `n` new local variables of the current function (`new_localvar`),
+    /// failing past [`MAX_VARS`] near the current token.
+    fn new_localvars(&mut self, n: usize) -> PResult<()> {
+        let (line, count) = self.fvars.last_mut().expect("a function being parsed");
+        *count += n;
+        if *count > MAX_VARS {
+            let line = *line;
+            let place = if line == 0 {
+                "main function".to_string()
+            } else {
+                format!("function at line {line}")
+            };
+            return Err(self.error(&format!(
+                "too many local variables (limit is {MAX_VARS}) in {place}"
+            )));
+        }
+        Ok(())
+    }
+
+    /// The number of local variables in scope in the current function.
+    fn nvars(&self) -> usize {
+        self.fvars.last().expect("a function being parsed").1
+    }
+
+    /// Closes the scopes opened since [`Self::nvars`] returned `n`.
+    fn restore_vars(&mut self, n: usize) {
+        self.fvars.last_mut().expect("a function being parsed").1 = n;
+    }
+
     fn enter_level(&mut self) -> PResult<()> {
         self.depth += 1;
         if self.depth >= MAX_DEPTH {
@@ -182,7 +220,9 @@ impl Parser<'_> {
 
     // block -> statlist
     fn block(&mut self) -> PResult<Block> {
+        let nvars = self.nvars();
         let (stats, ret) = self.stat_list()?;
+        self.restore_vars(nvars);
         Ok(Block {
             stats,
             ret,
@@ -326,8 +366,11 @@ impl Parser<'_> {
     fn for_stat(&mut self, line: u32) -> PResult<StatKind> {
         self.next()?;
         let var = self.check_name()?;
+        let nvars = self.nvars();
         let kind = match self.t.token {
             Token::Char(b'=') => {
+                // three hidden state variables and the control variable
+                self.new_localvars(4)?;
                 self.next()?;
                 let start = self.expr()?;
                 self.check_next(&Token::Char(b','))?;
@@ -348,9 +391,12 @@ impl Parser<'_> {
                 }
             }
             Token::Char(b',') | Token::In => {
+                // four hidden state variables and the first name
+                self.new_localvars(5)?;
                 let mut names = vec![var];
                 while self.test_next(&Token::Char(b','))? {
                     names.push(self.check_name()?);
+                    self.new_localvars(1)?;
                 }
                 self.check_next(&Token::In)?;
                 let exprs = self.expr_list()?;
@@ -364,6 +410,7 @@ impl Parser<'_> {
             }
             _ => return Err(self.error("'=' or 'in' expected")),
         };
+        self.restore_vars(nvars);
         self.check_match(&Token::End, &Token::For, line)?;
         Ok(kind)
     }
@@ -401,6 +448,7 @@ impl Parser<'_> {
     #[inline(never)]
     fn local_func(&mut self) -> PResult<StatKind> {
         let name = self.check_name()?;
+        self.new_localvars(1)?;
         let line = self.line();
         let body = self.body(false, line)?;
         Ok(StatKind::LocalFunction {
@@ -417,6 +465,7 @@ impl Parser<'_> {
         let mut has_close = false;
         loop {
             let name = self.check_name()?;
+            self.new_localvars(1)?;
             let attrib = if self.test_next(&Token::Char(b'<'))? {
                 let attr = self.check_name()?;
                 self.check_next(&Token::Char(b'>'))?;
@@ -486,6 +535,7 @@ impl Parser<'_> {
     // parlist -> [ {NAME ','} (NAME | '...') ]
     #[inline(never)]
     fn body(&mut self, is_method: bool, line: u32) -> PResult<FuncBody> {
+        self.fvars.push((line, usize::from(is_method)));
         self.check_next(&Token::Char(b'('))?;
         let mut params = Vec::new();
         if is_method {
@@ -498,6 +548,7 @@ impl Parser<'_> {
                     Token::Name(n) => {
                         params.push(n.clone());
                         self.next()?;
+                        self.new_localvars(1)?;
                     }
                     Token::Dots => {
                         self.next()?;
@@ -514,6 +565,7 @@ impl Parser<'_> {
         self.vararg.push(is_vararg);
         let (stats, ret) = self.stat_list()?;
         self.vararg.pop();
+        self.fvars.pop();
         let end_line = self.line();
         self.check_match(&Token::End, &Token::Function, line)?;
         Ok(FuncBody {
@@ -673,7 +725,6 @@ impl Parser<'_> {
 
     // suffixedexp -> primaryexp { '.' NAME | '[' exp ']' | ':' NAME funcargs | funcargs }
     fn suffixed_expr(&mut self) -> PResult<Expr> {
-        let line = self.line();
         let mut e = self.primary_expr()?;
         loop {
             match self.t.token {
@@ -694,21 +745,25 @@ impl Parser<'_> {
                         line: bracket_line,
                     };
                 }
+                // As 5.4.7's `funcargs`, a call (and its SELF) is on the line of the
+                // token opening its arguments, which is also the line a missing `)`
+                // reports.
                 Token::Char(b':') => {
-                    let colon_line = self.line();
                     self.next()?;
                     let name = self.check_name()?;
-                    let args = self.func_args(line)?;
+                    let args_line = self.line();
+                    let args = self.func_args(args_line)?;
                     e = Expr {
                         kind: ExprKind::MethodCall(Box::new(e), name, args),
-                        line: colon_line,
+                        line: args_line,
                     };
                 }
                 Token::Char(b'(' | b'{') | Token::Str(_) => {
-                    let args = self.func_args(line)?;
+                    let args_line = self.line();
+                    let args = self.func_args(args_line)?;
                     e = Expr {
                         kind: ExprKind::Call(Box::new(e), args),
-                        line,
+                        line: args_line,
                     };
                 }
                 _ => return Ok(e),

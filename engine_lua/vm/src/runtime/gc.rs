@@ -418,7 +418,10 @@ impl Heap {
     /// Whether the allocation debt calls for a collection at the next safe point.
     #[inline]
     pub fn should_collect(&self) -> bool {
-        self.running && self.bytes.get() >= self.threshold
+        let b = self.bytes.get();
+        // Past the memory limit a collection is due even when stopped, so a script
+        // cannot escape the limit with `collectgarbage("stop")`.
+        (self.running && b >= self.threshold) || b > self.limit
     }
 
     /// Hash of a byte string (seeded, all bytes for short strings; a sample for long

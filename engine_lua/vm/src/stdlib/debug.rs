@@ -245,6 +245,7 @@ fn setupvalue(vm: &mut Vm) -> LuaResult<Ret> {
                 UpVal::Open { thread, index } => thread.get_mut().stack[*index] = v,
                 UpVal::Closed(c) => *c = v,
             }
+            crate::runtime::gc::barrier_upvalue(&vm.heap, u, v);
             let s = vm.new_string(name.as_bytes());
             vm.ret(&[s])
         }
@@ -277,6 +278,7 @@ fn setmetatable(vm: &mut Vm) -> LuaResult<Ret> {
         Value::UserData(u) => u.get_mut().metatable = mt,
         _ => vm.type_mt[v.type_of().index()] = mt,
     }
+    crate::runtime::gc::barrier_metatable(&mut vm.heap, v, mt);
     vm.ret(&[v])
 }
 

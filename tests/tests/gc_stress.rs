@@ -36,11 +36,18 @@ fn scripts(dir: &Path) -> (Vec<PathBuf>, Vec<String>) {
     (scripts, names)
 }
 
+/// Scripts too slow for a full collection at every safe point (each collection walks
+/// a 200 000-frame stack); they run under the step stress only.
+const TOO_DEEP_FOR_COLLECT: &[&str] = &["stack_overflow.lua"];
+
 fn differential_under(mode: &str) {
     let lua = reference_lua();
     let elua = elua_binary();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("lua");
-    let (_, names) = scripts(&dir);
+    let (_, mut names) = scripts(&dir);
+    if mode == "collect" {
+        names.retain(|n| !TOO_DEEP_FOR_COLLECT.contains(&n.as_str()));
+    }
     let results = parallel_map(&names, WORKERS, |name| {
         let expected = run(Path::new(&lua), &[name], &dir);
         let actual = run_stressed(&elua, mode, name, &dir);

@@ -14,9 +14,11 @@ const FINALIZERS_PER_STEP: usize = 10;
 
 impl Vm {
     /// The roots: the registry, the globals, the main and running threads (the
-    /// threads on the resume chain hang from `resumer`), the per-type metatables.
-    fn gc_roots(&self) -> [Value; 13] {
-        let mut r = [Value::Nil; 13];
+    /// threads on the resume chain hang from `resumer`), the per-type metatables, the
+    /// error a protected call caught for the continuation about to run.
+    fn gc_roots(&self) -> [Value; 14] {
+        let mut r = [Value::Nil; 14];
+        r[13] = self.pending_error.unwrap_or(Value::Nil);
         r[0] = Value::Table(self.registry);
         r[1] = Value::Table(self.globals);
         r[2] = Value::Thread(self.main);

@@ -110,17 +110,47 @@ pub fn elua_binary() -> PathBuf {
 
 /// Runs `program args...` in `dir` with empty stdin, capturing output, with a timeout.
 pub fn run(program: &Path, args: &[&str], dir: &Path) -> Outcome {
-    let mut child = Command::new(program)
+    run_with(program, args, dir, None, &[])
+}
+
+/// Runs `program args...` in `dir` with `stdin` as standard input (`None`: empty) and
+/// extra environment variables, capturing output, with a timeout. `LUA_INIT` and
+/// `LUA_INIT_5_4` are removed from the environment unless given in `env`.
+pub fn run_with(
+    program: &Path,
+    args: &[&str],
+    dir: &Path,
+    stdin: Option<&[u8]>,
+    env: &[(&str, &str)],
+) -> Outcome {
+    let mut command = Command::new(program);
+    command
         .args(args)
         .current_dir(dir)
         .env_remove("LUA_INIT")
         .env_remove("LUA_INIT_5_4")
         .env_remove("RUST_BACKTRACE")
-        .stdin(Stdio::null())
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let mut child = command
         .spawn()
         .unwrap_or_else(|e| panic!("cannot run {}: {e}", program.display()));
+    if let Some(input) = stdin {
+        let mut pipe = child.stdin.take().expect("stdin");
+        let input = input.to_vec();
+        std::thread::spawn(move || {
+            use std::io::Write;
+            let _ = pipe.write_all(&input);
+        });
+    }
     let mut out = child.stdout.take().expect("stdout");
     let mut err = child.stderr.take().expect("stderr");
     let out_reader = std::thread::spawn(move || {
@@ -147,8 +177,8 @@ pub fn run(program: &Path, args: &[&str], dir: &Path) -> Outcome {
             Err(e) => panic!("wait for {}: {e}", program.display()),
         }
     };
-    let stdout = String::from_utf8_lossy(&out_reader.join().unwrap_or_default()).into_owned();
-    let stderr = String::from_utf8_lossy(&err_reader.join().unwrap_or_default()).into_owned();
+    let stdout = bytes_to_text(&out_reader.join().unwrap_or_default());
+    let stderr = bytes_to_text(&err_reader.join().unwrap_or_default());
     let progname = program.to_string_lossy();
     Outcome {
         stdout,
@@ -158,13 +188,43 @@ pub fn run(program: &Path, args: &[&str], dir: &Path) -> Outcome {
     }
 }
 
-/// Replaces `progname:` at the start of each line with `lua:`.
+/// Output bytes as text: valid UTF-8 as is, every other byte as `\xNN` (so two outputs
+/// that differ only in invalid bytes still compare unequal).
+pub fn bytes_to_text(mut bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    loop {
+        match std::str::from_utf8(bytes) {
+            Ok(valid) => {
+                out.push_str(valid);
+                return out;
+            }
+            Err(error) => {
+                let (valid, rest) = bytes.split_at(error.valid_up_to());
+                out.push_str(std::str::from_utf8(valid).expect("valid prefix"));
+                let bad = error.error_len().unwrap_or(rest.len());
+                for byte in &rest[..bad] {
+                    out.push_str(&format!("\\x{byte:02x}"));
+                }
+                bytes = &rest[bad..];
+            }
+        }
+    }
+}
+
+/// Replaces `progname:` at the start of each line with `lua:`, and the program name in
+/// lua.c's usage line (`usage: progname [options]`) with `lua`.
 pub fn normalise_progname(text: &str, progname: &str) -> String {
     let prefix = format!("{progname}:");
+    let usage = format!("usage: {progname} ");
     text.split_inclusive('\n')
-        .map(|line| match line.strip_prefix(&prefix) {
-            Some(rest) => format!("lua:{rest}"),
-            None => line.to_owned(),
+        .map(|line| {
+            if let Some(rest) = line.strip_prefix(&prefix) {
+                format!("lua:{rest}")
+            } else if let Some(rest) = line.strip_prefix(&usage) {
+                format!("usage: lua {rest}")
+            } else {
+                line.to_owned()
+            }
         })
         .collect()
 }
@@ -225,12 +285,12 @@ pub fn diff(expected: &str, actual: &str, max_lines: usize) -> String {
                 ops.push((' ', am[i]));
                 i += 1;
                 j += 1;
-            } else if j < m && (i == n || lcs[i * (m + 1) + j + 1] >= lcs[(i + 1) * (m + 1) + j]) {
-                ops.push(('+', bm[j]));
-                j += 1;
-            } else {
+            } else if i < n && (j == m || lcs[(i + 1) * (m + 1) + j] >= lcs[i * (m + 1) + j + 1]) {
                 ops.push(('-', am[i]));
                 i += 1;
+            } else {
+                ops.push(('+', bm[j]));
+                j += 1;
             }
         }
     } else {

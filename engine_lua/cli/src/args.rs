@@ -65,7 +65,9 @@ impl std::fmt::Display for BadOption {
     }
 }
 
-/// The usage text `lua.c` prints after a bad option, for program name `progname`.
+/// The usage text `lua.c` prints after a bad option, for program name `progname`
+/// (exactly lua.c's; the engine_lua extensions `-j` and `-b`/`--list` are documented in
+/// README.md, not here, so that `elua` stays a drop-in `lua`).
 pub fn usage(progname: &str) -> String {
     format!(
         "usage: {progname} [options] [script [args]]\n\
@@ -78,10 +80,7 @@ pub fn usage(progname: &str) -> String {
          -E        ignore environment variables\n  \
          -W        turn warnings on\n  \
          --        stop handling options\n  \
-         -         stop handling options and execute stdin\n\
-         engine_lua extensions:\n  \
-         -j cmd    JIT control (on, off, v, dump); accepted and ignored for now\n  \
-         -b file   print the bytecode listing of 'file' (also --list file)\n"
+         -         stop handling options and execute stdin\n"
     )
 }
 

@@ -42,13 +42,24 @@ fn message(progname: &str, text: &dyn std::fmt::Display) {
     eprintln!("{progname}: {text}");
 }
 
+/// The text `lua.c` prints for an error: the message, then the traceback if there is one
+/// (an error object with `__tostring` has none).
+pub(crate) fn error_text(error: &Error) -> String {
+    match error {
+        Error::Runtime {
+            message, traceback, ..
+        } if traceback.is_empty() => message.clone(),
+        other => other.to_string(),
+    }
+}
+
 /// Runs a loaded-or-failed chunk with `args`, reporting an error; `false` on error.
 fn report(lua: &mut Lua, progname: &str, result: Result<(), Error>) -> bool {
     match result {
         Ok(()) => true,
         Err(error) => {
             lua.flush_stdout();
-            message(progname, &error);
+            message(progname, &error_text(&error));
             false
         }
     }
@@ -119,6 +130,9 @@ fn run_main(progname: &str, argv: &[Vec<u8>], args: &Args) -> bool {
         ignore_env: args.ignore_env,
     });
     lua.set_arg_table(argv, args.script.unwrap_or(0));
+    // As lua.c: the stand-alone interpreter runs the collector in generational mode
+    // (accepted by engine_lua's collector, which stays incremental).
+    lua.vm().heap.params.mode = engine_lua::runtime::gc::GcMode::Generational;
     if !args.ignore_env {
         let result = run_lua_init(&mut lua);
         if !report(&mut lua, progname, result) {

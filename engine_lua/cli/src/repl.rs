@@ -39,7 +39,7 @@ fn read_line(lua: &mut Lua, input: &mut impl BufRead, prompt: &str) -> Option<Ve
 
 /// Whether a compile error means "the statement is not finished yet".
 fn incomplete(error: &Error) -> bool {
-    matches!(error, Error::Syntax { message } if message.ends_with("<eof>"))
+    matches!(error, Error::Syntax { message, .. } if message.ends_with("<eof>"))
 }
 
 /// Reads and compiles one entry; `None` at end of input.
@@ -77,7 +77,7 @@ pub fn run(lua: &mut Lua) {
         let result = entry.and_then(|chunk| lua.run_and_print(&chunk));
         if let Err(error) = result {
             lua.flush_stdout();
-            eprintln!("{error}");
+            eprintln!("{}", crate::error_text(&error));
         }
     }
     lua.flush_stdout();

@@ -19,6 +19,7 @@
 
 pub mod compiler;
 pub mod dump;
+pub mod embed;
 pub mod lua;
 pub mod number;
 pub mod opcode;
@@ -29,4 +30,10 @@ pub mod syntax;
 
 pub use proto::Proto;
 
-pub use lua::{Chunk, Error, Lua};
+pub use lua::{Chunk, Lua};
+
+pub use embed::{
+    AnyUserData, Bytes, Error, FromLua, FromLuaMulti, Function, IntoLua, IntoLuaMulti, Limits,
+    Load, LuaString, LuaValue, MetaMethod, Result, StdLib, Table, Thread, ThreadStatus, UserData,
+    UserDataFields, UserDataMethods, Variadic,
+};

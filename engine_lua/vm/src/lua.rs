@@ -6,31 +6,7 @@ use std::path::Path;
 
 use crate::runtime::{LuaError, TM, Value, Vm};
 
-/// An error crossing the facade.
-///
-/// `Display` prints exactly what `lua.c` prints after its program name and `": "`:
-/// the message, then for runtime errors a newline and the traceback.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum Error {
-    /// The chunk failed to compile (or to be read). `message` is complete, e.g.
-    /// `input:1: unexpected symbol near '='` or `cannot open nofile.lua`.
-    #[error("{message}")]
-    Syntax {
-        /// The full message.
-        message: String,
-    },
-    /// A Lua error escaped the call.
-    #[error("{message}\n{traceback}")]
-    Runtime {
-        /// The error value as `lua.c`'s `msghandler` turns it into text: a string or
-        /// number as is, an object with `__tostring` through it, anything else
-        /// `(error object is a X value)`.
-        message: String,
-        /// `stack traceback:` and its lines, taken at the error point, as
-        /// `luaL_traceback` prints it.
-        traceback: String,
-    },
-}
+pub use crate::embed::Error;
 
 /// A loaded chunk, ready to run. It keeps its function alive (a registry reference).
 #[derive(Debug)]
@@ -40,8 +16,8 @@ pub struct Chunk {
 
 /// A Lua state with all the standard libraries open.
 pub struct Lua {
-    vm: Vm,
-    options: Options,
+    pub(crate) vm: Vm,
+    pub(crate) options: Options,
 }
 
 /// Options for [`Lua::with_options`].
@@ -66,6 +42,11 @@ impl Lua {
     /// A fresh state with every standard library open, with options.
     pub fn with_options(options: Options) -> Self {
         let mut vm = Vm::new();
+        if options.ignore_env {
+            // As `lua -E`: `package` reads no environment variables.
+            let r = vm.registry;
+            vm.raw_set_str(r, "LUA_NOENV", Value::Bool(true));
+        }
         crate::stdlib::open_libs(&mut vm);
         Lua { vm, options }
     }
@@ -88,7 +69,12 @@ impl Lua {
             Ok(f) => Ok(Chunk {
                 func_ref: self.vm.registry_ref(f),
             }),
-            Err(message) => Err(Error::Syntax { message }),
+            Err(message) => Err(Error::Syntax {
+                message,
+                chunk: chunkname.to_string(),
+                line: 0,
+                incomplete: false,
+            }),
         }
     }
 
@@ -96,8 +82,7 @@ impl Lua {
     /// name `=stdin`; a path gets the name `@path`; a first line starting with `#` is
     /// skipped; failure to read gives `cannot open <path>` / `cannot read <path>`.
     pub fn load_file(&mut self, path: Option<&Path>) -> Result<Chunk, Error> {
-        let (src, name) =
-            crate::stdlib::base::read_source(path).map_err(|message| Error::Syntax { message })?;
+        let (src, name) = crate::stdlib::base::read_source(path).map_err(Error::syntax)?;
         self.load_buffer(&src, &name)
     }
 
@@ -122,6 +107,7 @@ impl Lua {
                     return Error::Runtime {
                         message: s.get().to_str_lossy().into_owned(),
                         traceback: String::new(),
+                        value: None,
                     };
                 }
                 format!("(error object is a {} value)", self.vm.type_name_of(v))
@@ -130,6 +116,7 @@ impl Lua {
         Error::Runtime {
             message,
             traceback: tb,
+            value: None,
         }
     }
 
@@ -182,6 +169,7 @@ impl Lua {
                 return Err(Error::Runtime {
                     message: format!("error calling 'print' ({m})"),
                     traceback: String::new(),
+                    value: None,
                 });
             }
         }

@@ -73,6 +73,14 @@ macro_rules! opcodes {
             $( $(#[$doc])* $name, )*
         }
 
+        /// The opcode bytes as `u8` constants, for dispatching on the raw byte
+        /// (`match i.op_byte() { op::MOVE => ... }`) without a table lookup.
+        #[allow(non_upper_case_globals, missing_docs)]
+        pub mod op {
+            use super::OpCode;
+            $( pub const $name: u8 = OpCode::$name as u8; )*
+        }
+
         impl OpCode {
             /// Every opcode, indexed by its numeric value.
             pub const ALL: &'static [OpCode] = &[ $(OpCode::$name,)* ];

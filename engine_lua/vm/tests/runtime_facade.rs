@@ -37,7 +37,10 @@ fn traceback_names_every_level() {
 #[test]
 fn stack_overflow_is_an_error_with_skipped_levels() {
     let e = run("local function f(n) return 1 + f(n + 1) end\nf(1)\n").unwrap_err();
-    let Error::Runtime { message, traceback } = e else {
+    let Error::Runtime {
+        message, traceback, ..
+    } = e
+    else {
         panic!("runtime error expected")
     };
     assert_eq!(message, "t.lua:1: stack overflow");

@@ -9,7 +9,7 @@
 //! returns, the interrupted instruction is completed (`finish_op`).
 
 use super::api::{LuaError, LuaResult, Protect, Ret, Status};
-use super::function::UpVal;
+use super::function::{LuaClosure, UpVal};
 use super::gc::Gc;
 use super::meta::TM;
 use super::thread::{CoStatus, Frame, FrameKind, Thread, flags};
@@ -101,6 +101,9 @@ impl Vm {
         match ret {
             Ret::Values(n) => {
                 let top = self.current.get().top;
+                if self.hooks.active {
+                    self.hook_return(top - n, n)?;
+                }
                 Ok(self.poscall(top - n, n))
             }
             Ret::Call {
@@ -179,7 +182,7 @@ impl Vm {
                     let nargs = th.top - func - 1;
                     let np = p.num_params as usize;
                     let need = func + 1 + nargs.max(np) + p.max_stack_size as usize + EXTRA_STACK;
-                    if th.frames.len() >= MAX_FRAMES {
+                    if th.frames.len() >= self.max_frames {
                         return Err(self.rt_error("stack overflow"));
                     }
                     self.ensure_stack(need)?;
@@ -208,7 +211,7 @@ impl Vm {
                     return Ok(true);
                 }
                 Value::Native(nc) => {
-                    if th.frames.len() >= MAX_FRAMES {
+                    if th.frames.len() >= self.max_frames {
                         return Err(self.rt_error("stack overflow"));
                     }
                     let top = th.top;
@@ -231,6 +234,9 @@ impl Vm {
                         self.current.get_mut().frames.pop();
                         return Err(e);
                     }
+                    if self.hooks.active {
+                        self.hook_enter_native()?;
+                    }
                     return Ok(false);
                 }
                 f => {
@@ -250,27 +256,82 @@ impl Vm {
         }
     }
 
+    /// The fast path of [`Vm::precall`] for a Lua closure called from a Lua frame
+    /// without flags (the interpreter's `CALL`): no `__call`, no C-boundary count to
+    /// check (the caller's count is unchanged). Falls back to `precall` when the stack
+    /// must grow or the frame limit is reached (it raises the errors).
+    #[inline(always)]
+    pub(crate) fn precall_lua(
+        &mut self,
+        func: usize,
+        cl: Gc<LuaClosure>,
+        nresults: i32,
+    ) -> LuaResult<()> {
+        let th = self.current.get_mut();
+        let p = &cl.get().proto.get().proto;
+        let nargs = th.top - func - 1;
+        let np = p.num_params as usize;
+        let need = func + 1 + nargs.max(np) + p.max_stack_size as usize + EXTRA_STACK;
+        if need > th.stack.len() || th.frames.len() >= MAX_FRAMES {
+            return self.precall(func, nresults, 0).map(|_| ());
+        }
+        if nargs < np {
+            for slot in &mut th.stack[func + 1 + nargs..func + 1 + np] {
+                *slot = Value::Nil;
+            }
+            th.top = func + 1 + np;
+        }
+        let ccalls = th.frames.last().map_or(th.base_ccalls, |f| f.ccalls);
+        th.frames.push(Frame {
+            kind: FrameKind::Lua(cl),
+            func,
+            base: func + 1,
+            ret: func,
+            pc: 0,
+            nresults,
+            nextra: 0,
+            flags: 0,
+            k: None,
+            ctx: 0,
+            protect: Protect::No,
+            call_func: 0,
+            ccalls,
+        });
+        Ok(())
+    }
+
     /// Returns from the top frame with `n` results at `first`: moves them to the
     /// frame's result slot (adjusted to the wanted count), pops the frame, and
     /// prepares the caller to continue.
     pub(crate) fn poscall(&mut self, first: usize, n: usize) -> Flow {
         let th = self.current.get_mut();
-        let fr = th.frames.pop().expect("frame to return from");
-        let dest = fr.ret;
-        let wanted = fr.nresults;
+        let (dest, wanted, fl) = {
+            let fr = th.frames.last().expect("frame to return from");
+            (fr.ret, fr.nresults, fr.flags)
+        };
+        th.frames.pop();
+        // `dest < first`: a forward element copy is a correct overlapping move, and for
+        // the usual one or two results cheaper than `copy_within`'s memmove call.
+        let m = if wanted < 0 {
+            n
+        } else {
+            n.min(wanted as usize)
+        };
+        let st = &mut th.stack[dest..first + m];
+        let off = first - dest;
+        for j in 0..m {
+            st[j] = st[off + j];
+        }
         if wanted < 0 {
-            th.stack.copy_within(first..first + n, dest);
             th.top = dest + n;
         } else {
             let w = wanted as usize;
-            let m = n.min(w);
-            th.stack.copy_within(first..first + m, dest);
-            for i in m..w {
-                th.stack[dest + i] = Value::Nil;
+            for j in m..w {
+                th.stack[dest + j] = Value::Nil;
             }
             th.top = dest + w;
         }
-        if fr.flags & flags::FRESH != 0 {
+        if fl & flags::FRESH != 0 {
             return Flow::Done;
         }
         if th.frames.is_empty() {

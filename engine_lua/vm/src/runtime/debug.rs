@@ -270,6 +270,9 @@ impl Vm {
             return ("", String::new());
         }
         let caller = &frames[fi - 1];
+        if caller.flags & flags::HOOKED != 0 {
+            return ("hook", "?".to_string());
+        }
         match frame_proto(caller) {
             Some(p) => funcname_from_code(p, frame_pc(caller)).unwrap_or(("", String::new())),
             None => ("", String::new()),

@@ -68,7 +68,8 @@
 //! object needs work, and black objects exist only during a cycle):
 //!
 //! - tables (every raw store, `SETLIST`, metatable changes): *backward* barrier: the
-//!   table turns gray again and is re-traversed ([`barrier_table`]);
+//!   table turns gray again and is re-traversed in the atomic phase, once however
+//!   often it is stored into ([`barrier_table`]);
 //! - closed upvalues, native-closure upvalues, userdata user values and metatables:
 //!   *forward* barrier: the stored value is marked ([`barrier_upvalue`],
 //!   [`barrier_object`]);
@@ -581,8 +582,12 @@ pub struct Heap {
     white: u8,
     atomic: bool,
     marker: Marker,
-    /// Objects turned gray again by a barrier (re-traversed during propagation).
+    /// White objects a forward barrier turned gray (traversed during propagation).
     barrier: RefCell<Vec<GcRef>>,
+    /// Black tables (and userdata) a backward barrier turned gray again: traversed
+    /// in the atomic phase, as `grayagain`, so a table stored into repeatedly is
+    /// re-traversed once per cycle, not once per store.
+    barrier_back: RefCell<Vec<GcRef>>,
     /// Threads and weak tables waiting for the atomic phase.
     grayagain: Vec<GcRef>,
     weak: Vec<Gc<Table>>,
@@ -631,6 +636,7 @@ impl Default for Heap {
             atomic: false,
             marker: Marker::default(),
             barrier: RefCell::new(Vec::new()),
+            barrier_back: RefCell::new(Vec::new()),
             grayagain: Vec::new(),
             weak: Vec::new(),
             ephemeron: Vec::new(),
@@ -696,7 +702,8 @@ impl Heap {
     /// Records that an object's buffers grew (`delta > 0`) or shrank.
     #[inline]
     pub fn adjust(&self, delta: isize) {
-        self.bytes.set(self.bytes.get().saturating_add_signed(delta));
+        self.bytes
+            .set(self.bytes.get().saturating_add_signed(delta));
     }
 
     /// Bytes in use.
@@ -812,7 +819,9 @@ impl Heap {
     /// lost it); the object leaves the pending list and is an ordinary object again.
     pub(crate) fn next_finalizer(&mut self) -> Option<(Value, Value)> {
         let r = self.tobefnz.pop_front()?;
-        let v = r.to_value().expect("finalizable objects are tables or userdata");
+        let v = r
+            .to_value()
+            .expect("finalizable objects are tables or userdata");
         let mt = match v {
             Value::Table(t) => t.get().metatable,
             Value::UserData(u) => u.get().metatable,
@@ -849,7 +858,7 @@ impl Heap {
             return;
         }
         r.set_color(GRAY);
-        self.barrier.borrow_mut().push(r);
+        self.barrier_back.borrow_mut().push(r);
     }
 
     #[cold]
@@ -974,6 +983,7 @@ impl Heap {
     fn start_cycle(&mut self, roots: &[Value]) {
         self.marker.gray.clear();
         self.barrier.borrow_mut().clear();
+        self.barrier_back.borrow_mut().clear();
         self.grayagain.clear();
         self.weak.clear();
         self.ephemeron.clear();
@@ -1183,7 +1193,8 @@ impl Heap {
         let mut work = 0;
         self.mark_roots(roots);
         work += self.propagate_all();
-        let again = std::mem::take(&mut self.grayagain);
+        let mut again = std::mem::take(&mut self.grayagain);
+        again.append(&mut self.barrier_back.borrow_mut());
         for r in again {
             work += self.traverse(r);
         }
@@ -1343,6 +1354,15 @@ pub fn barrier_object(heap: &Heap, owner: GcRef, v: Value) {
         && let Some(r) = v.gc_ref()
     {
         heap.barrier_forward_slow(r);
+    }
+}
+
+/// Write barrier for a store of the object `child` into `owner` (a closure's
+/// upvalue slot): forward.
+#[inline(always)]
+pub fn barrier_child(heap: &Heap, owner: GcRef, child: GcRef) {
+    if owner.color() == BLACK {
+        heap.barrier_forward_slow(child);
     }
 }
 

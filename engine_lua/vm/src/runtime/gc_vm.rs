@@ -38,7 +38,17 @@ impl Vm {
         self.heap.full_collect(&roots);
         self.heap.set_pause();
         self.heap.record_step(t.elapsed(), false);
+        self.check_limit();
         self.run_finalizers(usize::MAX);
+    }
+
+    /// Over the memory limit after collector work: the next back-edge or call raises
+    /// `not enough memory` (`Vm::interrupt`, which collects fully first).
+    #[inline]
+    fn check_limit(&mut self) {
+        if self.heap.bytes() > self.heap.limit {
+            self.countdown = 0;
+        }
     }
 
     /// A safe point: steps the collector if the allocation debt calls for it, then
@@ -76,6 +86,7 @@ impl Vm {
         let roots = self.gc_roots();
         self.heap.auto_step(&roots);
         self.heap.record_step(t.elapsed(), true);
+        self.check_limit();
         if self.heap.has_pending_finalizers() {
             self.run_finalizers(FINALIZERS_PER_STEP);
             true

@@ -16,7 +16,7 @@ use super::gc::barrier_table;
 use super::meta::{self, ArithError, ArithOp, TM};
 use super::thread::{FrameKind, flags};
 use super::value::{Value, float_to_int};
-use crate::opcode::{Instruction, OpCode};
+use crate::opcode::{Instruction, OpCode, op};
 
 /// A step of an operation that may need a metamethod call.
 pub(crate) enum Step {
@@ -638,6 +638,9 @@ impl Vm {
                 }
             }
             let mut pc = th.get().frames[fi].pc;
+            if pc == 0 && self.hooks.active {
+                self.hook_enter_lua(fi)?;
+            }
             let clr: &LuaClosure = cl.get();
             let fp = clr.proto.get();
             let code: &[Instruction] = &fp.proto.code;
@@ -710,35 +713,38 @@ impl Vm {
                 };
             }
             loop {
+                if self.hooks.active {
+                    self.hook_instruction(fi, pc)?;
+                }
                 let i = code[pc];
                 pc += 1;
                 let a = i.a() as usize;
-                match i.opcode() {
-                    OpCode::MOVE => r!(a) = r!(i.b()),
-                    OpCode::LOADI => r!(a) = Value::Int(i.sbx() as i64),
-                    OpCode::LOADF => r!(a) = Value::Num(i.sbx() as f64),
-                    OpCode::LOADK => r!(a) = k[i.bx() as usize],
-                    OpCode::LOADKX => {
+                match i.op_byte() {
+                    op::MOVE => r!(a) = r!(i.b()),
+                    op::LOADI => r!(a) = Value::Int(i.sbx() as i64),
+                    op::LOADF => r!(a) = Value::Num(i.sbx() as f64),
+                    op::LOADK => r!(a) = k[i.bx() as usize],
+                    op::LOADKX => {
                         r!(a) = k[code[pc].ax_field() as usize];
                         pc += 1;
                     }
-                    OpCode::LOADFALSE => r!(a) = Value::Bool(false),
-                    OpCode::LFALSESKIP => {
+                    op::LOADFALSE => r!(a) = Value::Bool(false),
+                    op::LFALSESKIP => {
                         r!(a) = Value::Bool(false);
                         pc += 1;
                     }
-                    OpCode::LOADTRUE => r!(a) = Value::Bool(true),
-                    OpCode::LOADNIL => {
+                    op::LOADTRUE => r!(a) = Value::Bool(true),
+                    op::LOADNIL => {
                         for j in 0..=i.b() as usize {
                             r!(a + j) = Value::Nil;
                         }
                     }
-                    OpCode::GETUPVAL => r!(a) = self.upval_get(clr.upvals[i.b() as usize]),
-                    OpCode::SETUPVAL => {
+                    op::GETUPVAL => r!(a) = self.upval_get(clr.upvals[i.b() as usize]),
+                    op::SETUPVAL => {
                         let v = r!(a);
                         self.upval_set(clr.upvals[i.b() as usize], v);
                     }
-                    OpCode::GETTABUP => {
+                    op::GETTABUP => {
                         let t = self.upval_get(clr.upvals[i.b() as usize]);
                         let key = kstr!(i.c());
                         if let Value::Table(h) = t {
@@ -752,18 +758,14 @@ impl Vm {
                         let s = self.index_step(t, Value::Str(key), Loc::Up(i.b()))?;
                         r!(a) = meta_result!(s, 1);
                     }
-                    OpCode::GETTABLE
-                    | OpCode::GETI
-                    | OpCode::GETFIELD
-                    | OpCode::SELF
-                    | OpCode::SELFK => {
+                    op::GETTABLE | op::GETI | op::GETFIELD | op::SELF | op::SELFK => {
                         let t = r!(i.b());
-                        let key = match i.opcode() {
-                            OpCode::GETTABLE | OpCode::SELF => r!(i.c()),
-                            OpCode::GETI => Value::Int(i.c() as i64),
+                        let key = match i.op_byte() {
+                            op::GETTABLE | op::SELF => r!(i.c()),
+                            op::GETI => Value::Int(i.c() as i64),
                             _ => k[i.c() as usize],
                         };
-                        if matches!(i.opcode(), OpCode::SELF | OpCode::SELFK) {
+                        if matches!(i.op_byte(), op::SELF | op::SELFK) {
                             r!(a + 1) = t;
                         }
                         if let Value::Table(h) = t {
@@ -777,10 +779,10 @@ impl Vm {
                         let s = self.index_step(t, key, Loc::Reg(i.b()))?;
                         r!(a) = meta_result!(s, 1);
                     }
-                    OpCode::SETTABUP | OpCode::SETTABUPK => {
+                    op::SETTABUP | op::SETTABUPK => {
                         let t = self.upval_get(clr.upvals[a]);
                         let key = k[i.b() as usize];
-                        let v = if i.opcode() == OpCode::SETTABUP {
+                        let v = if i.op_byte() == op::SETTABUP {
                             r!(i.c())
                         } else {
                             k[i.c() as usize]
@@ -801,20 +803,20 @@ impl Vm {
                             return Ok(Flow::Continue);
                         }
                     }
-                    OpCode::SETTABLE
-                    | OpCode::SETTABLEK
-                    | OpCode::SETI
-                    | OpCode::SETIK
-                    | OpCode::SETFIELD
-                    | OpCode::SETFIELDK => {
+                    op::SETTABLE
+                    | op::SETTABLEK
+                    | op::SETI
+                    | op::SETIK
+                    | op::SETFIELD
+                    | op::SETFIELDK => {
                         let t = r!(a);
-                        let key = match i.opcode() {
-                            OpCode::SETTABLE | OpCode::SETTABLEK => r!(i.b()),
-                            OpCode::SETI | OpCode::SETIK => Value::Int(i.b() as i64),
+                        let key = match i.op_byte() {
+                            op::SETTABLE | op::SETTABLEK => r!(i.b()),
+                            op::SETI | op::SETIK => Value::Int(i.b() as i64),
                             _ => k[i.b() as usize],
                         };
-                        let v = match i.opcode() {
-                            OpCode::SETTABLE | OpCode::SETI | OpCode::SETFIELD => r!(i.c()),
+                        let v = match i.op_byte() {
+                            op::SETTABLE | op::SETI | op::SETFIELD => r!(i.c()),
                             _ => k[i.c() as usize],
                         };
                         if let Value::Table(h) = t
@@ -842,14 +844,14 @@ impl Vm {
                             return Ok(Flow::Continue);
                         }
                     }
-                    OpCode::NEWTABLE => {
+                    op::NEWTABLE => {
                         let b = i.b();
                         let nh = if b > 0 { 1usize << (b - 1) } else { 0 };
                         let t = self.new_table_with(i.c() as usize, nh);
                         r!(a) = Value::Table(t);
                         gc_point!(a);
                     }
-                    OpCode::ADDI => {
+                    op::ADDI => {
                         arith!(
                             ArithOp::Add,
                             r!(i.b()),
@@ -859,7 +861,7 @@ impl Vm {
                             a
                         )
                     }
-                    OpCode::ADDK => arith!(
+                    op::ADDK => arith!(
                         ArithOp::Add,
                         r!(i.b()),
                         k[i.c() as usize],
@@ -867,7 +869,7 @@ impl Vm {
                         Loc::None,
                         a
                     ),
-                    OpCode::SUBK => arith!(
+                    op::SUBK => arith!(
                         ArithOp::Sub,
                         r!(i.b()),
                         k[i.c() as usize],
@@ -875,7 +877,7 @@ impl Vm {
                         Loc::None,
                         a
                     ),
-                    OpCode::MULK => arith!(
+                    op::MULK => arith!(
                         ArithOp::Mul,
                         r!(i.b()),
                         k[i.c() as usize],
@@ -883,7 +885,7 @@ impl Vm {
                         Loc::None,
                         a
                     ),
-                    OpCode::MODK => arith!(
+                    op::MODK => arith!(
                         ArithOp::Mod,
                         r!(i.b()),
                         k[i.c() as usize],
@@ -891,7 +893,7 @@ impl Vm {
                         Loc::None,
                         a
                     ),
-                    OpCode::POWK => arith!(
+                    op::POWK => arith!(
                         ArithOp::Pow,
                         r!(i.b()),
                         k[i.c() as usize],
@@ -899,7 +901,7 @@ impl Vm {
                         Loc::None,
                         a
                     ),
-                    OpCode::DIVK => arith!(
+                    op::DIVK => arith!(
                         ArithOp::Div,
                         r!(i.b()),
                         k[i.c() as usize],
@@ -907,7 +909,7 @@ impl Vm {
                         Loc::None,
                         a
                     ),
-                    OpCode::IDIVK => arith!(
+                    op::IDIVK => arith!(
                         ArithOp::IDiv,
                         r!(i.b()),
                         k[i.c() as usize],
@@ -915,7 +917,7 @@ impl Vm {
                         Loc::None,
                         a
                     ),
-                    OpCode::BANDK => arith!(
+                    op::BANDK => arith!(
                         ArithOp::BAnd,
                         r!(i.b()),
                         k[i.c() as usize],
@@ -923,7 +925,7 @@ impl Vm {
                         Loc::None,
                         a
                     ),
-                    OpCode::BORK => arith!(
+                    op::BORK => arith!(
                         ArithOp::BOr,
                         r!(i.b()),
                         k[i.c() as usize],
@@ -931,7 +933,7 @@ impl Vm {
                         Loc::None,
                         a
                     ),
-                    OpCode::BXORK => arith!(
+                    op::BXORK => arith!(
                         ArithOp::BXor,
                         r!(i.b()),
                         k[i.c() as usize],
@@ -939,7 +941,7 @@ impl Vm {
                         Loc::None,
                         a
                     ),
-                    OpCode::SHRI => {
+                    op::SHRI => {
                         arith!(
                             ArithOp::Shr,
                             r!(i.b()),
@@ -949,7 +951,7 @@ impl Vm {
                             a
                         )
                     }
-                    OpCode::SHLI => {
+                    op::SHLI => {
                         arith!(
                             ArithOp::Shl,
                             Value::Int(i.sc() as i64),
@@ -959,7 +961,7 @@ impl Vm {
                             a
                         )
                     }
-                    OpCode::ADD => arith!(
+                    op::ADD => arith!(
                         ArithOp::Add,
                         r!(i.b()),
                         r!(i.c()),
@@ -967,7 +969,7 @@ impl Vm {
                         Loc::Reg(i.c()),
                         a
                     ),
-                    OpCode::SUB => arith!(
+                    op::SUB => arith!(
                         ArithOp::Sub,
                         r!(i.b()),
                         r!(i.c()),
@@ -975,7 +977,7 @@ impl Vm {
                         Loc::Reg(i.c()),
                         a
                     ),
-                    OpCode::MUL => arith!(
+                    op::MUL => arith!(
                         ArithOp::Mul,
                         r!(i.b()),
                         r!(i.c()),
@@ -983,7 +985,7 @@ impl Vm {
                         Loc::Reg(i.c()),
                         a
                     ),
-                    OpCode::MOD => arith!(
+                    op::MOD => arith!(
                         ArithOp::Mod,
                         r!(i.b()),
                         r!(i.c()),
@@ -991,7 +993,7 @@ impl Vm {
                         Loc::Reg(i.c()),
                         a
                     ),
-                    OpCode::POW => arith!(
+                    op::POW => arith!(
                         ArithOp::Pow,
                         r!(i.b()),
                         r!(i.c()),
@@ -999,7 +1001,7 @@ impl Vm {
                         Loc::Reg(i.c()),
                         a
                     ),
-                    OpCode::DIV => arith!(
+                    op::DIV => arith!(
                         ArithOp::Div,
                         r!(i.b()),
                         r!(i.c()),
@@ -1007,7 +1009,7 @@ impl Vm {
                         Loc::Reg(i.c()),
                         a
                     ),
-                    OpCode::IDIV => arith!(
+                    op::IDIV => arith!(
                         ArithOp::IDiv,
                         r!(i.b()),
                         r!(i.c()),
@@ -1015,7 +1017,7 @@ impl Vm {
                         Loc::Reg(i.c()),
                         a
                     ),
-                    OpCode::BAND => arith!(
+                    op::BAND => arith!(
                         ArithOp::BAnd,
                         r!(i.b()),
                         r!(i.c()),
@@ -1023,7 +1025,7 @@ impl Vm {
                         Loc::Reg(i.c()),
                         a
                     ),
-                    OpCode::BOR => arith!(
+                    op::BOR => arith!(
                         ArithOp::BOr,
                         r!(i.b()),
                         r!(i.c()),
@@ -1031,7 +1033,7 @@ impl Vm {
                         Loc::Reg(i.c()),
                         a
                     ),
-                    OpCode::BXOR => arith!(
+                    op::BXOR => arith!(
                         ArithOp::BXor,
                         r!(i.b()),
                         r!(i.c()),
@@ -1039,7 +1041,7 @@ impl Vm {
                         Loc::Reg(i.c()),
                         a
                     ),
-                    OpCode::SHL => arith!(
+                    op::SHL => arith!(
                         ArithOp::Shl,
                         r!(i.b()),
                         r!(i.c()),
@@ -1047,7 +1049,7 @@ impl Vm {
                         Loc::Reg(i.c()),
                         a
                     ),
-                    OpCode::SHR => arith!(
+                    op::SHR => arith!(
                         ArithOp::Shr,
                         r!(i.b()),
                         r!(i.c()),
@@ -1055,7 +1057,7 @@ impl Vm {
                         Loc::Reg(i.c()),
                         a
                     ),
-                    OpCode::UNM => arith!(
+                    op::UNM => arith!(
                         ArithOp::Unm,
                         r!(i.b()),
                         r!(i.b()),
@@ -1063,7 +1065,7 @@ impl Vm {
                         Loc::Reg(i.b()),
                         a
                     ),
-                    OpCode::BNOT => arith!(
+                    op::BNOT => arith!(
                         ArithOp::BNot,
                         r!(i.b()),
                         r!(i.b()),
@@ -1071,8 +1073,8 @@ impl Vm {
                         Loc::Reg(i.b()),
                         a
                     ),
-                    OpCode::NOT => r!(a) = Value::Bool(!r!(i.b()).truthy()),
-                    OpCode::LEN => {
+                    op::NOT => r!(a) = Value::Bool(!r!(i.b()).truthy()),
+                    op::LEN => {
                         let v = r!(i.b());
                         match v {
                             Value::Str(s) => r!(a) = Value::Int(s.get().len() as i64),
@@ -1086,31 +1088,36 @@ impl Vm {
                             }
                         }
                     }
-                    OpCode::CONCAT => {
+                    op::CONCAT => {
                         savepc!();
                         if !self.concat_from(fi, a, i.b() as usize)? {
                             return Ok(Flow::Continue);
                         }
                         gc_point!(a);
                     }
-                    OpCode::CLOSE => {
+                    op::CLOSE => {
                         savepc!();
                         let t = th.get_mut();
                         t.top = base + fp.proto.max_stack_size as usize;
                         self.close_level(base + a, None)?;
                     }
-                    OpCode::TBC => {
+                    op::TBC => {
                         savepc!();
                         let name = local_name(&fp.proto, a as u32 + 1, pc - 1)
                             .unwrap_or("?")
                             .to_string();
                         self.mark_tbc(base + a, &name)?;
                     }
-                    OpCode::JMP => pc = (pc as i64 + i.sj_field() as i64) as usize,
-                    OpCode::LOOP => {
+                    op::JMP => pc = (pc as i64 + i.sj_field() as i64) as usize,
+                    op::LOOP => {
                         // Loop header: the trace JIT's hot counter hooks in here.
+                        self.countdown -= 1;
+                        if self.countdown <= 0 {
+                            savepc!();
+                            self.interrupt()?;
+                        }
                     }
-                    OpCode::EQ => {
+                    op::EQ => {
                         let (x, y) = (r!(a), r!(i.b()));
                         let res = match (x, y) {
                             (Value::Table(_), Value::Table(_))
@@ -1123,9 +1130,9 @@ impl Vm {
                         };
                         cond!(res, i);
                     }
-                    OpCode::LT | OpCode::LE => {
+                    op::LT | op::LE => {
                         let (x, y) = (r!(a), r!(i.b()));
-                        let le = i.opcode() == OpCode::LE;
+                        let le = i.op_byte() == op::LE;
                         let res = match (x, y) {
                             (Value::Int(p), Value::Int(q)) => {
                                 if le {
@@ -1142,11 +1149,11 @@ impl Vm {
                         };
                         cond!(res, i);
                     }
-                    OpCode::EQK => {
+                    op::EQK => {
                         let res = r!(a).raw_eq(&k[i.b() as usize]);
                         cond!(res, i);
                     }
-                    OpCode::EQI => {
+                    op::EQI => {
                         let imm = i.sb() as i64;
                         let res = match r!(a) {
                             Value::Int(x) => x == imm,
@@ -1155,33 +1162,33 @@ impl Vm {
                         };
                         cond!(res, i);
                     }
-                    OpCode::LTI | OpCode::LEI | OpCode::GTI | OpCode::GEI => {
+                    op::LTI | op::LEI | op::GTI | op::GEI => {
                         let imm = i.sb() as i64;
                         let x = r!(a);
-                        let op = i.opcode();
+                        let o = i.op_byte();
                         let res = match x {
-                            Value::Int(v) => match op {
-                                OpCode::LTI => v < imm,
-                                OpCode::LEI => v <= imm,
-                                OpCode::GTI => v > imm,
+                            Value::Int(v) => match o {
+                                op::LTI => v < imm,
+                                op::LEI => v <= imm,
+                                op::GTI => v > imm,
                                 _ => v >= imm,
                             },
                             Value::Num(f) => {
                                 let m = imm as f64;
-                                match op {
-                                    OpCode::LTI => f < m,
-                                    OpCode::LEI => f <= m,
-                                    OpCode::GTI => f > m,
+                                match o {
+                                    op::LTI => f < m,
+                                    op::LEI => f <= m,
+                                    op::GTI => f > m,
                                     _ => f >= m,
                                 }
                             }
                             _ => {
                                 savepc!();
                                 let iv = Value::Int(imm);
-                                let s = match op {
-                                    OpCode::LTI => self.order_step(x, iv, false)?,
-                                    OpCode::LEI => self.order_step(x, iv, true)?,
-                                    OpCode::GTI => self.order_step(iv, x, false)?,
+                                let s = match o {
+                                    op::LTI => self.order_step(x, iv, false)?,
+                                    op::LEI => self.order_step(x, iv, true)?,
+                                    op::GTI => self.order_step(iv, x, false)?,
                                     _ => self.order_step(iv, x, true)?,
                                 };
                                 meta_result!(s, 1).truthy()
@@ -1189,11 +1196,11 @@ impl Vm {
                         };
                         cond!(res, i);
                     }
-                    OpCode::TEST => {
+                    op::TEST => {
                         let res = r!(a).truthy();
                         cond!(res, i);
                     }
-                    OpCode::TESTSET => {
+                    op::TESTSET => {
                         let v = r!(i.b());
                         if v.truthy() != i.k() {
                             pc += 1;
@@ -1201,13 +1208,21 @@ impl Vm {
                             r!(a) = v;
                         }
                     }
-                    OpCode::CALL => {
+                    op::CALL => {
                         let func = base + a;
                         let b = i.b() as usize;
                         if b != 0 {
                             th.get_mut().top = func + b;
                         }
                         savepc!();
+                        self.countdown -= 1;
+                        if self.countdown <= 0 {
+                            self.interrupt()?;
+                        }
+                        if let Value::LuaFn(callee) = r!(a) {
+                            self.precall_lua(func, callee, i.c() as i32 - 1)?;
+                            continue 'newframe;
+                        }
                         if self.precall(func, i.c() as i32 - 1, 0)? {
                             continue 'newframe;
                         }
@@ -1221,7 +1236,7 @@ impl Vm {
                         self.check_gc();
                         continue 'newframe;
                     }
-                    OpCode::TAILCALL => {
+                    op::TAILCALL => {
                         let func = base + a;
                         let b = i.b() as usize;
                         let nargs = if b != 0 {
@@ -1230,6 +1245,11 @@ impl Vm {
                             th.get().top - func - 1
                         };
                         savepc!();
+                        self.countdown -= 1;
+                        if self.countdown <= 0 {
+                            th.get_mut().top = func + 1 + nargs;
+                            self.interrupt()?;
+                        }
                         let f = r!(a);
                         if !f.is_function() && self.metamethod(f, TM::Call).is_nil() {
                             return Err(self.call_error(func));
@@ -1264,7 +1284,7 @@ impl Vm {
                         self.precall(dest, fr.nresults, keep | flags::TAIL)?;
                         continue 'newframe;
                     }
-                    OpCode::RETURN => {
+                    op::RETURN => {
                         let b = i.b() as usize;
                         let n = if b != 0 {
                             b - 1
@@ -1276,20 +1296,27 @@ impl Vm {
                             th.get_mut().top = base + a + n;
                             self.close_level(base, None)?;
                         }
+                        if self.hooks.active {
+                            savepc!();
+                            self.hook_return(base + a, n)?;
+                        }
                         match self.poscall(base + a, n) {
                             Flow::Done => return Ok(Flow::Done),
                             Flow::Continue => continue 'newframe,
                         }
                     }
-                    OpCode::RETURN0 => match self.poscall(base, 0) {
-                        Flow::Done => return Ok(Flow::Done),
-                        Flow::Continue => continue 'newframe,
-                    },
-                    OpCode::RETURN1 => match self.poscall(base + a, 1) {
-                        Flow::Done => return Ok(Flow::Done),
-                        Flow::Continue => continue 'newframe,
-                    },
-                    OpCode::FORLOOP => {
+                    op::RETURN0 | op::RETURN1 => {
+                        let n = usize::from(i.op_byte() == op::RETURN1);
+                        if self.hooks.active {
+                            savepc!();
+                            self.hook_return(base + a, n)?;
+                        }
+                        match self.poscall(base + a, n) {
+                            Flow::Done => return Ok(Flow::Done),
+                            Flow::Continue => continue 'newframe,
+                        }
+                    }
+                    op::FORLOOP => {
                         let ra = base + a;
                         let s = &mut st!();
                         match s[ra + 2] {
@@ -1305,6 +1332,11 @@ impl Vm {
                                     s[ra] = Value::Int(idx);
                                     s[ra + 3] = Value::Int(idx);
                                     pc -= i.bx() as usize;
+                                    self.countdown -= 1;
+                                    if self.countdown <= 0 {
+                                        savepc!();
+                                        self.interrupt()?;
+                                    }
                                 }
                             }
                             Value::Num(step) => {
@@ -1316,23 +1348,28 @@ impl Vm {
                                     s[ra] = Value::Num(idx);
                                     s[ra + 3] = Value::Num(idx);
                                     pc -= i.bx() as usize;
+                                    self.countdown -= 1;
+                                    if self.countdown <= 0 {
+                                        savepc!();
+                                        self.interrupt()?;
+                                    }
                                 }
                             }
                             _ => unreachable!("for loop prepared"),
                         }
                     }
-                    OpCode::FORPREP => {
+                    op::FORPREP => {
                         savepc!();
                         if !self.for_prep(base + a)? {
                             pc += i.bx() as usize + 1;
                         }
                     }
-                    OpCode::TFORPREP => {
+                    op::TFORPREP => {
                         savepc!();
                         self.mark_tbc(base + a + 3, "(for state)")?;
                         pc += i.bx() as usize;
                     }
-                    OpCode::TFORCALL => {
+                    op::TFORCALL => {
                         let ra = base + a;
                         let t = th.get_mut();
                         t.stack.copy_within(ra..ra + 3, ra + 4);
@@ -1350,15 +1387,20 @@ impl Vm {
                         }
                         continue 'newframe;
                     }
-                    OpCode::TFORLOOP => {
+                    op::TFORLOOP => {
                         let ra = base + a;
                         let v = st!()[ra + 4];
                         if !v.is_nil() {
                             st!()[ra + 2] = v;
                             pc -= i.bx() as usize;
+                            self.countdown -= 1;
+                            if self.countdown <= 0 {
+                                savepc!();
+                                self.interrupt()?;
+                            }
                         }
                     }
-                    OpCode::SETLIST => {
+                    op::SETLIST => {
                         let mut n = i.b() as usize;
                         if n == 0 {
                             n = th.get().top - (base + a) - 1;
@@ -1382,7 +1424,7 @@ impl Vm {
                         }
                         barrier_table(&self.heap, t, Value::Nil);
                     }
-                    OpCode::CLOSURE => {
+                    op::CLOSURE => {
                         let p = fp.protos[i.bx() as usize];
                         let descs = &p.get().proto.upvalues;
                         let mut ups = Vec::with_capacity(descs.len());
@@ -1400,7 +1442,7 @@ impl Vm {
                         r!(a) = Value::LuaFn(c);
                         gc_point!(a);
                     }
-                    OpCode::VARARG => {
+                    op::VARARG => {
                         let fr = th.get().frames[fi];
                         let nextra = fr.nextra;
                         let n = if i.c() == 0 {
@@ -1422,7 +1464,7 @@ impl Vm {
                             t.top = base + a + n;
                         }
                     }
-                    OpCode::VARARGPREP => {
+                    op::VARARGPREP => {
                         let nfixed = a;
                         let t = th.get_mut();
                         let func = func0;
@@ -1447,7 +1489,8 @@ impl Vm {
                             continue 'newframe;
                         }
                     }
-                    OpCode::EXTRAARG => {}
+                    op::EXTRAARG => {}
+                    _ => unreachable!("invalid opcode byte"),
                 }
             }
         }

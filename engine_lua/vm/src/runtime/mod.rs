@@ -11,6 +11,7 @@ pub mod debug;
 pub mod function;
 pub mod gc;
 mod gc_vm;
+pub mod hook;
 mod interp;
 pub mod meta;
 pub mod string;
@@ -36,6 +37,9 @@ use std::rc::Rc;
 
 /// Maximum number of stack slots of one thread (the reference's `LUAI_MAXSTACK`).
 pub const MAX_STACK: usize = 1_000_000;
+/// Default maximum number of call frames of one thread (`stack overflow` beyond);
+/// [`Vm::max_frames`] holds the state's value.
+pub const MAX_FRAMES_DEFAULT: usize = call::MAX_FRAMES;
 /// Maximum depth of nested re-entrant calls from Rust (the reference's
 /// `LUAI_MAXCCALLS`), beyond which `C stack overflow` is raised.
 pub const MAX_C_DEPTH: u32 = 200;
@@ -99,6 +103,17 @@ pub struct Vm {
     pub(crate) pending_error: Option<Value>,
     /// The frame on top must complete its instruction with a metamethod result.
     pub(crate) pending_finish: bool,
+    /// Countdown decremented at loop back-edges and Lua calls; at zero the interpreter
+    /// calls [`Vm::interrupt`] (instruction budget, interrupt callback, memory limit).
+    /// `i64::MAX` when no limit is set, so the slow path never runs.
+    pub countdown: i64,
+    /// Most call frames one thread may hold (`stack overflow` beyond).
+    pub max_frames: usize,
+    /// The embedding API's per-state data (handles, userdata metatables, limits),
+    /// created on first use; see [`crate::embed`].
+    pub embed: Option<Box<crate::embed::EmbedState>>,
+    /// Debug hooks (`debug.sethook`).
+    pub hooks: hook::Hooks,
 }
 
 impl Default for Vm {
@@ -140,6 +155,10 @@ impl Vm {
             next_ref: 1,
             pending_error: None,
             pending_finish: false,
+            countdown: i64::MAX,
+            max_frames: call::MAX_FRAMES,
+            embed: None,
+            hooks: hook::Hooks::default(),
         };
         let g = vm.new_str("_G");
         vm.registry

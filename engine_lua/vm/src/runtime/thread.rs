@@ -49,6 +49,8 @@ pub mod flags {
     /// The frame was entered through a C-style boundary (a metamethod call, a call made
     /// by a native function): it counts toward `C stack overflow`.
     pub const C_CALL: u8 = 64;
+    /// A hook function is running for this frame (its callee is named `hook '?'`).
+    pub const HOOKED: u8 = 128;
 }
 
 /// A call frame.

@@ -5,9 +5,9 @@
 use std::rc::Rc;
 
 use crate::number::{self, Number};
+use crate::runtime::gc::GcMode;
 use crate::runtime::meta::{self, TM};
 use crate::runtime::{LuaError, LuaResult, LuaType, Protect, Ret, Status, Value, Vm};
-use crate::runtime::gc::GcMode;
 
 /// Registers the base library in the globals table.
 pub fn open(vm: &mut Vm) {

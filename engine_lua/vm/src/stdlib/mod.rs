@@ -14,6 +14,7 @@ pub mod io;
 pub mod math;
 pub mod os;
 pub mod pack;
+pub mod package;
 pub mod pattern;
 pub mod random;
 pub mod strftime;
@@ -26,6 +27,7 @@ use crate::runtime::Vm;
 /// Opens every standard library in `vm`.
 pub fn open_libs(vm: &mut Vm) {
     base::open(vm);
+    package::open(vm);
     coroutine::open(vm);
     debug::open(vm);
     string::open(vm);

@@ -6,11 +6,11 @@
 //!
 //! Time zones: the local zone is read once from the zoneinfo file named by `TZ`
 //! (`:Area/City`, `Area/City` under `/usr/share/zoneinfo`, or an absolute path) or else
-//! `/etc/localtime` (TZif versions 1-4, 64-bit data when present); without either, or
-//! for a `TZ` that is a POSIX rule string, local time is UTC named `UTC`. Times after a
-//! file's last transition keep its last type (the POSIX rule of the footer is not
-//! evaluated, which matters only for slim zoneinfo files). `!` (UTC) dates name their
-//! zone `GMT`, as glibc's `gmtime` does.
+//! `/etc/localtime` (TZif versions 1-4, 64-bit data when present); times after the
+//! file's last transition follow the POSIX rule of its footer (`EST5EDT,M3.2.0,M11.1.0`:
+//! `M`, `J` and day-of-year rules with optional times). A `TZ` that names no file is
+//! read as such a rule; failing all that, local time is UTC.
+//! `!` (UTC) dates name their zone `GMT`, as glibc's `gmtime` does.
 
 use std::sync::OnceLock;
 
@@ -148,6 +148,198 @@ pub struct Zone {
     /// Transition times (UTC seconds), ascending, with the type that starts at each.
     transitions: Vec<(i64, usize)>,
     types: Vec<TimeType>,
+    /// The footer's rule, for times after the last transition.
+    rule: Option<PosixRule>,
+}
+
+/// A POSIX `TZ` rule: standard time, and daylight time with its start and end.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct PosixRule {
+    std: TimeType,
+    dst: Option<(TimeType, RuleDate, RuleDate)>,
+}
+
+/// When a daylight-time period starts or ends: a date form and a local time of day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum RuleDate {
+    /// `Jn`: day 1-365, February 29 never counted.
+    Julian(i64, i64),
+    /// `n`: day 0-365, counting February 29.
+    Zero(i64, i64),
+    /// `Mm.w.d`: weekday `d` (0 Sunday) of week `w` (5: last) of month `m`.
+    Month(i64, i64, i64, i64),
+}
+
+impl RuleDate {
+    /// The local seconds (since the epoch, as if UTC) of this date in `year`.
+    fn local_seconds(self, year: i64) -> i64 {
+        let jan1 = days_from_civil(year, 1, 1);
+        let (day, time) = match self {
+            RuleDate::Julian(n, t) => {
+                let leap_shift = i64::from(is_leap(year) && n >= 60);
+                (jan1 + n - 1 + leap_shift, t)
+            }
+            RuleDate::Zero(n, t) => (jan1 + n, t),
+            RuleDate::Month(m, w, d, t) => {
+                let first = days_from_civil(year, m, 1);
+                let wday_first = (first + 4).rem_euclid(7);
+                let mut day = first + (d - wday_first).rem_euclid(7) + (w - 1) * 7;
+                let next_month = if m == 12 {
+                    days_from_civil(year + 1, 1, 1)
+                } else {
+                    days_from_civil(year, m + 1, 1)
+                };
+                while day >= next_month {
+                    day -= 7;
+                }
+                (day, t)
+            }
+        };
+        day * 86400 + time
+    }
+}
+
+/// A cursor over a POSIX `TZ` string.
+struct TzParser<'a> {
+    s: &'a [u8],
+    i: usize,
+}
+
+impl TzParser<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.i).copied()
+    }
+
+    fn eat(&mut self, c: u8) -> bool {
+        if self.peek() == Some(c) {
+            self.i += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// A zone abbreviation: 3+ letters, or `<...>`.
+    fn name(&mut self) -> Option<&'static str> {
+        let (start, end);
+        if self.eat(b'<') {
+            start = self.i;
+            end = start + self.s[start..].iter().position(|&c| c == b'>')?;
+            self.i = end + 1;
+        } else {
+            start = self.i;
+            while self.peek().is_some_and(|c| c.is_ascii_alphabetic()) {
+                self.i += 1;
+            }
+            end = self.i;
+        }
+        if end - start < 3 {
+            return None;
+        }
+        let name = String::from_utf8_lossy(&self.s[start..end]).into_owned();
+        Some(Box::leak(name.into_boxed_str()))
+    }
+
+    fn num(&mut self) -> Option<i64> {
+        let start = self.i;
+        let mut n = 0i64;
+        while let Some(c) = self.peek().filter(u8::is_ascii_digit) {
+            n = n * 10 + i64::from(c - b'0');
+            self.i += 1;
+        }
+        (self.i > start).then_some(n)
+    }
+
+    /// `[+-]hh[:mm[:ss]]` in seconds.
+    fn time(&mut self) -> Option<i64> {
+        let sign = if self.eat(b'-') {
+            -1
+        } else {
+            self.eat(b'+');
+            1
+        };
+        let h = self.num()?;
+        let m = if self.eat(b':') { self.num()? } else { 0 };
+        let sec = if self.eat(b':') { self.num()? } else { 0 };
+        Some(sign * (h * 3600 + m * 60 + sec))
+    }
+
+    fn date(&mut self) -> Option<RuleDate> {
+        let form = if self.eat(b'J') {
+            (0, self.num()?, 0, 0)
+        } else if self.eat(b'M') {
+            let m = self.num()?;
+            self.eat(b'.').then_some(())?;
+            let w = self.num()?;
+            self.eat(b'.').then_some(())?;
+            (2, m, w, self.num()?)
+        } else {
+            (1, self.num()?, 0, 0)
+        };
+        let t = if self.eat(b'/') { self.time()? } else { 7200 };
+        Some(match form {
+            (0, n, _, _) => RuleDate::Julian(n, t),
+            (1, n, _, _) => RuleDate::Zero(n, t),
+            (_, m, w, d) => RuleDate::Month(m, w, d, t),
+        })
+    }
+}
+
+/// Parses a POSIX `TZ` string (a TZif footer), or `None`.
+fn parse_posix_tz(s: &[u8]) -> Option<PosixRule> {
+    let mut p = TzParser { s, i: 0 };
+    let std_name = p.name()?;
+    let std_off = -p.time()?;
+    let std = TimeType {
+        offset: std_off,
+        dst: false,
+        abbr: std_name,
+    };
+    if p.i == s.len() {
+        return Some(PosixRule { std, dst: None });
+    }
+    let dst_name = p.name()?;
+    let dst_off = match p.peek() {
+        Some(c) if c != b',' => -p.time()?,
+        _ => std_off + 3600,
+    };
+    let dst = TimeType {
+        offset: dst_off,
+        dst: true,
+        abbr: dst_name,
+    };
+    let (start, end) = if p.eat(b',') {
+        let a = p.date()?;
+        p.eat(b',').then_some(())?;
+        (a, p.date()?)
+    } else {
+        (
+            RuleDate::Month(3, 2, 0, 7200),
+            RuleDate::Month(11, 1, 0, 7200),
+        )
+    };
+    Some(PosixRule {
+        std,
+        dst: Some((dst, start, end)),
+    })
+}
+
+impl PosixRule {
+    /// The type in effect at UTC time `t`.
+    fn type_at(&self, t: i64) -> &TimeType {
+        let Some((dst, start, end)) = &self.dst else {
+            return &self.std;
+        };
+        let year = gmtime(t + self.std.offset).year;
+        let on = start.local_seconds(year) - self.std.offset;
+        let off = end.local_seconds(year) - dst.offset;
+        let in_dst = if on < off {
+            on <= t && t < off
+        } else {
+            !(off <= t && t < on)
+        };
+        if in_dst { dst } else { &self.std }
+    }
 }
 
 impl Zone {
@@ -160,6 +352,7 @@ impl Zone {
                 dst: false,
                 abbr: "UTC",
             }],
+            rule: None,
         }
     }
 
@@ -225,7 +418,22 @@ impl Zone {
             }
             transitions.push((t, ty));
         }
-        Some(Zone { transitions, types })
+        // The footer (version 2+): a POSIX TZ string between newlines.
+        let mut rule = None;
+        if tsize == 8 {
+            let end = chars_at + charcnt + c[2] * 12 + c[1] + c[0];
+            if let Some(rest) = data.get(end..)
+                && rest.first() == Some(&b'\n')
+                && let Some(len) = rest[1..].iter().position(|&b| b == b'\n')
+            {
+                rule = parse_posix_tz(&rest[1..1 + len]);
+            }
+        }
+        Some(Zone {
+            transitions,
+            types,
+            rule,
+        })
     }
 
     /// The type in effect at UTC time `t`: before the first transition, the first
@@ -233,10 +441,18 @@ impl Zone {
     fn type_at(&self, t: i64) -> &TimeType {
         let i = self.transitions.partition_point(|&(tt, _)| tt <= t);
         if i == 0 {
-            self.types
-                .iter()
-                .find(|ty| !ty.dst)
-                .unwrap_or(&self.types[0])
+            match (&self.rule, self.transitions.is_empty()) {
+                (Some(rule), true) => rule.type_at(t),
+                _ => self
+                    .types
+                    .iter()
+                    .find(|ty| !ty.dst)
+                    .unwrap_or(&self.types[0]),
+            }
+        } else if i == self.transitions.len()
+            && let Some(rule) = &self.rule
+        {
+            rule.type_at(t)
         } else {
             &self.types[self.transitions[i - 1].1]
         }
@@ -321,9 +537,20 @@ pub fn local_zone() -> &'static Zone {
             }
             Err(_) => Some(std::path::PathBuf::from("/etc/localtime")),
         };
-        path.and_then(|p| std::fs::read(p).ok())
-            .and_then(|d| Zone::parse(&d))
-            .unwrap_or_else(Zone::utc)
+        let from_file = path
+            .and_then(|p| std::fs::read(p).ok())
+            .and_then(|d| Zone::parse(&d));
+        // A TZ that names no file may be a POSIX rule (`EST5EDT,M3.2.0,M11.1.0`).
+        let from_rule = || {
+            let tz = std::env::var("TZ").ok()?;
+            let rule = parse_posix_tz(tz.as_bytes())?;
+            Some(Zone {
+                transitions: Vec::new(),
+                types: vec![rule.std.clone()],
+                rule: Some(rule),
+            })
+        };
+        from_file.or_else(from_rule).unwrap_or_else(Zone::utc)
     })
 }
 
@@ -609,5 +836,26 @@ mod tests {
         assert_eq!(z.to_utc(lt, Some(true)), 1_577_833_200);
         assert_eq!(z.localtime(0).zone, "UTC");
         assert!(Zone::parse(b"not a zone").is_none());
+    }
+
+    #[test]
+    fn posix_rules_match_reference() {
+        // lua5.4 with TZ=America/New_York, Europe/Paris, Australia/Lord_Howe after 2037
+        // (beyond the zoneinfo files' transitions, where the footer rule applies).
+        let ny = parse_posix_tz(b"EST5EDT,M3.2.0,M11.1.0").unwrap();
+        assert_eq!(ny.type_at(2_200_000_000).abbr, "EDT");
+        assert_eq!(ny.type_at(1_700_000_000).abbr, "EST");
+        let paris = parse_posix_tz(b"CET-1CEST,M3.5.0,M10.5.0/3").unwrap();
+        assert_eq!(paris.type_at(2_200_000_000).offset, 7200);
+        assert_eq!(paris.type_at(1_700_000_000).offset, 3600);
+        let lh = parse_posix_tz(b"<+1030>-10:30<+11>-11,M10.1.0,M4.1.0").unwrap();
+        assert_eq!(lh.type_at(2_200_000_000).abbr, "+1030"); // September 2039
+        assert_eq!(lh.type_at(2_210_000_000).abbr, "+11"); // January 2040
+        let fixed = parse_posix_tz(b"<+0530>-5:30").unwrap();
+        assert_eq!(fixed.type_at(0).offset, 19800);
+        assert!(parse_posix_tz(b"X").is_none());
+        let mar1 = days_from_civil(2024, 3, 1) * 86400;
+        assert_eq!(RuleDate::Julian(60, 0).local_seconds(2024), mar1);
+        assert_eq!(RuleDate::Zero(59, 0).local_seconds(2024), mar1 - 86400);
     }
 }

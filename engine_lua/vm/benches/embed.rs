@@ -1,0 +1,93 @@
+//! Criterion benchmarks of the embedding API: call round trips between Rust and Lua,
+//! userdata method calls, and making a fresh state.
+//!
+//! Run with `cargo bench -p engine_lua --bench embed`.
+#![allow(
+    missing_docs,
+    reason = "criterion_group! generates an undocumented function"
+)]
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use engine_lua::{Function, Lua, UserData, UserDataMethods};
+
+struct Counter {
+    n: i64,
+}
+
+impl UserData for Counter {
+    fn add_methods(m: &mut UserDataMethods<'_, Self>) {
+        m.add_method("get", |_, c, ()| Ok(c.n));
+        m.add_method_mut("add", |_, c, k: i64| {
+            c.n += k;
+            Ok(())
+        });
+    }
+}
+
+fn calls(c: &mut Criterion) {
+    let mut lua = Lua::new();
+    let inc = lua.create_function(|_, x: i64| Ok(x + 1)).unwrap();
+    lua.globals().set(&mut lua, "inc", inc).unwrap();
+    let empty: Function = lua.load("return function() end").eval().unwrap();
+    let ident: Function = lua.load("return function(x) return x end").eval().unwrap();
+    let round: Function = lua
+        .load("return function(x) return (inc(x)) end")
+        .eval()
+        .unwrap();
+    let loop_host: Function = lua
+        .load("return function(n) local s = 0 for i = 1, n do s = inc(s) end return s end")
+        .eval()
+        .unwrap();
+
+    let mut g = c.benchmark_group("call");
+    g.bench_function("rust->lua empty", |b| {
+        b.iter(|| empty.call::<_, ()>(&mut lua, ()).unwrap())
+    });
+    g.bench_function("rust->lua identity(i64)", |b| {
+        b.iter(|| ident.call::<_, i64>(&mut lua, 7).unwrap())
+    });
+    g.bench_function("rust->lua->rust round trip", |b| {
+        b.iter(|| round.call::<_, i64>(&mut lua, 7).unwrap())
+    });
+    g.throughput(Throughput::Elements(1000));
+    g.bench_function("lua->rust host call (x1000)", |b| {
+        b.iter(|| loop_host.call::<_, i64>(&mut lua, 1000).unwrap())
+    });
+    g.finish();
+}
+
+fn userdata(c: &mut Criterion) {
+    let mut lua = Lua::new();
+    let ud = lua.create_userdata(Counter { n: 0 }).unwrap();
+    lua.globals().set(&mut lua, "counter", ud).unwrap();
+    let get: Function = lua
+        .load(
+            "return function(n) local s = 0 for i = 1, n do s = s + counter:get() end return s end",
+        )
+        .eval()
+        .unwrap();
+    let add: Function = lua
+        .load("return function(n) for i = 1, n do counter:add(1) end end")
+        .eval()
+        .unwrap();
+    let mut g = c.benchmark_group("userdata");
+    g.throughput(Throughput::Elements(1000));
+    g.bench_function("method &self (x1000)", |b| {
+        b.iter(|| get.call::<_, i64>(&mut lua, 1000).unwrap())
+    });
+    g.bench_function("method &mut self (x1000)", |b| {
+        b.iter(|| add.call::<_, ()>(&mut lua, 1000).unwrap())
+    });
+    g.finish();
+}
+
+fn state(c: &mut Criterion) {
+    let mut g = c.benchmark_group("state");
+    g.bench_function("Lua::new (all libraries)", |b| b.iter(Lua::new));
+    g.finish();
+    let lua = Lua::new();
+    eprintln!("fresh state heap bytes: {}", lua.used_memory());
+}
+
+criterion_group!(benches, calls, userdata, state);
+criterion_main!(benches);

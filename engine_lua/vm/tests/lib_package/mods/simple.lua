@@ -1,0 +1,3 @@
+local name, file = ...
+print("loading simple", name, file)
+return {name = name}

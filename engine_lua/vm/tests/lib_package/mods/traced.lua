@@ -1,0 +1,1 @@
+return debug.traceback("inside a module")

@@ -1,0 +1,3 @@
+-- A module for `-l mod` in the CLI tests.
+print("loading mod", ...)
+return { value = "mod value" }

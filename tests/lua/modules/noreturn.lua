@@ -1,0 +1,2 @@
+-- A module for require_module.lua that returns nothing.
+noreturn_ran = true

@@ -1,0 +1,12 @@
+-- Numeric literals: decimal, hex (wrapping), hex floats, exponents, integer overflow to float.
+print(0, 00, 1e0, 1E2, .5, 5., 3e-2, 0x0, 0XfF, 0xA.8p0, 0x1P-1, 0x.1p4)
+print(math.type(9223372036854775807), math.type(9223372036854775808), 9223372036854775808)
+print(0xffffffffffffffff, 0x7fffffffffffffff, 0x8000000000000000, 0x1ffffffffffffffff)
+print(1e308, 1e309, -1e309, 2e-324, 5e-324 > 0)
+print(123456789012345678)
+print(3 == 3.0, math.type(3), math.type(3.0), 1e2 == 100)
+print(select(2, load("return 1e")), select(2, load("return 0x")))
+print(select(2, load("return 3x")), select(2, load("return 1..2")))
+print(1 .. 2, 0x10 .. "", 1e1 .. "")
+print(- -3, -(-3), - - -3.5)
+print(2^-1074 > 0, 1.7976931348623157e308)

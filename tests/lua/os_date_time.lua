@@ -1,0 +1,21 @@
+-- os.time/os.date in UTC, os.difftime, os.clock and os.getenv types (no wall-clock output).
+print(os.date("!%Y-%m-%d %H:%M:%S", 0))
+print(os.date("!%Y-%m-%d %H:%M:%S", 1700000000))
+print(os.date("!%A %B %j %p %y %a %b %d", 86400 * 45))
+local t = os.date("!*t", 1234567890)
+local keys = {}
+for k, v in pairs(t) do keys[#keys + 1] = k .. "=" .. tostring(v) end
+table.sort(keys)
+print(table.concat(keys, " "))
+print(os.date("!%c", 0))
+print(os.date("!%x %X %%", 3600))
+print(os.difftime(10, 4), math.type(os.difftime(10, 4)))
+print(type(os.clock()), math.type(os.clock()), type(os.time()), math.type(os.time()))
+print(type(os.getenv("PATH")), os.getenv("ELUA_SURELY_UNSET_VARIABLE"))
+print(pcall(os.date, "%Ez", 0))
+print(pcall(os.time, { year = 2000 }))
+local t1 = os.time({ year = 2020, month = 1, day = 1, hour = 12 })
+local t2 = os.time({ year = 2020, month = 3, day = 1, hour = 12 })
+print(os.difftime(t2, t1) / 86400)
+local norm = os.date("*t", os.time({ year = 2021, month = 13, day = 32, hour = 12 }))
+print(norm.year, norm.month, norm.day)

@@ -1,0 +1,13 @@
+-- warn: off by default, "@on"/"@off" control messages, multi-part messages go to stderr.
+warn("not shown: warnings start off")
+warn("@on")
+warn("first ", "warning")
+warn("@unknown control is ignored")
+warn("second")
+warn("@off")
+warn("not shown again")
+warn("@on")
+print(pcall(warn))
+print(pcall(warn, "a", {}))
+print("stdout line")
+warn("last ", "one")

@@ -39,6 +39,14 @@ fn calls(c: &mut Criterion) {
         .eval()
         .unwrap();
 
+    let loop_lua: Function = lua
+        .load("local function id(x) return x + 1 end return function(n) local s = 0 for i = 1, n do s = id(s) end return s end")
+        .eval()
+        .unwrap();
+    let loop_builtin: Function = lua
+        .load("local abs = math.abs return function(n) local s = 0 for i = 1, n do s = abs(s) end return s end")
+        .eval()
+        .unwrap();
     let mut g = c.benchmark_group("call");
     g.bench_function("rust->lua empty", |b| {
         b.iter(|| empty.call::<_, ()>(&mut lua, ()).unwrap())
@@ -50,6 +58,12 @@ fn calls(c: &mut Criterion) {
         b.iter(|| round.call::<_, i64>(&mut lua, 7).unwrap())
     });
     g.throughput(Throughput::Elements(1000));
+    g.bench_function("baseline: lua->lua call (x1000)", |b| {
+        b.iter(|| loop_lua.call::<_, i64>(&mut lua, 1000).unwrap())
+    });
+    g.bench_function("baseline: lua->builtin native call (x1000)", |b| {
+        b.iter(|| loop_builtin.call::<_, i64>(&mut lua, 1000).unwrap())
+    });
     g.bench_function("lua->rust host call (x1000)", |b| {
         b.iter(|| loop_host.call::<_, i64>(&mut lua, 1000).unwrap())
     });

@@ -64,7 +64,9 @@ pub use value::{AnyUserData, Function, LuaString, LuaValue, Table, Thread};
 use crate::runtime::{Gc, LuaError, TM, Value, Vm, table::Table as RtTable};
 use value::Anchors;
 
-/// The embedding API's per-state data, created on first use (see [`Vm::embed`]).
+/// The embedding API's per-state data, created on first use and kept in
+/// [`Vm::embed`]: the anchor table and its free slots, userdata metatables, the
+/// limits' bookkeeping. Hosts do not use it directly.
 pub struct EmbedState {
     /// Identity and drop list shared with handles.
     pub(crate) anchors: Rc<Anchors>,

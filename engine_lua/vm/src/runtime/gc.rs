@@ -721,7 +721,10 @@ impl Heap {
     /// Whether the allocation debt calls for a collector step at the next safe point.
     #[inline]
     pub fn should_collect(&self) -> bool {
-        self.running && (self.bytes.get() >= self.threshold || self.stress != Stress::Off)
+        let b = self.bytes.get();
+        // Past the memory limit a collection is due even when stopped, so a script
+        // cannot escape the limit with `collectgarbage("stop")`.
+        (self.running && (b >= self.threshold || self.stress != Stress::Off)) || b > self.limit
     }
 
     /// The collector's phase.

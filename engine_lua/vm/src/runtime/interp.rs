@@ -419,6 +419,44 @@ impl Vm {
         self.reenter(s)
     }
 
+    /// `t[ks]` following `__index` fields that are tables (class chains); `None` when
+    /// a function `__index` (or a long chain) needs [`Vm::index_step`].
+    #[inline(always)]
+    fn index_str_chain(
+        &self,
+        t: super::gc::Gc<super::table::Table>,
+        ks: super::gc::Gc<super::string::LuaStr>,
+    ) -> Option<Value> {
+        let mut cur = t;
+        for _ in 0..MAX_TAG_LOOP {
+            let cur_t = cur.get();
+            let v = cur_t.get_str(ks);
+            if !v.is_nil() {
+                return Some(v);
+            }
+            match cur_t.metatable {
+                None => return Some(Value::Nil),
+                Some(mt) => match self.tm_from(mt, TM::Index) {
+                    Value::Nil => return Some(Value::Nil),
+                    Value::Table(next) => cur = next,
+                    _ => return None,
+                },
+            }
+        }
+        None
+    }
+
+    /// Whether `t[key] = v` is a raw store: no metatable, the key already present
+    /// (`__newindex` is only for absent keys), or no `__newindex`.
+    #[inline(always)]
+    fn raw_store_ok(&self, t: super::gc::Gc<super::table::Table>, key: Value) -> bool {
+        let tm = t.get();
+        match tm.metatable {
+            None => true,
+            Some(mt) => !tm.get(key).is_nil() || self.tm_from(mt, TM::NewIndex).is_nil(),
+        }
+    }
+
     // ----- metamethod calls from the interpreter -----
 
     /// Calls `f(args)` above frame `fi`'s registers, flagging the frame `FINISH_OP`.
@@ -758,19 +796,39 @@ impl Vm {
                         let s = self.index_step(t, Value::Str(key), Loc::Up(i.b()))?;
                         r!(a) = meta_result!(s, 1);
                     }
-                    op::GETTABLE | op::GETI | op::GETFIELD | op::SELF | op::SELFK => {
+                    op::GETFIELD | op::SELFK => {
+                        let t = r!(i.b());
+                        let ks = kstr!(i.c());
+                        if i.op_byte() == op::SELFK {
+                            r!(a + 1) = t;
+                        }
+                        if let Value::Table(h) = t
+                            && let Some(v) = self.index_str_chain(h, ks)
+                        {
+                            r!(a) = v;
+                            continue;
+                        }
+                        savepc!();
+                        let s = self.index_step(t, Value::Str(ks), Loc::Reg(i.b()))?;
+                        r!(a) = meta_result!(s, 1);
+                    }
+                    op::GETTABLE | op::GETI | op::SELF => {
                         let t = r!(i.b());
                         let key = match i.op_byte() {
-                            op::GETTABLE | op::SELF => r!(i.c()),
                             op::GETI => Value::Int(i.c() as i64),
-                            _ => k[i.c() as usize],
+                            _ => r!(i.c()),
                         };
-                        if matches!(i.op_byte(), op::SELF | op::SELFK) {
+                        if i.op_byte() == op::SELF {
                             r!(a + 1) = t;
                         }
                         if let Value::Table(h) = t {
-                            let v = h.get().get(key);
-                            if !v.is_nil() || h.get().metatable.is_none() {
+                            let hm = h.get();
+                            let v = match key {
+                                Value::Int(n) => hm.get_int(n),
+                                Value::Str(ks) => hm.get_str(ks),
+                                _ => hm.get(key),
+                            };
+                            if !v.is_nil() || hm.metatable.is_none() {
                                 r!(a) = v;
                                 continue;
                             }
@@ -820,7 +878,7 @@ impl Vm {
                             _ => k[i.c() as usize],
                         };
                         if let Value::Table(h) = t
-                            && h.get().metatable.is_none()
+                            && self.raw_store_ok(h, key)
                         {
                             match key {
                                 Value::Int(n) => {
@@ -1135,6 +1193,13 @@ impl Vm {
                         let le = i.op_byte() == op::LE;
                         let res = match (x, y) {
                             (Value::Int(p), Value::Int(q)) => {
+                                if le {
+                                    p <= q
+                                } else {
+                                    p < q
+                                }
+                            }
+                            (Value::Num(p), Value::Num(q)) => {
                                 if le {
                                     p <= q
                                 } else {

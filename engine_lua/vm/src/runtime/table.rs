@@ -170,24 +170,52 @@ impl Table {
         }
     }
 
-    /// Raw get with a string key.
+    /// The node holding string key `s`. A short (interned) key is equal only to the
+    /// same object, so its chain walk compares pointers and never touches other
+    /// strings.
     #[inline]
-    pub fn get_str(&self, s: Gc<LuaStr>) -> Value {
+    fn find_str(&self, s: Gc<LuaStr>) -> Option<usize> {
         if self.nodes.is_empty() {
-            return Value::Nil;
+            return None;
         }
-        let mut n = (s.get().hash() as usize & (self.nodes.len() - 1)) as i32;
+        let sr = s.get();
+        let mask = self.nodes.len() - 1;
+        if sr.is_short() {
+            let mut n = sr.hash_cached() as usize & mask;
+            loop {
+                let node = &self.nodes[n];
+                if let Value::Str(k) = node.key
+                    && k == s
+                {
+                    return Some(n);
+                }
+                if node.next < 0 {
+                    return None;
+                }
+                n = node.next as usize;
+            }
+        }
+        let mut n = (sr.hash() as usize & mask) as i32;
         loop {
             let node = &self.nodes[n as usize];
             if let Value::Str(k) = node.key
                 && str_eq(k, s)
             {
-                return node.val;
+                return Some(n as usize);
             }
             n = node.next;
             if n < 0 {
-                return Value::Nil;
+                return None;
             }
+        }
+    }
+
+    /// Raw get with a string key.
+    #[inline]
+    pub fn get_str(&self, s: Gc<LuaStr>) -> Value {
+        match self.find_str(s) {
+            Some(n) => self.nodes[n].val,
+            None => Value::Nil,
         }
     }
 
@@ -248,6 +276,11 @@ impl Table {
 
     /// Raw set with a string key.
     pub fn set_str(&mut self, heap: &Heap, key: Gc<LuaStr>, val: Value) {
+        if let Some(n) = self.find_str(key) {
+            self.flags.set(0);
+            self.nodes[n].val = val;
+            return;
+        }
         self.set_in_hash(heap, Value::Str(key), val)
     }
 

@@ -585,6 +585,16 @@ impl Vm {
     fn for_prep(&mut self, ra: usize) -> LuaResult<bool> {
         let th = self.current.get_mut();
         let (init, limit, step) = (th.stack[ra], th.stack[ra + 1], th.stack[ra + 2]);
+        // Strings convert as for arithmetic (`forlimit`, `luaV_tonumber_`); only an
+        // integer initial value and step (not strings) make an integer loop.
+        let limit = match limit {
+            Value::Str(_) => match meta::to_number(limit) {
+                Some(crate::number::Number::Int(i)) => Value::Int(i),
+                Some(crate::number::Number::Float(f)) => Value::Num(f),
+                None => limit,
+            },
+            _ => limit,
+        };
         if let (Value::Int(i), Value::Int(s)) = (init, step) {
             if s == 0 {
                 return Err(self.rt_error("'for' step is zero"));
@@ -628,10 +638,10 @@ impl Vm {
             th.stack[ra + 3] = Value::Int(i);
             return Ok(true);
         }
-        let tof = |v: Value| match v {
-            Value::Int(i) => Some(i as f64),
-            Value::Num(f) => Some(f),
-            _ => None,
+        let tof = |v: Value| match meta::to_number(v) {
+            Some(crate::number::Number::Int(i)) => Some(i as f64),
+            Some(crate::number::Number::Float(f)) => Some(f),
+            None => None,
         };
         let Some(l) = tof(limit) else {
             return Err(self.for_error("limit", limit));

@@ -103,6 +103,11 @@ pub struct Vm {
     pub(crate) pending_error: Option<Value>,
     /// The frame on top must complete its instruction with a metamethod result.
     pub(crate) pending_finish: bool,
+    /// The error value last returned out of a re-entrant call after its message
+    /// handler ran, so that the handler does not run again on it.
+    pub(crate) handled_error: Option<Value>,
+    /// A message handler is running (errors inside it do not call it again).
+    pub(crate) in_handler: bool,
     /// Countdown decremented at loop back-edges and Lua calls; at zero the interpreter
     /// calls [`Vm::interrupt`] (instruction budget, interrupt callback, memory limit).
     /// `i64::MAX` when no limit is set, so the slow path never runs.
@@ -155,6 +160,8 @@ impl Vm {
             next_ref: 1,
             pending_error: None,
             pending_finish: false,
+            handled_error: None,
+            in_handler: false,
             countdown: i64::MAX,
             max_frames: call::MAX_FRAMES,
             embed: None,
@@ -285,6 +292,17 @@ impl Vm {
     }
 
     fn alloc_proto(&mut self, proto: Rc<Proto>) -> Gc<FuncProto> {
+        self.alloc_proto_in(proto, &mut std::collections::HashMap::new())
+    }
+
+    /// Allocates a proto tree; equal long string constants of one chunk become one
+    /// string object, as the reference's scanner shares them (`string.format("%p")`
+    /// of two equal long constants is the same).
+    fn alloc_proto_in(
+        &mut self,
+        proto: Rc<Proto>,
+        long: &mut std::collections::HashMap<Vec<u8>, Gc<LuaStr>>,
+    ) -> Gc<FuncProto> {
         let constants = proto
             .constants
             .iter()
@@ -293,13 +311,22 @@ impl Vm {
                 Constant::Bool(b) => Value::Bool(*b),
                 Constant::Int(i) => Value::Int(*i),
                 Constant::Float(f) => Value::Num(*f),
+                Constant::Str(s) if s.len() > LuaStr::MAX_SHORT => {
+                    if let Some(g) = long.get(&s[..]) {
+                        Value::Str(*g)
+                    } else {
+                        let g = self.heap.new_str(s);
+                        long.insert(s.to_vec(), g);
+                        Value::Str(g)
+                    }
+                }
                 Constant::Str(s) => Value::Str(self.heap.new_str(s)),
             })
             .collect();
         let protos = proto
             .protos
             .iter()
-            .map(|p| self.alloc_proto(p.clone()))
+            .map(|p| self.alloc_proto_in(p.clone(), long))
             .collect();
         self.heap.alloc(FuncProto {
             proto,

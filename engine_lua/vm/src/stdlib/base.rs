@@ -36,8 +36,15 @@ pub fn open(vm: &mut Vm) {
         ("collectgarbage", collectgarbage),
         ("warn", warn),
     ];
+    // ipairs returns the same iterator every time (`ipairs{} == ipairs{}`), kept as
+    // its upvalue.
+    let ipairs_iter = vm.new_native("ipairs_aux", ipairs_aux);
     for (name, f) in fns {
-        let v = vm.new_native(name, *f);
+        let v = if *name == "ipairs" {
+            vm.new_native_with(name, *f, vec![ipairs_iter])
+        } else {
+            vm.new_native(name, *f)
+        };
         vm.set_global(name, v);
         if *name == "next" {
             let reg = vm.registry;
@@ -87,6 +94,7 @@ fn parse_base(s: &[u8], base: u32) -> Option<i64> {
     };
     let (neg, digits) = match s.first() {
         Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
         _ => (false, s),
     };
     if digits.is_empty() {
@@ -143,7 +151,7 @@ fn ipairs_aux(vm: &mut Vm) -> LuaResult<Ret> {
 
 fn ipairs(vm: &mut Vm) -> LuaResult<Ret> {
     let t = vm.check_any(1)?;
-    let f = vm.new_native("ipairs_aux", ipairs_aux);
+    let f = vm.upvalue(0);
     vm.ret(&[f, t, Value::Int(0)])
 }
 
@@ -391,13 +399,12 @@ pub fn load_chunk(
             String::from_utf8_lossy(mode)
         ));
     }
-    if binary {
-        return Err(format!(
-            "{}: binary chunks are not supported yet",
-            crate::syntax::chunk_id(chunkname)
-        ));
-    }
-    match crate::compiler::compile_source(src, chunkname) {
+    let compiled = if binary {
+        crate::dump::undump(src, chunkname)
+    } else {
+        crate::compiler::compile_source(src, chunkname)
+    };
+    match compiled {
         Ok(p) => Ok(vm.load_proto(Rc::new(p), env)),
         Err(e) => Err(e.message),
     }
@@ -422,7 +429,12 @@ fn load(vm: &mut Vm) -> LuaResult<Ret> {
         Value::LuaFn(_) | Value::Native(_) => {
             let mut buf = Vec::new();
             loop {
-                let r = vm.call_function(chunk, &[], 1)?;
+                // lua_load runs the reader protected: its errors become load's
+                // `nil, message`.
+                let r = match vm.call_function(chunk, &[], 1) {
+                    Ok(r) => r,
+                    Err(e) => return vm.ret(&[Value::Nil, e.0]),
+                };
                 match r.first() {
                     None | Some(Value::Nil) => break,
                     Some(Value::Str(s)) => {
@@ -431,8 +443,12 @@ fn load(vm: &mut Vm) -> LuaResult<Ret> {
                         }
                         buf.extend_from_slice(s.get().as_bytes());
                     }
+                    Some(Value::Int(_) | Value::Num(_)) => {
+                        let s = vm.to_string(r[0])?;
+                        buf.extend_from_slice(s.get().as_bytes());
+                    }
                     Some(_) => {
-                        let m = vm.new_string(b"reader function must return a string");
+                        let m = vm.error("reader function must return a string").0;
                         return vm.ret(&[Value::Nil, m]);
                     }
                 }

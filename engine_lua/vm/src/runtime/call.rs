@@ -391,6 +391,7 @@ impl Vm {
             }
             let v = th.stack[index];
             *u.get_mut() = UpVal::Closed(v);
+            super::gc::barrier_upvalue(&self.heap, u, v);
             th.open_upvals.pop();
         }
     }

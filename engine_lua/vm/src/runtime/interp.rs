@@ -217,7 +217,7 @@ impl Vm {
                     if let Err(e) = h.get_mut().set(&self.heap, key, val) {
                         return Err(self.rt_error(e.message()));
                     }
-                    barrier_table(h, val);
+                    barrier_table(&self.heap, h, val);
                     return Ok(None);
                 }
                 tm = tmv;
@@ -572,7 +572,7 @@ impl Vm {
             UpVal::Open { thread, index } => thread.get_mut().stack[*index] = v,
             UpVal::Closed(c) => {
                 *c = v;
-                super::gc::barrier_upvalue(u, v);
+                super::gc::barrier_upvalue(&self.heap, u, v);
             }
         }
     }
@@ -749,10 +749,14 @@ impl Vm {
                 }};
             }
             macro_rules! gc_point {
-                () => {
+                ($a:expr) => {
                     if self.heap.should_collect() {
                         savepc!();
-                        self.collect_garbage();
+                        // Registers above R[A] are dead here (as the reference's
+                        // `checkGC(L, ra + 1)`); finalizers may run: reload the frame.
+                        if self.check_gc_at(base + $a + 1) {
+                            continue 'newframe;
+                        }
                     }
                 };
             }
@@ -858,7 +862,7 @@ impl Vm {
                                 unreachable!("string key")
                             };
                             h.get_mut().set_str(&self.heap, ks, v);
-                            barrier_table(h, v);
+                            barrier_table(&self.heap, h, v);
                             continue;
                         }
                         savepc!();
@@ -889,12 +893,12 @@ impl Vm {
                             match key {
                                 Value::Int(n) => {
                                     h.get_mut().set_int(&self.heap, n, v);
-                                    barrier_table(h, v);
+                                    barrier_table(&self.heap, h, v);
                                     continue;
                                 }
                                 Value::Str(s) => {
                                     h.get_mut().set_str(&self.heap, s, v);
-                                    barrier_table(h, v);
+                                    barrier_table(&self.heap, h, v);
                                     continue;
                                 }
                                 _ => {}
@@ -913,7 +917,7 @@ impl Vm {
                         let nh = if b > 0 { 1usize << (b - 1) } else { 0 };
                         let t = self.new_table_with(i.c() as usize, nh);
                         r!(a) = Value::Table(t);
-                        gc_point!();
+                        gc_point!(a);
                     }
                     op::ADDI => {
                         arith!(
@@ -1157,7 +1161,7 @@ impl Vm {
                         if !self.concat_from(fi, a, i.b() as usize)? {
                             return Ok(Flow::Continue);
                         }
-                        gc_point!();
+                        gc_point!(a);
                     }
                     op::CLOSE => {
                         savepc!();
@@ -1304,9 +1308,7 @@ impl Vm {
                         if let Flow::Done = self.handle_ret(ret)? {
                             return Ok(Flow::Done);
                         }
-                        if self.heap.should_collect() {
-                            self.collect_garbage();
-                        }
+                        self.check_gc();
                         continue 'newframe;
                     }
                     op::TAILCALL => {
@@ -1495,7 +1497,7 @@ impl Vm {
                             let v = r!(a + j);
                             t.get_mut().set_int(&self.heap, (off + j) as i64, v);
                         }
-                        barrier_table(t, Value::Nil);
+                        barrier_table(&self.heap, t, Value::Nil);
                     }
                     op::CLOSURE => {
                         let p = fp.protos[i.bx() as usize];
@@ -1513,7 +1515,7 @@ impl Vm {
                             upvals: ups.into_boxed_slice(),
                         });
                         r!(a) = Value::LuaFn(c);
-                        gc_point!();
+                        gc_point!(a);
                     }
                     op::VARARG => {
                         let fr = th.get().frames[fi];

@@ -10,6 +10,7 @@ mod call;
 pub mod debug;
 pub mod function;
 pub mod gc;
+mod gc_vm;
 pub mod hook;
 mod interp;
 pub mod meta;
@@ -222,6 +223,7 @@ impl Vm {
     pub fn set_global(&mut self, name: &str, v: Value) {
         let k = self.new_str(name);
         self.globals.get_mut().set_str(&self.heap, k, v);
+        gc::barrier_table(&self.heap, self.globals, v);
     }
 
     /// Reads a global (raw).
@@ -240,7 +242,7 @@ impl Vm {
     pub fn raw_set_str(&mut self, t: Gc<Table>, key: &str, v: Value) {
         let k = self.new_str(key);
         t.get_mut().set_str(&self.heap, k, v);
-        gc::barrier_table(t, v);
+        gc::barrier_table(&self.heap, t, v);
     }
 
     /// Stores a value in the registry and returns its reference number.
@@ -248,6 +250,7 @@ impl Vm {
         let r = self.next_ref;
         self.next_ref += 1;
         self.registry.get_mut().set_int(&self.heap, r, v);
+        gc::barrier_table(&self.heap, self.registry, v);
         r
     }
 
@@ -364,42 +367,6 @@ impl Vm {
             m.flags.set(m.flags.get() | (1 << bit));
         }
         v
-    }
-
-    /// Runs a full collection now.
-    pub fn collect_garbage(&mut self) {
-        let roots = [
-            Value::Table(self.registry),
-            Value::Table(self.globals),
-            Value::Thread(self.main),
-            Value::Thread(self.current),
-        ];
-        let type_mt = self.type_mt;
-        let names = self.tm_names.clone();
-        self.heap.collect(|m| {
-            for r in roots {
-                m.mark_value(r);
-            }
-            for mt in type_mt.into_iter().flatten() {
-                m.mark_obj(mt);
-            }
-            for n in names {
-                m.mark_obj(n);
-            }
-        });
-        if self.heap.bytes() > self.heap.limit {
-            // Over the memory limit even after collecting: the next back-edge or
-            // call raises `not enough memory` (`Vm::interrupt`).
-            self.countdown = 0;
-        }
-    }
-
-    /// A safe point: collects if the allocation debt calls for it.
-    #[inline]
-    pub fn check_gc(&mut self) {
-        if self.heap.should_collect() {
-            self.collect_garbage();
-        }
     }
 
     /// Writes to the shared standard output.

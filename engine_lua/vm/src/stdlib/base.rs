@@ -5,6 +5,7 @@
 use std::rc::Rc;
 
 use crate::number::{self, Number};
+use crate::runtime::gc::GcMode;
 use crate::runtime::meta::{self, TM};
 use crate::runtime::{LuaError, LuaResult, LuaType, Protect, Ret, Status, Value, Vm};
 
@@ -270,9 +271,7 @@ fn setmetatable(vm: &mut Vm) -> LuaResult<Ret> {
         return Err(vm.error("cannot change a protected metatable"));
     }
     t.get_mut().metatable = mt;
-    if let Some(m) = mt {
-        crate::runtime::gc::barrier_metatable(Value::Table(t), m);
-    }
+    crate::runtime::gc::barrier_metatable(&mut vm.heap, Value::Table(t), mt);
     vm.ret(&[Value::Table(t)])
 }
 
@@ -567,6 +566,10 @@ fn collectgarbage(vm: &mut Vm) -> LuaResult<Ret> {
         "incremental",
     ];
     let o = vm.check_option(1, Some("collect"), &opts)?;
+    if vm.heap.in_finalizer {
+        // As the reference: every option is invalid while a finalizer runs.
+        return vm.ret(&[Value::Bool(false)]);
+    }
     match opts[o] {
         "stop" => {
             vm.heap.running = false;
@@ -585,19 +588,64 @@ fn collectgarbage(vm: &mut Vm) -> LuaResult<Ret> {
             vm.ret(&[Value::Num(kb)])
         }
         "step" => {
-            vm.collect_garbage();
-            vm.ret(&[Value::Bool(true)])
+            let kb = vm.opt_integer(2, 0)?.max(0) as usize;
+            let done = vm.gc_step_kb(kb);
+            vm.ret(&[Value::Bool(done)])
         }
         "isrunning" => {
             let r = vm.heap.running;
             vm.ret(&[Value::Bool(r)])
         }
-        "setpause" => vm.ret(&[Value::Int(200)]),
-        "setstepmul" => vm.ret(&[Value::Int(100)]),
-        _ => {
-            let s = vm.new_string(b"incremental");
+        "setpause" => {
+            let old = vm.heap.params.pause;
+            vm.heap.params.pause = gc_param(vm.opt_integer(2, 0)?);
+            vm.ret(&[Value::Int(old as i64)])
+        }
+        "setstepmul" => {
+            let old = vm.heap.params.stepmul;
+            vm.heap.params.stepmul = gc_param(vm.opt_integer(2, 0)?);
+            vm.ret(&[Value::Int(old as i64)])
+        }
+        "incremental" => {
+            let old = gc_mode_name(vm.heap.params.mode);
+            let (p, m, s) = (
+                vm.opt_integer(2, 0)?,
+                vm.opt_integer(3, 0)?,
+                vm.opt_integer(4, 0)?,
+            );
+            let params = &mut vm.heap.params;
+            params.mode = GcMode::Incremental;
+            if p != 0 {
+                params.pause = gc_param(p);
+            }
+            if m != 0 {
+                params.stepmul = gc_param(m);
+            }
+            if s != 0 {
+                params.stepsize = gc_param(s).min(40);
+            }
+            let s = vm.new_string(old.as_bytes());
             vm.ret(&[s])
         }
+        _ => {
+            // "generational": accepted; the collector stays incremental.
+            let old = gc_mode_name(vm.heap.params.mode);
+            vm.heap.params.mode = GcMode::Generational;
+            let s = vm.new_string(old.as_bytes());
+            vm.ret(&[s])
+        }
+    }
+}
+
+/// A collector parameter from a Lua integer (clamped to `0..=i32::MAX`).
+fn gc_param(v: i64) -> u32 {
+    v.clamp(0, i32::MAX as i64) as u32
+}
+
+fn gc_mode_name(m: GcMode) -> &'static str {
+    match m {
+        GcMode::Incremental => "incremental",
+        GcMode::Generational => "generational",
     }
 }
 

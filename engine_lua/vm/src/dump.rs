@@ -10,13 +10,14 @@
 //!   1B 4C 75 61         signature "\x1bLua" (load's mode check looks at the first byte)
 //!   54                  version 5.4
 //!   00                  format 0, the official one, as the reference writes it (the
-//!                       official test suite checks the header byte for byte); a
-//!                       reference chunk passes the header and is then rejected by
-//!                       the body's parsing and validation, never run
+//!                       official test suite checks the header byte for byte)
 //!   19 93 0D 0A 1A 0A   LUAC_DATA, catches text-mode conversions
 //!   04 08 08            sizes of an instruction, an integer, a float
 //!   i64 0x5678          test integer (native byte order)
 //!   f64 370.5           test float (native byte order)
+//!   E1                  engine_lua body format 1 ([`BODY_FORMAT`]; where the reference
+//!                       has the main function's upvalue count, so one of its chunks
+//!                       is refused here with `format mismatch`)
 //!   function            the main function, as below
 //! ```
 //!
@@ -103,6 +104,8 @@ pub const LUAC_DATA: &[u8; 6] = b"\x19\x93\r\n\x1a\n";
 pub const TEST_INT: i64 = 0x5678;
 /// The test float written in the header (`LUAC_NUM`).
 pub const TEST_FLOAT: f64 = 370.5;
+/// The byte after the header naming our body layout (engine_lua format 1).
+pub const BODY_FORMAT: u8 = 0xE1;
 /// Deepest function nesting [`undump`] accepts (the parser stops far earlier).
 pub const MAX_DEPTH: usize = 256;
 
@@ -122,6 +125,7 @@ pub fn dump(proto: &Proto, strip: bool) -> Vec<u8> {
     w.out.push(size_of::<f64>() as u8);
     w.out.extend_from_slice(&TEST_INT.to_ne_bytes());
     w.out.extend_from_slice(&TEST_FLOAT.to_ne_bytes());
+    w.out.push(BODY_FORMAT);
     w.function(proto, None);
     w.out
 }
@@ -360,6 +364,9 @@ impl<'a> Reader<'a> {
         }
         if f64::from_ne_bytes(self.array()?) != TEST_FLOAT {
             return Err("float format mismatch".into());
+        }
+        if self.byte()? != BODY_FORMAT {
+            return Err("format mismatch".into());
         }
         Ok(())
     }

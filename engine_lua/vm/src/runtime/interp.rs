@@ -735,6 +735,13 @@ impl Vm {
                 ($res:expr, $i:expr) => {{
                     if $res != $i.k() {
                         pc += 1;
+                    } else {
+                        // The compiler follows every compare/test with its JMP: take
+                        // it here instead of dispatching it (hooks see it separately).
+                        let j = code[pc];
+                        if j.op_byte() == op::JMP && !self.hooks.active {
+                            pc = (pc as i64 + 1 + j.sj_field() as i64) as usize;
+                        }
                     }
                 }};
             }
@@ -1381,19 +1388,22 @@ impl Vm {
                     }
                     op::FORLOOP => {
                         let ra = base + a;
-                        let s = &mut st!();
-                        match s[ra + 2] {
+                        // One bounds check for the four loop slots.
+                        let s: &mut [Value; 4] = (&mut st!()[ra..ra + 4])
+                            .try_into()
+                            .expect("four for-loop slots");
+                        match s[2] {
                             Value::Int(step) => {
-                                if let Value::Int(count) = s[ra + 1]
+                                if let Value::Int(count) = s[1]
                                     && count > 0
                                 {
-                                    s[ra + 1] = Value::Int(count - 1);
-                                    let Value::Int(idx) = s[ra] else {
+                                    s[1] = Value::Int(count - 1);
+                                    let Value::Int(idx) = s[0] else {
                                         unreachable!("integer loop")
                                     };
                                     let idx = idx.wrapping_add(step);
-                                    s[ra] = Value::Int(idx);
-                                    s[ra + 3] = Value::Int(idx);
+                                    s[0] = Value::Int(idx);
+                                    s[3] = Value::Int(idx);
                                     pc -= i.bx() as usize;
                                     self.countdown -= 1;
                                     if self.countdown <= 0 {
@@ -1403,13 +1413,13 @@ impl Vm {
                                 }
                             }
                             Value::Num(step) => {
-                                let (Value::Num(idx), Value::Num(lim)) = (s[ra], s[ra + 1]) else {
+                                let (Value::Num(idx), Value::Num(lim)) = (s[0], s[1]) else {
                                     unreachable!("float loop")
                                 };
                                 let idx = idx + step;
                                 if if step > 0.0 { idx <= lim } else { lim <= idx } {
-                                    s[ra] = Value::Num(idx);
-                                    s[ra + 3] = Value::Num(idx);
+                                    s[0] = Value::Num(idx);
+                                    s[3] = Value::Num(idx);
                                     pc -= i.bx() as usize;
                                     self.countdown -= 1;
                                     if self.countdown <= 0 {

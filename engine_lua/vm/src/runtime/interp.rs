@@ -745,6 +745,36 @@ impl Vm {
                     }
                 }};
             }
+            macro_rules! settable {
+                ($a:expr, $key:expr, $val:expr) => {{
+                    let a: usize = $a;
+                    let t = r!(a);
+                    let key = $key;
+                    let v = $val;
+                    if let Value::Table(h) = t
+                        && self.raw_store_ok(h, key)
+                    {
+                        match key {
+                            Value::Int(n) => {
+                                h.get_mut().set_int(&self.heap, n, v);
+                                barrier_table(h, v);
+                                continue;
+                            }
+                            Value::Str(s) => {
+                                h.get_mut().set_str(&self.heap, s, v);
+                                barrier_table(h, v);
+                                continue;
+                            }
+                            _ => {}
+                        }
+                    }
+                    savepc!();
+                    if let Some((f, args)) = self.newindex_step(t, key, v, Loc::Reg(a as u32))? {
+                        self.push_meta_call(fi, f, &args, 0)?;
+                        return Ok(Flow::Continue);
+                    }
+                }};
+            }
             macro_rules! gc_point {
                 () => {
                     if self.heap.should_collect() {
@@ -864,47 +894,12 @@ impl Vm {
                             return Ok(Flow::Continue);
                         }
                     }
-                    op::SETTABLE
-                    | op::SETTABLEK
-                    | op::SETI
-                    | op::SETIK
-                    | op::SETFIELD
-                    | op::SETFIELDK => {
-                        let t = r!(a);
-                        let key = match i.op_byte() {
-                            op::SETTABLE | op::SETTABLEK => r!(i.b()),
-                            op::SETI | op::SETIK => Value::Int(i.b() as i64),
-                            _ => k[i.b() as usize],
-                        };
-                        let v = match i.op_byte() {
-                            op::SETTABLE | op::SETI | op::SETFIELD => r!(i.c()),
-                            _ => k[i.c() as usize],
-                        };
-                        if let Value::Table(h) = t
-                            && self.raw_store_ok(h, key)
-                        {
-                            match key {
-                                Value::Int(n) => {
-                                    h.get_mut().set_int(&self.heap, n, v);
-                                    barrier_table(h, v);
-                                    continue;
-                                }
-                                Value::Str(s) => {
-                                    h.get_mut().set_str(&self.heap, s, v);
-                                    barrier_table(h, v);
-                                    continue;
-                                }
-                                _ => {}
-                            }
-                        }
-                        savepc!();
-                        if let Some((f, args)) =
-                            self.newindex_step(t, key, v, Loc::Reg(a as u32))?
-                        {
-                            self.push_meta_call(fi, f, &args, 0)?;
-                            return Ok(Flow::Continue);
-                        }
-                    }
+                    op::SETTABLE => settable!(a, r!(i.b()), r!(i.c())),
+                    op::SETTABLEK => settable!(a, r!(i.b()), k[i.c() as usize]),
+                    op::SETI => settable!(a, Value::Int(i.b() as i64), r!(i.c())),
+                    op::SETIK => settable!(a, Value::Int(i.b() as i64), k[i.c() as usize]),
+                    op::SETFIELD => settable!(a, k[i.b() as usize], r!(i.c())),
+                    op::SETFIELDK => settable!(a, k[i.b() as usize], k[i.c() as usize]),
                     op::NEWTABLE => {
                         let b = i.b();
                         let nh = if b > 0 { 1usize << (b - 1) } else { 0 };

@@ -114,6 +114,14 @@ fn memory_limit_raises_not_enough_memory() {
     assert_eq!((ok, msg.as_str()), (false, "not enough memory"));
     still_usable(&mut lua);
     assert!(lua.used_memory() < base + 2 * 1024 * 1024);
+    // Stopping the collector does not lift the limit.
+    let e = lua
+        .load("collectgarbage('stop') local t = {} for i = 1, 1e9 do t[i] = {} end")
+        .exec()
+        .unwrap_err();
+    assert_eq!(e, Error::Memory);
+    lua.load("collectgarbage('restart')").exec().unwrap();
+    still_usable(&mut lua);
 }
 
 #[test]
@@ -162,6 +170,11 @@ fn sandbox_preset_removes_dangerous_libraries() {
         .unwrap();
     assert_eq!(f, None);
     assert!(msg.contains("attempt to load a binary chunk"), "{msg}");
+    let dbg: (bool, bool) = lua
+        .load("return debug.traceback ~= nil, debug.sethook == nil and debug.getinfo == nil")
+        .eval()
+        .unwrap();
+    assert_eq!(dbg, (true, true));
     let e = lua.load("io.write('x')").exec().unwrap_err();
     assert!(
         e.to_string()
@@ -192,4 +205,46 @@ fn fresh_state_footprint() {
     // The target is 40 KiB with every standard library (the heap's own count).
     eprintln!("fresh state with all libraries: {bytes} bytes on the heap");
     assert!(bytes < 200 * 1024, "{bytes}");
+}
+
+#[test]
+fn sandboxed_require_stays_under_its_root() {
+    let dir = std::env::temp_dir().join(format!("elua_sandbox_{}", std::process::id()));
+    let root = dir.join("scripts");
+    std::fs::create_dir_all(root.join("ai")).unwrap();
+    std::fs::write(root.join("ai").join("guard.lua"), "return { speed = 3 }").unwrap();
+    std::fs::write(root.join("util.lua"), "return ... .. '!'").unwrap();
+    std::fs::write(dir.join("secret.lua"), "return 'leaked'").unwrap();
+    let mut lua = Lua::sandboxed(root.to_str().unwrap(), Limits::default());
+    assert_eq!(
+        lua.load("return require('ai.guard').speed")
+            .eval::<i64>()
+            .unwrap(),
+        3
+    );
+    assert_eq!(
+        lua.load("return (require('util'))")
+            .eval::<String>()
+            .unwrap(),
+        "util!"
+    );
+    // Changing package.path does not widen the search.
+    let e = lua
+        .load("package.path = '../?.lua;' .. package.path return require('secret')")
+        .exec()
+        .unwrap_err();
+    let text = e.to_string();
+    assert!(text.contains("module 'secret' not found"), "{text}");
+    assert!(!text.contains("leaked"));
+    let e = lua.load("return require('..secret')").exec().unwrap_err();
+    assert!(
+        e.to_string().contains("is not allowed in the sandbox"),
+        "{e}"
+    );
+    let gone: (Option<Table>, bool) = lua
+        .load("return package.loadlib, package.searchpath == nil")
+        .eval()
+        .unwrap();
+    assert!(gone.0.is_none() && gone.1);
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -36,26 +36,58 @@ use super::value::{AnyUserData, Function, LuaString, LuaValue, Table, Thread};
 use crate::runtime::{Value, Vm, meta};
 
 /// A Rust value that can become one Lua value.
+///
+/// ```
+/// use engine_lua::{IntoLua, Lua, runtime::Value};
+///
+/// let mut lua = Lua::new();
+/// let v = 42i64.into_lua(&mut lua).unwrap();
+/// assert!(matches!(v, Value::Int(42)));
+/// ```
 pub trait IntoLua {
     /// Converts (may allocate on `vm`'s heap).
     fn into_lua(self, vm: &mut Vm) -> Result<Value>;
 }
 
 /// A Rust value that can be made from one Lua value.
+///
+/// ```
+/// use engine_lua::{FromLua, Lua, runtime::Value};
+///
+/// let mut lua = Lua::new();
+/// assert_eq!(f64::from_lua(Value::Int(2), &mut lua).unwrap(), 2.0);
+/// assert_eq!(Option::<i64>::from_lua(Value::Nil, &mut lua).unwrap(), None);
+/// ```
 pub trait FromLua: Sized {
     /// Converts.
     fn from_lua(v: Value, vm: &mut Vm) -> Result<Self>;
 }
 
 /// Rust values that become any number of Lua values (pushed on the running thread's
-/// stack).
+/// stack): `()`, tuples, [`Variadic`], or any single [`IntoLua`] value.
+///
+/// ```
+/// use engine_lua::Lua;
+///
+/// let mut lua = Lua::new();
+/// let n: i64 = lua.load("return select('#', ...)").call((1, "two", 3.0)).unwrap();
+/// assert_eq!(n, 3);
+/// ```
 pub trait IntoLuaMulti {
     /// Pushes the values on `vm`'s stack; returns how many.
     fn push_into(self, vm: &mut Vm) -> Result<usize>;
 }
 
 /// Rust values made from a run of Lua values (the arguments of a host function, the
-/// results of a call).
+/// results of a call); missing values are nil.
+///
+/// ```
+/// use engine_lua::Lua;
+///
+/// let mut lua = Lua::new();
+/// let (a, b, c): (i64, String, Option<bool>) = lua.load("return 1, 'x'").eval().unwrap();
+/// assert_eq!((a, b.as_str(), c), (1, "x", None));
+/// ```
 pub trait FromLuaMulti: Sized {
     /// Converts the `n` values at absolute stack index `at` of the running thread;
     /// `pos` is the 1-based position of the first one (for error messages).

@@ -57,6 +57,8 @@ fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
 fn call_host(vm: &mut Vm) -> LuaResult<Ret> {
     let f = match vm.upvalue(0) {
         Value::UserData(u) => match u.get().data.downcast_ref::<HostFunction>() {
+            // A counted reference, not a borrow: the body may replace this closure's
+            // upvalue (`debug.setupvalue`) and let the userdata be collected mid-call.
             Some(h) => h.0.clone(),
             None => return Err(vm.error("host function lost its closure")),
         },
@@ -71,6 +73,7 @@ fn finish(vm: &mut Vm, r: std::thread::Result<Result<usize>>) -> LuaResult<Ret> 
     match r {
         Ok(Ok(n)) => {
             if let Some(es) = vm.embed.as_mut()
+                && es.yield_request.is_some()
                 && let Some(y) = es.yield_request.take()
             {
                 return start_yield(vm, n, y);
@@ -342,6 +345,18 @@ impl Function {
 }
 
 /// The status of a coroutine, as `coroutine.status` names it.
+///
+/// ```
+/// use engine_lua::{Lua, ThreadStatus};
+///
+/// let mut lua = Lua::new();
+/// let f = lua.load("coroutine.yield()").into_function().unwrap();
+/// let co = lua.create_thread(&f).unwrap();
+/// co.resume::<_, ()>(&mut lua, ()).unwrap();
+/// assert_eq!(co.status(&lua).unwrap(), ThreadStatus::Resumable);
+/// co.resume::<_, ()>(&mut lua, ()).unwrap();
+/// assert_eq!(co.status(&lua).unwrap(), ThreadStatus::Dead);
+/// ```
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum ThreadStatus {
     /// Created or yielded: can be resumed.
@@ -390,7 +405,15 @@ impl Thread {
         }
         let th = vm.current;
         let func = th.get().top;
-        let r = vm.new_native("resume", host_resume);
+        let r = match &state(vm).resume_fn {
+            Some((r, _)) => *r,
+            None => {
+                let r = vm.new_native("resume", host_resume);
+                let a = super::value::Anchor::new(vm, r);
+                state(vm).resume_fn = Some((r, a));
+                r
+            }
+        };
         vm.push(r);
         vm.push(Value::Thread(self.gc));
         if let Err(e) = args.push_into(vm) {

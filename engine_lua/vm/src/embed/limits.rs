@@ -94,6 +94,16 @@ impl BitOrAssign for StdLib {
 }
 
 /// Limits for a state (all `None`: unlimited). See [`Vm::set_limits`].
+///
+/// ```
+/// use engine_lua::{Error, Limits, Lua};
+///
+/// let mut lua = Lua::new();
+/// lua.set_limits(Limits { call_depth: Some(100), ..Limits::default() });
+/// let e = lua.load("local function f() return 1 + f() end return f()").exec().unwrap_err();
+/// assert!(e.to_string().contains("stack overflow"));
+/// assert_eq!(lua.limits().call_depth, Some(100));
+/// ```
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
 pub struct Limits {
     /// Ticks (loop back-edges and Lua calls) each call from the host may run before
@@ -316,18 +326,31 @@ impl Vm {
             self.raw_set_str(g, "load", f);
         }
         if let Value::Table(p) = self.raw_get_str(g, "package") {
-            let root = require_root.trim_end_matches('/');
+            let root = require_root.trim_end_matches('/').to_string();
             let path = format!("{root}/?.lua;{root}/?/init.lua");
             let s = self.new_string(path.as_bytes());
             self.raw_set_str(p, "path", s);
             let e = self.new_string(b"");
             self.raw_set_str(p, "cpath", e);
-            if let Value::Table(s) = self.raw_get_str(p, "searchers") {
-                // Keep the preload and Lua-file searchers; drop the C searchers.
-                self.raw_set_int(s, 3, Value::Nil);
-                self.raw_set_int(s, 4, Value::Nil);
-            }
             self.raw_set_str(p, "loadlib", Value::Nil);
+            self.raw_set_str(p, "searchpath", Value::Nil);
+            // Searchers: `package.preload`, then Lua files under the root only
+            // (ignoring later changes to `package.path`); no C searchers.
+            let preload = match self.raw_get_str(p, "searchers") {
+                Value::Table(s) => s.get().get_int(1),
+                _ => Value::Nil,
+            };
+            let searcher = self
+                .create_function(move |vm, name: String| sandbox_search(vm, &root, &name))
+                .and_then(|f| f.value_in(self));
+            if let Ok(searcher) = searcher {
+                let st = self.new_table_with(2, 0);
+                if !preload.is_nil() {
+                    self.raw_set_int(st, 1, preload);
+                }
+                self.raw_set_int(st, st.get().length() + 1, searcher);
+                self.raw_set_str(p, "searchers", Value::Table(st));
+            }
         }
     }
 
@@ -345,6 +368,51 @@ impl Vm {
             }
         }
     }
+}
+
+/// The sandbox's Lua-file searcher: `name` (dots become `/`) under `root`, as
+/// `root/name.lua` or `root/name/init.lua`, text chunks only. Names that could leave
+/// the root (`..`, absolute paths, backslashes, NUL) are refused.
+fn sandbox_search(
+    vm: &mut Vm,
+    root: &str,
+    name: &str,
+) -> Result<(super::LuaValue, Option<String>)> {
+    let bad = name.is_empty()
+        || name.contains("..")
+        || name.starts_with('/')
+        || name.contains('\\')
+        || name.contains('\0')
+        || name.contains(':');
+    if bad {
+        let m = vm.pack(format!(
+            "\n\tmodule name '{name}' is not allowed in the sandbox"
+        ))?;
+        return Ok((m, None));
+    }
+    let rel = name.replace('.', "/");
+    let mut tried = String::new();
+    for cand in [
+        format!("{root}/{rel}.lua"),
+        format!("{root}/{rel}/init.lua"),
+    ] {
+        match std::fs::read(&cand) {
+            Ok(src) => {
+                let f = vm
+                    .load(&src)
+                    .set_name(format!("@{cand}"))
+                    .into_function()
+                    .map_err(|e| {
+                        super::Error::runtime(format!(
+                            "error loading module '{name}' from file '{cand}':\n\t{e}"
+                        ))
+                    })?;
+                return Ok((super::LuaValue::Function(f), Some(cand)));
+            }
+            Err(_) => tried.push_str(&format!("\n\tno file '{cand}'")),
+        }
+    }
+    Ok((vm.pack(tried)?, None))
 }
 
 /// Keeps only the listed fields of the global library table `lib`.

@@ -64,7 +64,9 @@ pub use value::{AnyUserData, Function, LuaString, LuaValue, Table, Thread};
 use crate::runtime::{Gc, LuaError, TM, Value, Vm, table::Table as RtTable};
 use value::Anchors;
 
-/// The embedding API's per-state data, created on first use (see [`Vm::embed`]).
+/// The embedding API's per-state data, created on first use and kept in
+/// [`Vm::embed`]: the anchor table and its free slots, userdata metatables, the
+/// limits' bookkeeping. Hosts do not use it directly.
 pub struct EmbedState {
     /// Identity and drop list shared with handles.
     pub(crate) anchors: Rc<Anchors>,
@@ -76,6 +78,8 @@ pub struct EmbedState {
     pub(crate) ud_meta: HashMap<TypeId, Table>,
     /// Values a host function asked to yield ([`Vm::yield_with`]).
     pub(crate) yield_request: Option<function::YieldRequest>,
+    /// The native `resume` used by [`Thread::resume`] (anchored for the state's life).
+    pub(crate) resume_fn: Option<(Value, value::Anchor)>,
     /// Instruction budget, interrupt callback, memory error bookkeeping.
     pub(crate) limits: limits::LimitState,
 }
@@ -92,6 +96,7 @@ pub(crate) fn state(vm: &mut Vm) -> &mut EmbedState {
             next_slot: 0,
             ud_meta: HashMap::new(),
             yield_request: None,
+            resume_fn: None,
             limits: limits::LimitState::default(),
         }));
     }

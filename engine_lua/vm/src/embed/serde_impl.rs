@@ -51,6 +51,15 @@ use super::value::LuaValue;
 use crate::runtime::{Gc, Value, Vm, table::Table as RtTable};
 
 /// Options for [`Vm::to_value_with`].
+///
+/// ```
+/// use engine_lua::{Lua, embed::SerializeOptions};
+///
+/// let mut lua = Lua::new();
+/// let v = lua.to_value_with(&[Some(1), None], SerializeOptions { null: true }).unwrap();
+/// let t = match v { engine_lua::LuaValue::Table(t) => t, _ => unreachable!() };
+/// assert_eq!(t.raw_len(&lua).unwrap(), 2);
+/// ```
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
 pub struct SerializeOptions {
     /// `None` and `()` become the null sentinel instead of nil (so they survive as

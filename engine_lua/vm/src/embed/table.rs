@@ -126,9 +126,7 @@ impl Table {
             None => None,
         };
         self.gc.get_mut().metatable = m;
-        if let Some(m) = m {
-            crate::runtime::gc::barrier_metatable(Value::Table(self.gc), m);
-        }
+        crate::runtime::gc::barrier_metatable(&mut vm.heap, Value::Table(self.gc), m);
         Ok(())
     }
 
@@ -154,7 +152,7 @@ impl Table {
     }
 }
 
-/// Iterator over a table's pairs ([`Table::pairs`]).
+/// Iterator over a table's pairs ([`Table::pairs`], which has an example).
 pub struct TablePairs<'a, K, V> {
     vm: &'a mut Vm,
     table: &'a Table,
@@ -189,7 +187,7 @@ impl<K: FromLua, V: FromLua> Iterator for TablePairs<'_, K, V> {
     }
 }
 
-/// Iterator over a table's sequence ([`Table::sequence_values`]).
+/// Iterator over a table's sequence ([`Table::sequence_values`], which has an example).
 pub struct TableSequence<'a, V> {
     vm: &'a mut Vm,
     table: &'a Table,

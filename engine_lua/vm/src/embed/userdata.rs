@@ -63,6 +63,24 @@ pub trait UserData: Sized + 'static {
 }
 
 /// The metamethods a userdata type can define.
+///
+/// ```
+/// use engine_lua::{Lua, MetaMethod, UserData, UserDataMethods};
+///
+/// struct Money(i64);
+/// impl UserData for Money {
+///     fn add_methods(m: &mut UserDataMethods<'_, Self>) {
+///         m.add_meta_method(MetaMethod::Lt, |vm, a, b: engine_lua::AnyUserData| {
+///             Ok(a.0 < b.borrow::<Money>(vm)?.0)
+///         });
+///     }
+/// }
+/// let mut lua = Lua::new();
+/// let (a, b) = (lua.create_userdata(Money(1)).unwrap(), lua.create_userdata(Money(2)).unwrap());
+/// let lt: engine_lua::Function = lua.load("return function(a, b) return a < b end").eval().unwrap();
+/// assert!(lt.call::<_, bool>(&mut lua, (a, b)).unwrap());
+/// assert_eq!(MetaMethod::Lt.name(), "__lt");
+/// ```
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum MetaMethod {
     /// `__add`
@@ -212,6 +230,22 @@ fn with_mut<T: 'static, R>(u: Gc<RtUserData>, f: impl FnOnce(&mut T) -> R) -> Re
 }
 
 /// Registers a userdata type's fields ([`UserData::add_fields`]).
+///
+/// ```
+/// use engine_lua::{Lua, UserData, UserDataFields};
+///
+/// struct Door { open: bool }
+/// impl UserData for Door {
+///     fn add_fields(f: &mut UserDataFields<'_, Self>) {
+///         f.add_field_get("open", |_, d| Ok(d.open));
+///         f.add_field_set("open", |_, d, v: bool| { d.open = v; Ok(()) });
+///     }
+/// }
+/// let mut lua = Lua::new();
+/// let d = lua.create_userdata(Door { open: false }).unwrap();
+/// lua.globals().set(&mut lua, "door", d).unwrap();
+/// assert!(lua.load("door.open = true return door.open").eval::<bool>().unwrap());
+/// ```
 pub struct UserDataFields<'a, T> {
     getters: &'a mut HashMap<Vec<u8>, Getter>,
     setters: &'a mut HashMap<Vec<u8>, Setter>,
@@ -256,6 +290,23 @@ impl<T: UserData> UserDataFields<'_, T> {
 }
 
 /// Registers a userdata type's methods and metamethods ([`UserData::add_methods`]).
+///
+/// ```
+/// use engine_lua::{Lua, UserData, UserDataMethods};
+///
+/// struct Bag(Vec<String>);
+/// impl UserData for Bag {
+///     fn add_methods(m: &mut UserDataMethods<'_, Self>) {
+///         m.add_method_mut("put", |_, b, item: String| { b.0.push(item); Ok(b.0.len()) });
+///         m.add_method("count", |_, b, ()| Ok(b.0.len()));
+///         m.add_function("empty", |vm, ()| vm.create_userdata(Bag(Vec::new())));
+///     }
+/// }
+/// let mut lua = Lua::new();
+/// let b = lua.create_userdata(Bag(Vec::new())).unwrap();
+/// lua.globals().set(&mut lua, "bag", b).unwrap();
+/// assert_eq!(lua.load("bag:put('key') return bag:count(), bag.empty():count()").eval::<(i64, i64)>().unwrap(), (1, 0));
+/// ```
 pub struct UserDataMethods<'a, T> {
     vm: &'a mut Vm,
     methods: Table,
@@ -512,6 +563,11 @@ impl AnyUserData {
         self.anchor.check(vm)?;
         let v = v.into_lua(vm)?;
         self.gc.get_mut().user_value = v;
+        crate::runtime::gc::barrier_object(
+            &vm.heap,
+            crate::runtime::gc::GcRef::UserData(self.gc),
+            v,
+        );
         Ok(())
     }
 }

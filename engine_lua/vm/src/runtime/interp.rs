@@ -217,7 +217,7 @@ impl Vm {
                     if let Err(e) = h.get_mut().set(&self.heap, key, val) {
                         return Err(self.rt_error(e.message()));
                     }
-                    barrier_table(h, val);
+                    barrier_table(&self.heap, h, val);
                     return Ok(None);
                 }
                 tm = tmv;
@@ -572,7 +572,7 @@ impl Vm {
             UpVal::Open { thread, index } => thread.get_mut().stack[*index] = v,
             UpVal::Closed(c) => {
                 *c = v;
-                super::gc::barrier_upvalue(u, v);
+                super::gc::barrier_upvalue(&self.heap, u, v);
             }
         }
     }
@@ -585,6 +585,16 @@ impl Vm {
     fn for_prep(&mut self, ra: usize) -> LuaResult<bool> {
         let th = self.current.get_mut();
         let (init, limit, step) = (th.stack[ra], th.stack[ra + 1], th.stack[ra + 2]);
+        // Strings convert as for arithmetic (`forlimit`, `luaV_tonumber_`); only an
+        // integer initial value and step (not strings) make an integer loop.
+        let limit = match limit {
+            Value::Str(_) => match meta::to_number(limit) {
+                Some(crate::number::Number::Int(i)) => Value::Int(i),
+                Some(crate::number::Number::Float(f)) => Value::Num(f),
+                None => limit,
+            },
+            _ => limit,
+        };
         if let (Value::Int(i), Value::Int(s)) = (init, step) {
             if s == 0 {
                 return Err(self.rt_error("'for' step is zero"));
@@ -628,10 +638,10 @@ impl Vm {
             th.stack[ra + 3] = Value::Int(i);
             return Ok(true);
         }
-        let tof = |v: Value| match v {
-            Value::Int(i) => Some(i as f64),
-            Value::Num(f) => Some(f),
-            _ => None,
+        let tof = |v: Value| match meta::to_number(v) {
+            Some(crate::number::Number::Int(i)) => Some(i as f64),
+            Some(crate::number::Number::Float(f)) => Some(f),
+            None => None,
         };
         let Some(l) = tof(limit) else {
             return Err(self.for_error("limit", limit));
@@ -757,12 +767,12 @@ impl Vm {
                         match key {
                             Value::Int(n) => {
                                 h.get_mut().set_int(&self.heap, n, v);
-                                barrier_table(h, v);
+                                barrier_table(&self.heap, h, v);
                                 continue;
                             }
                             Value::Str(s) => {
                                 h.get_mut().set_str(&self.heap, s, v);
-                                barrier_table(h, v);
+                                barrier_table(&self.heap, h, v);
                                 continue;
                             }
                             _ => {}
@@ -776,10 +786,14 @@ impl Vm {
                 }};
             }
             macro_rules! gc_point {
-                () => {
+                ($a:expr) => {
                     if self.heap.should_collect() {
                         savepc!();
-                        self.collect_garbage();
+                        // Registers above R[A] are dead here (as the reference's
+                        // `checkGC(L, ra + 1)`); finalizers may run: reload the frame.
+                        if self.check_gc_at(base + $a + 1) {
+                            continue 'newframe;
+                        }
                     }
                 };
             }
@@ -885,7 +899,7 @@ impl Vm {
                                 unreachable!("string key")
                             };
                             h.get_mut().set_str(&self.heap, ks, v);
-                            barrier_table(h, v);
+                            barrier_table(&self.heap, h, v);
                             continue;
                         }
                         savepc!();
@@ -905,7 +919,7 @@ impl Vm {
                         let nh = if b > 0 { 1usize << (b - 1) } else { 0 };
                         let t = self.new_table_with(i.c() as usize, nh);
                         r!(a) = Value::Table(t);
-                        gc_point!();
+                        gc_point!(a);
                     }
                     op::ADDI => {
                         arith!(
@@ -1149,7 +1163,7 @@ impl Vm {
                         if !self.concat_from(fi, a, i.b() as usize)? {
                             return Ok(Flow::Continue);
                         }
-                        gc_point!();
+                        gc_point!(a);
                     }
                     op::CLOSE => {
                         savepc!();
@@ -1296,9 +1310,7 @@ impl Vm {
                         if let Flow::Done = self.handle_ret(ret)? {
                             return Ok(Flow::Done);
                         }
-                        if self.heap.should_collect() {
-                            self.collect_garbage();
-                        }
+                        self.check_gc();
                         continue 'newframe;
                     }
                     op::TAILCALL => {
@@ -1490,7 +1502,7 @@ impl Vm {
                             let v = r!(a + j);
                             t.get_mut().set_int(&self.heap, (off + j) as i64, v);
                         }
-                        barrier_table(t, Value::Nil);
+                        barrier_table(&self.heap, t, Value::Nil);
                     }
                     op::CLOSURE => {
                         let p = fp.protos[i.bx() as usize];
@@ -1508,7 +1520,7 @@ impl Vm {
                             upvals: ups.into_boxed_slice(),
                         });
                         r!(a) = Value::LuaFn(c);
-                        gc_point!();
+                        gc_point!(a);
                     }
                     op::VARARG => {
                         let fr = th.get().frames[fi];

@@ -130,6 +130,9 @@ fn run_main(progname: &str, argv: &[Vec<u8>], args: &Args) -> bool {
         ignore_env: args.ignore_env,
     });
     lua.set_arg_table(argv, args.script.unwrap_or(0));
+    // As lua.c: the stand-alone interpreter runs the collector in generational mode
+    // (accepted by engine_lua's collector, which stays incremental).
+    lua.vm().heap.params.mode = engine_lua::runtime::gc::GcMode::Generational;
     if !args.ignore_env {
         let result = run_lua_init(&mut lua);
         if !report(&mut lua, progname, result) {

@@ -11,7 +11,8 @@
 //! * [`runtime`]: values, the GC heap, strings, tables, closures, the interpreter,
 //!   coroutines, errors.
 //! * [`stdlib`]: the standard libraries.
-//! * [`Lua`]: the embedding facade.
+//! * [`Lua`]: the embedding facade, and [`embed`]: the typed embedding API (handles,
+//!   conversions, host functions, userdata, serde, sandbox and limits).
 //!
 //! Architecture invariants: the front end (`syntax`, `compiler`, `proto`, `opcode`,
 //! `number`) has no dependency on `runtime`; only `runtime::gc` contains `unsafe` that

@@ -227,6 +227,8 @@ impl Lua {
 
 impl Drop for Lua {
     fn drop(&mut self) {
+        // As `lua_close`: pending finalizers run before the state goes away.
+        self.vm.close();
         self.vm.stdout.flush();
     }
 }

@@ -422,3 +422,39 @@ fn registry_values() {
     let back: Table = lua.named_registry_value("my.table").unwrap();
     assert_eq!(back, t);
 }
+
+#[test]
+fn into_lua_for_each_type_round_trips() {
+    let mut lua = lua();
+    let id: Function = lua
+        .load("return function(...) return ... end")
+        .eval()
+        .unwrap();
+    let s = String::from("owned");
+    let (a, b, c, d, e, f): (f32, i8, String, Bytes, Option<u16>, isize) = id
+        .call(
+            &mut lua,
+            (1.5f32, -3i8, &s, Bytes(vec![0, 1]), Some(7u16), -9isize),
+        )
+        .unwrap();
+    assert_eq!(
+        (a, b, c.as_str(), d.0, e, f),
+        (1.5, -3, "owned", vec![0, 1], Some(7), -9)
+    );
+    let v: Vec<String> = id
+        .call(&mut lua, vec!["a".to_string(), "b".to_string()])
+        .unwrap();
+    assert_eq!(v, vec!["a", "b"]);
+    let m: BTreeMap<String, Vec<i64>> = id
+        .call(&mut lua, BTreeMap::from([("k".to_string(), vec![1, 2])]))
+        .unwrap();
+    assert_eq!(m["k"], vec![1, 2]);
+    let lv = lua.pack(LuaValue::Boolean(true)).unwrap();
+    assert_eq!(lv, LuaValue::Boolean(true));
+    let t = lua.create_sequence_from([10, 20]).unwrap();
+    let back: Table = id.call(&mut lua, &t).unwrap();
+    assert_eq!(back, t);
+    let n: usize = lua.load("return 42").eval().unwrap();
+    assert_eq!(n, 42);
+    assert!(lua.load("return -1").eval::<usize>().is_err());
+}

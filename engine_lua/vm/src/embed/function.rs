@@ -73,6 +73,7 @@ fn finish(vm: &mut Vm, r: std::thread::Result<Result<usize>>) -> LuaResult<Ret> 
     match r {
         Ok(Ok(n)) => {
             if let Some(es) = vm.embed.as_mut()
+                && es.yield_request.is_some()
                 && let Some(y) = es.yield_request.take()
             {
                 return start_yield(vm, n, y);
@@ -404,7 +405,15 @@ impl Thread {
         }
         let th = vm.current;
         let func = th.get().top;
-        let r = vm.new_native("resume", host_resume);
+        let r = match &state(vm).resume_fn {
+            Some((r, _)) => *r,
+            None => {
+                let r = vm.new_native("resume", host_resume);
+                let a = super::value::Anchor::new(vm, r);
+                state(vm).resume_fn = Some((r, a));
+                r
+            }
+        };
         vm.push(r);
         vm.push(Value::Thread(self.gc));
         if let Err(e) = args.push_into(vm) {

@@ -78,6 +78,8 @@ pub struct EmbedState {
     pub(crate) ud_meta: HashMap<TypeId, Table>,
     /// Values a host function asked to yield ([`Vm::yield_with`]).
     pub(crate) yield_request: Option<function::YieldRequest>,
+    /// The native `resume` used by [`Thread::resume`] (anchored for the state's life).
+    pub(crate) resume_fn: Option<(Value, value::Anchor)>,
     /// Instruction budget, interrupt callback, memory error bookkeeping.
     pub(crate) limits: limits::LimitState,
 }
@@ -94,6 +96,7 @@ pub(crate) fn state(vm: &mut Vm) -> &mut EmbedState {
             next_slot: 0,
             ud_meta: HashMap::new(),
             yield_request: None,
+            resume_fn: None,
             limits: limits::LimitState::default(),
         }));
     }

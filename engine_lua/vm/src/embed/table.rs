@@ -126,9 +126,7 @@ impl Table {
             None => None,
         };
         self.gc.get_mut().metatable = m;
-        if let Some(m) = m {
-            crate::runtime::gc::barrier_metatable(Value::Table(self.gc), m);
-        }
+        crate::runtime::gc::barrier_metatable(&mut vm.heap, Value::Table(self.gc), m);
         Ok(())
     }
 

@@ -563,6 +563,11 @@ impl AnyUserData {
         self.anchor.check(vm)?;
         let v = v.into_lua(vm)?;
         self.gc.get_mut().user_value = v;
+        crate::runtime::gc::barrier_object(
+            &vm.heap,
+            crate::runtime::gc::GcRef::UserData(self.gc),
+            v,
+        );
         Ok(())
     }
 }

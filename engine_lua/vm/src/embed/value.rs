@@ -66,6 +66,7 @@ impl Anchor {
         };
         let anchors = e.anchors.clone();
         t.get_mut().set_int(heap, slot as i64, v);
+        crate::runtime::gc::barrier_table(heap, t, v);
         Anchor(Rc::new(Slot { slot, anchors }))
     }
 

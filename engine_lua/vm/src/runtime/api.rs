@@ -296,6 +296,7 @@ impl Vm {
     pub fn set_upvalue(&mut self, i: usize, v: Value) {
         if let Some(c) = self.current_native() {
             c.get_mut().upvalues[i] = v;
+            super::gc::barrier_object(&self.heap, super::gc::GcRef::Native(c), v);
         }
     }
 
@@ -514,7 +515,7 @@ impl Vm {
     pub fn raw_set(&mut self, t: Gc<Table>, k: Value, v: Value) -> LuaResult<()> {
         match t.get_mut().set(&self.heap, k, v) {
             Ok(()) => {
-                barrier_table(t, v);
+                barrier_table(&self.heap, t, v);
                 Ok(())
             }
             Err(e) => Err(self.error_plain(e.message())),
@@ -524,7 +525,7 @@ impl Vm {
     /// Raw set with an integer key.
     pub fn raw_set_int(&mut self, t: Gc<Table>, i: i64, v: Value) {
         t.get_mut().set_int(&self.heap, i, v);
-        barrier_table(t, v);
+        barrier_table(&self.heap, t, v);
     }
 
     /// `t[k]` with `__index` (re-entrant for function metamethods).

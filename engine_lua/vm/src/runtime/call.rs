@@ -145,16 +145,25 @@ impl Vm {
         }
     }
 
+    /// Extra frames (50 while a message handler runs, else 0; stack slots 200 times
+    /// that) over the stack limits, as
+    /// the reference's `ERRORSTACKSIZE`: a handler can run after a stack overflow.
+    #[inline]
+    fn error_slack(&self) -> usize {
+        usize::from(self.in_handler) * 50
+    }
+
     /// Ensures `th.stack` has `n` slots.
     #[inline]
     pub(crate) fn ensure_stack(&mut self, n: usize) -> LuaResult<()> {
         let th = self.current.get_mut();
         if n > th.stack.len() {
-            if n > MAX_STACK {
+            let limit = MAX_STACK + 200 * self.error_slack();
+            if n > limit {
                 return Err(self.rt_error("stack overflow"));
             }
             let old = th.stack.len();
-            let new = (old * 2).max(n).min(MAX_STACK + 200);
+            let new = (old * 2).max(n).min(limit + 200);
             th.stack.resize(new, Value::Nil);
             self.heap.adjust(((new - old) * 16) as isize);
         }
@@ -182,7 +191,7 @@ impl Vm {
                     let nargs = th.top - func - 1;
                     let np = p.num_params as usize;
                     let need = func + 1 + nargs.max(np) + p.max_stack_size as usize + EXTRA_STACK;
-                    if th.frames.len() >= self.max_frames {
+                    if th.frames.len() >= self.max_frames + self.error_slack() {
                         return Err(self.rt_error("stack overflow"));
                     }
                     self.ensure_stack(need)?;
@@ -211,7 +220,7 @@ impl Vm {
                     return Ok(true);
                 }
                 Value::Native(nc) => {
-                    if th.frames.len() >= self.max_frames {
+                    if th.frames.len() >= self.max_frames + self.error_slack() {
                         return Err(self.rt_error("stack overflow"));
                     }
                     let top = th.top;
@@ -382,6 +391,7 @@ impl Vm {
             }
             let v = th.stack[index];
             *u.get_mut() = UpVal::Closed(v);
+            super::gc::barrier_upvalue(&self.heap, u, v);
             th.open_upvals.pop();
         }
     }
@@ -400,10 +410,9 @@ impl Vm {
             }
             th.tbc.pop();
             let v = th.stack[idx];
+            // A metamethod removed since the variable was marked is still
+            // "called": `attempt to call a nil value (metamethod 'close')`.
             let mm = self.metamethod(v, TM::Close);
-            if mm.is_nil() {
-                continue;
-            }
             let e = err.unwrap_or(Value::Nil);
             // Keep the stack above everything live.
             if let Err(ne) = self.call_function(mm, &[v, e], 0) {
@@ -459,12 +468,14 @@ impl Vm {
         let frames = &th.get().frames;
         let mut catcher = None;
         let mut boundary = None;
-        for i in (0..frames.len()).rev() {
-            let f = &frames[i];
-            if matches!(f.kind, FrameKind::Native(_))
+        let is_catcher = |f: &super::thread::Frame| {
+            matches!(f.kind, FrameKind::Native(_))
                 && f.flags & flags::PENDING != 0
                 && f.protect != Protect::No
-            {
+        };
+        for i in (0..frames.len()).rev() {
+            let f = &frames[i];
+            if is_catcher(f) {
                 catcher = Some(i);
                 break;
             }
@@ -473,34 +484,49 @@ impl Vm {
                 break;
             }
         }
+        // The message handler of the innermost protected call of this thread runs
+        // once, at the error point, as `luaG_errormsg` calls `errfunc`: also when
+        // the error first has to cross native frames (a `__close` called by a
+        // return, a native function calling back into Lua) to reach that call.
+        let handled = matches!(self.handled_error.take(), Some(h) if same_object(h, e));
+        let handler_frame = if handled || self.in_handler {
+            None
+        } else {
+            (0..frames.len()).rev().find(|&i| is_catcher(&frames[i]))
+        };
+        if let Some(hi) = handler_frame
+            && let Protect::Handler(h) = frames[hi].protect
+        {
+            let handler = th.get().stack[h];
+            e = self.run_handler(handler, e);
+        }
         if let Some(ci) = catcher {
-            let f = frames[ci];
-            if let Protect::Handler(h) = f.protect {
-                let handler = th.get().stack[h];
-                e = self.run_handler(handler, e);
-            }
+            let f = th.get().frames[ci];
             let level = f.call_func;
+            // As the reference, the erroring frames are gone before pending
+            // to-be-closed variables run (their `debug.getinfo(2)` is the pcall).
+            th.get_mut().frames.truncate(ci + 1);
             if let Err(ne) = self.close_level(level, Some(e)) {
                 e = ne.0;
             }
             let thm = th.get_mut();
-            thm.frames.truncate(ci + 1);
             thm.top = level;
             self.pending_error = Some(e);
             return Ok(());
         }
         if let Some(bi) = boundary {
-            let f = frames[bi];
+            let f = th.get().frames[bi];
             if f.flags & flags::TRACEBACK != 0 {
                 let msg = self.traceback(th, None, 0);
                 self.last_traceback = Some(msg);
             }
             let level = f.ret;
+            th.get_mut().frames.truncate(bi);
             if let Err(ne) = self.close_level(level, Some(e)) {
                 e = ne.0;
             }
+            self.handled_error = Some(e);
             let thm = th.get_mut();
-            thm.frames.truncate(bi);
             thm.top = level;
             return Err(LuaError(e));
         }
@@ -524,13 +550,20 @@ impl Vm {
     /// Calls an `xpcall` message handler at the error point.
     fn run_handler(&mut self, handler: Value, e: Value) -> Value {
         let mut e = e;
+        let outer = std::mem::replace(&mut self.in_handler, true);
+        let mut out = None;
         for _ in 0..10 {
             match self.call_function(handler, &[e], 1) {
-                Ok(r) => return r.first().copied().unwrap_or(Value::Nil),
+                Ok(r) => {
+                    out = Some(r.first().copied().unwrap_or(Value::Nil));
+                    break;
+                }
                 Err(ne) => e = ne.0,
             }
         }
-        self.new_string(b"error in error handling")
+        self.in_handler = outer;
+        self.handled_error = None;
+        out.unwrap_or_else(|| self.new_string(b"error in error handling"))
     }
 
     /// A runtime error with the current Lua frame's position (`luaG_runerror`).
@@ -653,5 +686,16 @@ impl Vm {
         for v in vals {
             self.push(v);
         }
+    }
+}
+
+/// Whether two error values are the same object (by identity, never reading a string
+/// that may since have been collected): tells an error already given to its message
+/// handler, propagating out of a re-entrant call, from a new one.
+fn same_object(a: Value, b: Value) -> bool {
+    match (a, b) {
+        (Value::Str(x), Value::Str(y)) => x == y,
+        (Value::Str(_), _) | (_, Value::Str(_)) => false,
+        _ => a.raw_eq(&b),
     }
 }

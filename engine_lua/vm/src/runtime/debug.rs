@@ -118,12 +118,16 @@ fn upval_name(p: &Proto, u: u32) -> String {
         .map_or("?".to_string(), |d| d.name.to_string())
 }
 
-/// `"global"` when the table register/upvalue is `_ENV`, else `"field"`.
+/// `"global"` when the table is the upvalue or the local variable `_ENV` (5.4.7's
+/// `isEnv`: a field named `_ENV`, as in `a._ENV.x`, is not), else `"field"`.
 fn is_env(p: &Proto, pc: usize, t: u32, is_up: bool) -> &'static str {
     let name = if is_up {
         Some(upval_name(p, t))
     } else {
-        getobjname(p, pc, t).map(|(_, n)| n)
+        match getobjname(p, pc, t) {
+            Some(("local" | "upvalue", n)) => Some(n),
+            _ => None,
+        }
     };
     if name.as_deref() == Some("_ENV") {
         "global"
@@ -420,17 +424,15 @@ impl Vm {
         if let Some(f) = th.frames.last()
             && let Some(p) = frame_proto(f)
         {
+            // `luaG_callerror`: the name the calling instruction gives the callee
+            // (a metamethod for operators, `close` for RETURN/CLOSE), else the
+            // variable holding it.
             let pc = frame_pc(f);
-            let i = p.code[pc];
-            match i.opcode() {
-                OpCode::CALL | OpCode::TAILCALL => {
-                    if let Some((kind, name)) = getobjname(p, pc, i.a()) {
-                        extra = format!(" ({kind} '{name}')");
-                    }
-                }
-                OpCode::TFORCALL => extra = " (for iterator 'for iterator')".into(),
-                _ => {
-                    if func >= f.base {
+            match funcname_from_code(p, pc) {
+                Some((kind, name)) => extra = format!(" ({kind} '{name}')"),
+                None => {
+                    let i = p.code[pc];
+                    if !matches!(i.opcode(), OpCode::CALL | OpCode::TAILCALL) && func >= f.base {
                         extra = self.varinfo(Loc::Reg((func - f.base) as u32));
                     }
                 }

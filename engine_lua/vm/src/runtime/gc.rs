@@ -1,28 +1,32 @@
 //! The GC heap: object allocation, the `Gc<T>` handle, byte accounting, string
-//! interning, and the stop-the-world precise mark-and-sweep collector.
+//! interning, and the incremental tri-colour mark-and-sweep collector with weak
+//! tables, ephemerons and finalizers. All of the heap's `unsafe` code lives here.
 //!
 //! # Design
 //!
+//! ## Objects and handles
+//!
 //! Every collectable object (string, table, closure, native closure, upvalue, runtime
-//! prototype, thread, userdata) lives in its own heap block, a [`GcBox`] holding a mark
-//! bit and the object. A [`Gc<T>`] is a `Copy` pointer to such a block: comparing two
-//! handles compares identities, and copying one costs nothing. The [`Heap`] owns every
-//! block: it keeps a list of all of them ([`GcRef`], a type-tagged pointer) so that the
-//! sweep phase can visit each object once, and it counts the bytes every object uses
-//! (the block plus the buffers the object owns; tables and thread stacks report their
-//! growth through [`Heap::adjust`]).
+//! prototype, thread, userdata) lives in its own heap block, a [`GcBox`]: a two-byte
+//! header (colour, flags) and the object. A [`Gc<T>`] is a `Copy` pointer to such a
+//! block: comparing two handles compares identities, and copying one costs nothing.
+//! The [`Heap`] owns every block: it keeps a list of all of them ([`GcRef`], a
+//! type-tagged pointer) so that the sweep can visit each object once, and it counts
+//! the bytes every object uses (the block plus the buffers the object owns; tables and
+//! thread stacks report their growth through [`Heap::adjust`]).
 //!
 //! ## Why handles are sound to use
 //!
-//! A block is freed only by [`Heap::collect`], and only when the mark phase did not
-//! reach it from the roots the caller handed in. The runtime calls `collect` only at
-//! *safe points* (the interpreter, between instructions, after the results of a native
-//! call are on the stack; or `collectgarbage`), where every handle the program can
-//! still use is reachable from a root: the registry, the per-type metatables, the
-//! stacks, frames and open upvalues of every thread on the running chain. Native
-//! functions keep the values they need across a re-entrant call on their stack. So a
-//! handle that is dereferenced after a collection was reachable during it, and its
-//! block is alive.
+//! A block is freed only by the sweep, and only when the mark phase that preceded it
+//! did not reach it from the roots. The collector runs only at *safe points* (the
+//! interpreter, between instructions, after the results of a native call are on the
+//! stack; `collectgarbage`; the host's [`Heap`] stepping through `Vm::gc_step`), where
+//! every handle the program can still use is reachable from a root: the registry, the
+//! per-type metatables, the stacks, frames and open upvalues of every thread on the
+//! running chain. Native functions keep the values they need across a re-entrant call
+//! on their stack. Between two steps of an incremental cycle the mutator runs; the
+//! tri-colour invariant below guarantees that what it can reach at the next safe point
+//! is still marked or will be.
 //!
 //! Mutation goes through [`Gc::get_mut`], which hands out `&mut T` from a shared
 //! handle. The runtime is single-threaded (`Gc` is neither `Send` nor `Sync`), and the
@@ -31,40 +35,108 @@
 //! function, an allocation that could resize it). This is the discipline the reference
 //! implementation follows with raw C pointers; the hot path pays no `RefCell` check.
 //!
-//! ## Collection
+//! ## Colours and phases
 //!
-//! Mark: the roots are pushed on a gray stack; popping an object traces its children
-//! (marking each unmarked child and pushing it). Sweep: interned short strings that
-//! were not marked are removed from the string table (the intern table is weak), then
-//! every unmarked block is freed and every marked one is unmarked for the next cycle.
-//! The next collection is due when the allocated bytes reach twice what survived
-//! (the reference's default pause of 200%).
+//! An object is *white* (not reached yet), *gray* (reached, children not traced yet)
+//! or *black* (reached and traced). There are two whites: at the end of marking the
+//! current white is flipped, so "the other white" means *dead* during the sweep, while
+//! objects allocated during the sweep get the new white and survive it. A cycle goes:
 //!
-//! The write-barrier functions ([`barrier_table`], [`barrier_upvalue`],
-//! [`barrier_metatable`]) are called where an incremental collector needs them; with a
-//! stop-the-world collector they do nothing.
+//! 1. **Pause**: nothing is gray or black. The next cycle starts when the allocated
+//!    bytes reach `estimate * pause / 100` (`estimate` = live bytes after the last
+//!    sweep); starting marks the roots gray.
+//! 2. **Propagate** (incremental): pop a gray object, mark its children, make it black.
+//!    Threads and weak tables are never blackened here: they go to `grayagain` and are
+//!    traversed again in the atomic phase (stacks change without barriers; weak tables
+//!    need the whole mark to decide what to clear).
+//! 3. **Atomic** (one step): re-mark the roots, traverse `grayagain` (threads: the live
+//!    part of the stack is marked, the dead part is cleared to nil), converge the
+//!    ephemerons, clear weak values, move unreachable objects with finalizers to
+//!    `tobefnz` and mark them (resurrection), converge again, clear weak keys and
+//!    values, flip the white.
+//! 4. **Sweep** (incremental): walk the object list, free the dead-white objects
+//!    (removing dead strings from the intern table), paint the survivors the new white.
+//!
+//! Pending finalizers (`tobefnz`) are called by the state (`Vm`) at safe points where a
+//! re-entrant call is allowed, in the reverse order of their registration, each once.
+//!
+//! ## Invariant and barriers
+//!
+//! During propagation no black object points to a white one, except threads and weak
+//! tables, which are gray until the atomic phase. A store that could create such an
+//! edge calls a barrier, whose fast path is an inline colour check (only a black
+//! object needs work, and black objects exist only during a cycle):
+//!
+//! - tables (every raw store, `SETLIST`, metatable changes): *backward* barrier: the
+//!   table turns gray again and is re-traversed in the atomic phase, once however
+//!   often it is stored into ([`barrier_table`]);
+//! - closed upvalues, native-closure upvalues, userdata user values and metatables:
+//!   *forward* barrier: the stored value is marked ([`barrier_upvalue`],
+//!   [`barrier_object`]);
+//! - stacks need none: threads are re-scanned in the atomic phase.
+//!
+//! During the sweep black objects are merely not-yet-whitened survivors, so the slow
+//! paths do nothing then. The interned string table is weak; a dead string found by an
+//! intern lookup during the sweep is revived (painted the new white).
+//!
+//! ## Weak tables, ephemerons, finalizers
+//!
+//! A table whose metatable has `__mode` containing `k` and/or `v` is weak. Strings are
+//! values, not objects, for this purpose: they are always marked. A weak-value table
+//! marks its keys; a weak-key table is an *ephemeron* table: a value is marked only
+//! once its key is marked, which the atomic phase iterates to a fixed point. Cleared
+//! entries get a nil value; a cleared collectable key is replaced by a light userdata
+//! with the same address (same hash, never dereferenced), so chains stay valid.
+//! `setmetatable` registers an object for finalization when its metatable has `__gc`
+//! at that moment ([`Heap::check_finalizer`]). An unreachable registered object is
+//! resurrected once, its `__gc` called; weak values pointing to it are cleared before
+//! the resurrection, weak keys after it.
+//!
+//! ## Pacing
+//!
+//! As in 5.4's incremental mode. Work is counted in units of one 16-byte slot traced
+//! (a swept object costs [`SWEEP_COST`]). When the bytes allocated exceed the
+//! threshold, a step does `(debt + stepsize) / 16 * stepmul / 100 * 100` units (so
+//! `stepmul` 100 traces 100 slots per 16 bytes allocated), then sets the threshold
+//! `stepsize` bytes ahead; at the end of a cycle the threshold becomes
+//! `estimate * pause / 100`. `Vm::gc_step(budget)` lets the host do a bounded amount
+//! of work per frame instead.
 #![allow(
     unsafe_code,
     reason = "the GC heap is the one module that manages raw object memory"
 )]
 
-use std::cell::{Cell, UnsafeCell};
+use std::cell::{Cell, RefCell, UnsafeCell};
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::marker::PhantomData;
 use std::ptr::NonNull;
+use std::time::Duration;
 
 use super::function::{FuncProto, LuaClosure, NativeClosure, UpVal};
 use super::string::LuaStr;
 use super::table::Table;
-use super::thread::Thread;
+use super::thread::{FrameKind, Thread};
 use super::userdata::UserData;
 use super::value::Value;
 
-/// A heap block: the mark bit and the object.
+const WHITE0: u8 = 0;
+const GRAY: u8 = 2;
+const BLACK: u8 = 3;
+
+/// Header flag: the object is registered for finalization (in `finobj`).
+const FINOBJ: u8 = 1;
+
+/// Work units charged per object visited by the sweep.
+pub const SWEEP_COST: usize = 16;
+/// Work units charged per finalizer called.
+pub const FINALIZER_COST: usize = 50;
+
+/// A heap block: the header (colour, flags) and the object.
 #[repr(C)]
 pub struct GcBox<T> {
-    marked: Cell<bool>,
+    color: Cell<u8>,
+    flags: Cell<u8>,
     value: UnsafeCell<T>,
 }
 
@@ -122,14 +194,34 @@ impl<T> Gc<T> {
         self.ptr.as_ptr() as usize
     }
 
-    fn marked(&self) -> bool {
-        // SAFETY: the block is alive (module essay); `marked` is a `Cell`.
-        unsafe { (*self.ptr.as_ptr()).marked.get() }
+    #[inline(always)]
+    fn color(&self) -> u8 {
+        // SAFETY: the block is alive (module essay); the header is a `Cell`.
+        unsafe { (*self.ptr.as_ptr()).color.get() }
     }
 
-    fn set_marked(&self, m: bool) {
-        // SAFETY: as in `marked`.
-        unsafe { (*self.ptr.as_ptr()).marked.set(m) }
+    #[inline(always)]
+    fn set_color(&self, c: u8) {
+        // SAFETY: as in `color`.
+        unsafe { (*self.ptr.as_ptr()).color.set(c) }
+    }
+
+    #[inline(always)]
+    fn flags(&self) -> u8 {
+        // SAFETY: as in `color`.
+        unsafe { (*self.ptr.as_ptr()).flags.get() }
+    }
+
+    #[inline(always)]
+    fn set_flags(&self, f: u8) {
+        // SAFETY: as in `color`.
+        unsafe { (*self.ptr.as_ptr()).flags.set(f) }
+    }
+
+    /// Whether the object is black (reached and traced in the running cycle).
+    #[inline(always)]
+    pub fn is_black(&self) -> bool {
+        self.color() == BLACK
     }
 }
 
@@ -188,29 +280,59 @@ heap_object!(FuncProto, Proto);
 heap_object!(Thread, Thread);
 heap_object!(UserData, UserData);
 
-impl GcRef {
-    fn marked(&self) -> bool {
-        match self {
-            GcRef::Str(g) => g.marked(),
-            GcRef::Table(g) => g.marked(),
-            GcRef::LuaFn(g) => g.marked(),
-            GcRef::Native(g) => g.marked(),
-            GcRef::UpVal(g) => g.marked(),
-            GcRef::Proto(g) => g.marked(),
-            GcRef::Thread(g) => g.marked(),
-            GcRef::UserData(g) => g.marked(),
+macro_rules! each {
+    ($r:expr, $g:ident => $e:expr) => {
+        match $r {
+            GcRef::Str($g) => $e,
+            GcRef::Table($g) => $e,
+            GcRef::LuaFn($g) => $e,
+            GcRef::Native($g) => $e,
+            GcRef::UpVal($g) => $e,
+            GcRef::Proto($g) => $e,
+            GcRef::Thread($g) => $e,
+            GcRef::UserData($g) => $e,
         }
+    };
+}
+
+/// Names of the object kinds, in [`GcRef::kind`] order.
+pub const KIND_NAMES: [&str; 8] = [
+    "string",
+    "table",
+    "closure",
+    "native closure",
+    "upvalue",
+    "prototype",
+    "thread",
+    "userdata",
+];
+
+impl GcRef {
+    #[inline]
+    fn color(&self) -> u8 {
+        each!(self, g => g.color())
     }
-    fn set_marked(&self, b: bool) {
+    #[inline]
+    fn set_color(&self, c: u8) {
+        each!(self, g => g.set_color(c))
+    }
+    fn flags(&self) -> u8 {
+        each!(self, g => g.flags())
+    }
+    fn set_flags(&self, f: u8) {
+        each!(self, g => g.set_flags(f))
+    }
+    /// Index of the object's kind in [`KIND_NAMES`].
+    pub fn kind(&self) -> usize {
         match self {
-            GcRef::Str(g) => g.set_marked(b),
-            GcRef::Table(g) => g.set_marked(b),
-            GcRef::LuaFn(g) => g.set_marked(b),
-            GcRef::Native(g) => g.set_marked(b),
-            GcRef::UpVal(g) => g.set_marked(b),
-            GcRef::Proto(g) => g.set_marked(b),
-            GcRef::Thread(g) => g.set_marked(b),
-            GcRef::UserData(g) => g.set_marked(b),
+            GcRef::Str(_) => 0,
+            GcRef::Table(_) => 1,
+            GcRef::LuaFn(_) => 2,
+            GcRef::Native(_) => 3,
+            GcRef::UpVal(_) => 4,
+            GcRef::Proto(_) => 5,
+            GcRef::Thread(_) => 6,
+            GcRef::UserData(_) => 7,
         }
     }
     fn trace(&self, m: &mut Marker) {
@@ -225,20 +347,24 @@ impl GcRef {
             GcRef::UserData(g) => g.get().trace(m),
         }
     }
+    /// Bytes the object uses (block plus owned buffers).
     fn size(&self) -> usize {
         fn sz<T: Trace>(g: &Gc<T>) -> usize {
             std::mem::size_of::<GcBox<T>>() + g.get().extra_bytes()
         }
-        match self {
-            GcRef::Str(g) => sz(g),
-            GcRef::Table(g) => sz(g),
-            GcRef::LuaFn(g) => sz(g),
-            GcRef::Native(g) => sz(g),
-            GcRef::UpVal(g) => sz(g),
-            GcRef::Proto(g) => sz(g),
-            GcRef::Thread(g) => sz(g),
-            GcRef::UserData(g) => sz(g),
-        }
+        each!(self, g => sz(g))
+    }
+    /// The object as a value (strings, tables, functions, userdata, threads).
+    fn to_value(self) -> Option<Value> {
+        Some(match self {
+            GcRef::Str(g) => Value::Str(g),
+            GcRef::Table(g) => Value::Table(g),
+            GcRef::LuaFn(g) => Value::LuaFn(g),
+            GcRef::Native(g) => Value::Native(g),
+            GcRef::Thread(g) => Value::Thread(g),
+            GcRef::UserData(g) => Value::UserData(g),
+            GcRef::UpVal(_) | GcRef::Proto(_) => return None,
+        })
     }
     /// Frees the block.
     ///
@@ -250,16 +376,7 @@ impl GcRef {
             // guarantees it is unreachable; this is the only place blocks are freed.
             unsafe { drop(Box::from_raw(g.ptr.as_ptr())) }
         }
-        match self {
-            GcRef::Str(g) => drop_box(g),
-            GcRef::Table(g) => drop_box(g),
-            GcRef::LuaFn(g) => drop_box(g),
-            GcRef::Native(g) => drop_box(g),
-            GcRef::UpVal(g) => drop_box(g),
-            GcRef::Proto(g) => drop_box(g),
-            GcRef::Thread(g) => drop_box(g),
-            GcRef::UserData(g) => drop_box(g),
-        }
+        each!(self, g => drop_box(g))
     }
 }
 
@@ -270,12 +387,15 @@ pub struct Marker {
 }
 
 impl Marker {
-    /// Marks an object (and queues it for tracing).
+    /// Marks an object (and queues it for tracing). Strings have no children and turn
+    /// black at once.
     #[inline]
     pub fn mark(&mut self, r: GcRef) {
-        if !r.marked() {
-            r.set_marked(true);
-            if !matches!(r, GcRef::Str(_)) {
+        if r.color() < GRAY {
+            if let GcRef::Str(s) = r {
+                s.set_color(BLACK);
+            } else {
+                r.set_color(GRAY);
                 self.gray.push(r);
             }
         }
@@ -294,15 +414,9 @@ impl Marker {
             self.mark(r)
         }
     }
-
-    fn drain(&mut self) {
-        while let Some(r) = self.gray.pop() {
-            r.trace(self);
-        }
-    }
 }
 
-/// The string intern table (weak: dead strings are dropped before the sweep).
+/// The string intern table (weak: a dead string leaves it when the sweep frees it).
 struct Interner {
     buckets: Vec<Vec<Gc<LuaStr>>>,
     count: usize,
@@ -330,6 +444,118 @@ impl Interner {
         self.buckets[s.get().hash_cached() as usize & (n - 1)].push(s);
         self.count += 1;
     }
+    fn remove(&mut self, s: Gc<LuaStr>) {
+        let n = self.buckets.len();
+        let b = &mut self.buckets[s.get().hash_cached() as usize & (n - 1)];
+        if let Some(i) = b.iter().position(|x| *x == s) {
+            b.swap_remove(i);
+            self.count -= 1;
+        }
+    }
+}
+
+/// The collector's phase (see the module essay).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Between cycles.
+    Pause,
+    /// Incremental marking.
+    Propagate,
+    /// Incremental sweeping.
+    Sweep,
+}
+
+impl Phase {
+    /// A name for statistics.
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::Pause => "pause",
+            Phase::Propagate => "propagate",
+            Phase::Sweep => "sweep",
+        }
+    }
+}
+
+/// The collector's mode (`collectgarbage("incremental"/"generational")`). The
+/// generational mode is accepted and runs as the incremental one.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum GcMode {
+    /// Incremental (the default).
+    Incremental,
+    /// Generational (accepted; collects incrementally).
+    Generational,
+}
+
+/// How automatic collection runs (`ELUA_GC_STRESS` selects the stress modes).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Stress {
+    /// Paced by allocation debt.
+    Off,
+    /// A tiny incremental step at every safe point (finds missing barriers).
+    Step,
+    /// A full collection at every safe point (finds missing roots).
+    Collect,
+}
+
+impl Stress {
+    /// The mode the `ELUA_GC_STRESS` environment variable asks for: `1`/`step`,
+    /// `2`/`collect`/`full`; anything else (or unset) is off.
+    pub fn from_env() -> Stress {
+        match std::env::var("ELUA_GC_STRESS").as_deref() {
+            Ok("1") | Ok("step") => Stress::Step,
+            Ok("2") | Ok("collect") | Ok("full") => Stress::Collect,
+            _ => Stress::Off,
+        }
+    }
+}
+
+/// Tuning parameters (`collectgarbage("incremental", pause, stepmul, stepsize)`).
+#[derive(Copy, Clone, Debug)]
+pub struct GcParams {
+    /// Percent of the live heap to wait for before a new cycle (default 200).
+    pub pause: u32,
+    /// Speed of the collector relative to allocation, percent (default 100).
+    pub stepmul: u32,
+    /// Log2 of the bytes allocated between steps (default 13: 8 KB).
+    pub stepsize: u32,
+    /// The mode.
+    pub mode: GcMode,
+}
+
+impl Default for GcParams {
+    fn default() -> Self {
+        GcParams {
+            pause: 200,
+            stepmul: 100,
+            stepsize: 13,
+            mode: GcMode::Incremental,
+        }
+    }
+}
+
+/// Statistics for the debugger panel (plain data).
+#[derive(Clone, Debug, Default)]
+pub struct GcStats {
+    /// Bytes in use.
+    pub heap_bytes: usize,
+    /// Most bytes in use seen at a step.
+    pub peak_bytes: usize,
+    /// Live objects by kind, in [`KIND_NAMES`] order.
+    pub objects: [usize; 8],
+    /// Completed cycles.
+    pub cycles: u64,
+    /// Steps taken (automatic and host steps).
+    pub steps: u64,
+    /// Duration of the last step.
+    pub last_step: Duration,
+    /// Longest step so far.
+    pub longest_step: Duration,
+    /// The phase now.
+    pub phase: &'static str,
+    /// Objects waiting for their finalizer.
+    pub pending_finalizers: usize,
+    /// The memory limit (`usize::MAX`: none).
+    pub limit: usize,
 }
 
 /// The heap: owns every object, counts bytes, interns short strings, collects.
@@ -344,15 +570,53 @@ pub struct Heap {
     pub running: bool,
     /// Number of completed collections.
     pub cycles: u64,
-    /// The memory limit in bytes (`usize::MAX`: none). The collector never lets its
-    /// threshold exceed it, and the state raises `not enough memory` when a
-    /// collection leaves more than this in use (see `Vm::collect_garbage`).
+    /// The memory limit in bytes (`usize::MAX`: none).
     pub limit: usize,
+    /// Tuning parameters.
+    pub params: GcParams,
+    /// Stress mode.
+    pub stress: Stress,
+    /// When set, the duration of every automatic step is appended (benchmarks).
+    pub pause_log: Option<Vec<Duration>>,
+    phase: Phase,
+    white: u8,
+    atomic: bool,
+    marker: Marker,
+    /// White objects a forward barrier turned gray (traversed during propagation).
+    barrier: RefCell<Vec<GcRef>>,
+    /// Black tables (and userdata) a backward barrier turned gray again: traversed
+    /// in the atomic phase, as `grayagain`, so a table stored into repeatedly is
+    /// re-traversed once per cycle, not once per store.
+    barrier_back: RefCell<Vec<GcRef>>,
+    /// Threads and weak tables waiting for the atomic phase.
+    grayagain: Vec<GcRef>,
+    weak: Vec<Gc<Table>>,
+    ephemeron: Vec<Gc<Table>>,
+    allweak: Vec<Gc<Table>>,
+    /// Objects registered for finalization, in registration order.
+    finobj: Vec<GcRef>,
+    /// Unreachable finalizable objects, next to finalize first.
+    tobefnz: std::collections::VecDeque<GcRef>,
+    sweep_pos: usize,
+    live_acc: usize,
+    estimate: usize,
+    counts: [usize; 8],
+    /// Interned `__mode`, `__gc` (fixed: always marked).
+    mode_str: Gc<LuaStr>,
+    gc_str: Gc<LuaStr>,
+    stats: GcStats,
+    /// Set while finalizers run (no nested finalizer calls).
+    pub(crate) in_finalizer: bool,
+    /// Set once the state closes: no new registrations for finalization.
+    pub(crate) closing: bool,
+    /// During a step taken by the interpreter: the running thread and the end of its
+    /// live registers (the stack above is dead there).
+    pub(crate) exact_top: Option<(Gc<Thread>, usize)>,
 }
 
 impl Default for Heap {
     fn default() -> Self {
-        Heap {
+        let mut h = Heap {
             objects: Vec::new(),
             bytes: Cell::new(0),
             threshold: 256 * 1024,
@@ -364,7 +628,42 @@ impl Default for Heap {
             running: true,
             cycles: 0,
             limit: usize::MAX,
-        }
+            params: GcParams::default(),
+            stress: Stress::from_env(),
+            pause_log: None,
+            phase: Phase::Pause,
+            white: WHITE0,
+            atomic: false,
+            marker: Marker::default(),
+            barrier: RefCell::new(Vec::new()),
+            barrier_back: RefCell::new(Vec::new()),
+            grayagain: Vec::new(),
+            weak: Vec::new(),
+            ephemeron: Vec::new(),
+            allweak: Vec::new(),
+            finobj: Vec::new(),
+            tobefnz: Default::default(),
+            sweep_pos: 0,
+            live_acc: 0,
+            estimate: 0,
+            counts: [0; 8],
+            // Placeholders until the real strings exist (replaced just below).
+            mode_str: Gc {
+                ptr: NonNull::dangling(),
+                _marker: PhantomData,
+            },
+            gc_str: Gc {
+                ptr: NonNull::dangling(),
+                _marker: PhantomData,
+            },
+            stats: GcStats::default(),
+            in_finalizer: false,
+            closing: false,
+            exact_top: None,
+        };
+        h.mode_str = h.new_str(b"__mode");
+        h.gc_str = h.new_str(b"__gc");
+        h
     }
 }
 
@@ -379,11 +678,12 @@ impl Drop for Heap {
 }
 
 impl Heap {
-    /// Allocates an object and returns its handle.
+    /// Allocates an object and returns its handle (painted the current white).
     pub fn alloc<T: HeapObject>(&mut self, value: T) -> Gc<T> {
         let extra = value.extra_bytes();
         let b = Box::new(GcBox {
-            marked: Cell::new(false),
+            color: Cell::new(self.white),
+            flags: Cell::new(0),
             value: UnsafeCell::new(value),
         });
         let ptr = NonNull::from(Box::leak(b));
@@ -391,7 +691,9 @@ impl Heap {
             ptr,
             _marker: PhantomData,
         };
-        self.objects.push(T::wrap(gc));
+        let r = T::wrap(gc);
+        self.counts[r.kind()] += 1;
+        self.objects.push(r);
         self.bytes
             .set(self.bytes.get() + std::mem::size_of::<GcBox<T>>() + extra);
         gc
@@ -400,7 +702,13 @@ impl Heap {
     /// Records that an object's buffers grew (`delta > 0`) or shrank.
     #[inline]
     pub fn adjust(&self, delta: isize) {
-        self.bytes.set(self.bytes.get().wrapping_add_signed(delta));
+        self.bytes
+            .set(self.bytes.get().saturating_add_signed(delta));
+    }
+
+    /// Bytes in use.
+    pub fn bytes(&self) -> usize {
+        self.bytes.get()
     }
 
     /// Sets the memory limit (`usize::MAX`: none); the next collection is due no later
@@ -410,18 +718,18 @@ impl Heap {
         self.threshold = self.threshold.min(limit);
     }
 
-    /// Bytes in use.
-    pub fn bytes(&self) -> usize {
-        self.bytes.get()
-    }
-
-    /// Whether the allocation debt calls for a collection at the next safe point.
+    /// Whether the allocation debt calls for a collector step at the next safe point.
     #[inline]
     pub fn should_collect(&self) -> bool {
         let b = self.bytes.get();
         // Past the memory limit a collection is due even when stopped, so a script
         // cannot escape the limit with `collectgarbage("stop")`.
-        (self.running && b >= self.threshold) || b > self.limit
+        (self.running && (b >= self.threshold || self.stress != Stress::Off)) || b > self.limit
+    }
+
+    /// The collector's phase.
+    pub fn phase(&self) -> Phase {
+        self.phase
     }
 
     /// Hash of a byte string (seeded, all bytes for short strings; a sample for long
@@ -449,6 +757,10 @@ impl Heap {
         if bytes.len() <= LuaStr::MAX_SHORT {
             let h = Self::hash_bytes(self.seed, bytes);
             if let Some(s) = self.strings.find(bytes, h) {
+                if self.phase == Phase::Sweep && s.color() == self.white ^ 1 {
+                    // Dead but not swept yet: revive it.
+                    s.set_color(self.white);
+                }
                 return s;
             }
             let s = self.alloc(LuaStr::new_short(bytes.into(), h));
@@ -459,52 +771,621 @@ impl Heap {
         }
     }
 
-    /// Runs a full collection. `roots` marks every root.
-    pub fn collect(&mut self, roots: impl FnOnce(&mut Marker)) {
-        let mut m = Marker::default();
-        roots(&mut m);
-        m.drain();
-        // The intern table is weak: drop dead strings from it.
-        let mut count = 0;
-        for b in &mut self.strings.buckets {
-            b.retain(|s| s.marked());
-            count += b.len();
-        }
-        self.strings.count = count;
-        let mut live = 0usize;
-        let mut i = 0;
-        while i < self.objects.len() {
-            let r = self.objects[i];
-            if r.marked() {
-                r.set_marked(false);
-                live += r.size();
-                i += 1;
-            } else {
-                self.objects.swap_remove(i);
-                // SAFETY: not reached from any root, so no handle to it is in use
-                // (module essay); removed from `objects`, so it is freed once.
-                unsafe { r.free() }
-            }
-        }
-        self.bytes.set(live);
-        self.threshold = (live * 2).max(256 * 1024).min(self.limit);
-        self.cycles += 1;
-    }
-
     /// Number of objects on the heap.
     pub fn object_count(&self) -> usize {
         self.objects.len()
     }
+
+    /// Statistics (object counts are kept up to date at every allocation and free).
+    pub fn stats(&self) -> GcStats {
+        let mut s = self.stats.clone();
+        s.heap_bytes = self.bytes();
+        s.peak_bytes = s.peak_bytes.max(s.heap_bytes);
+        s.objects = self.counts;
+        s.cycles = self.cycles;
+        s.phase = self.phase.name();
+        s.pending_finalizers = self.tobefnz.len();
+        s.limit = self.limit;
+        s
+    }
+
+    /// Records a step's duration in the statistics.
+    pub(crate) fn record_step(&mut self, d: Duration, auto: bool) {
+        self.stats.steps += 1;
+        self.stats.last_step = d;
+        self.stats.longest_step = self.stats.longest_step.max(d);
+        self.stats.peak_bytes = self.stats.peak_bytes.max(self.bytes());
+        if auto && let Some(log) = &mut self.pause_log {
+            log.push(d);
+        }
+    }
+
+    // ----- finalizers -----
+
+    /// Registers `obj` for finalization if `mt` has a `__gc` field and it is not
+    /// registered yet (called by `setmetatable` after the metatable is set).
+    pub fn check_finalizer(&mut self, obj: Value, mt: Option<Gc<Table>>) {
+        let Some(mt) = mt else { return };
+        let r = match obj {
+            Value::Table(t) => GcRef::Table(t),
+            Value::UserData(u) => GcRef::UserData(u),
+            _ => return,
+        };
+        if self.closing || r.flags() & FINOBJ != 0 || mt.get().get_str(self.gc_str).is_nil() {
+            return;
+        }
+        r.set_flags(r.flags() | FINOBJ);
+        self.finobj.push(r);
+    }
+
+    /// The next object whose finalizer is due, with its `__gc` (nil if the metatable
+    /// lost it); the object leaves the pending list and is an ordinary object again.
+    pub(crate) fn next_finalizer(&mut self) -> Option<(Value, Value)> {
+        let r = self.tobefnz.pop_front()?;
+        let v = r
+            .to_value()
+            .expect("finalizable objects are tables or userdata");
+        let mt = match v {
+            Value::Table(t) => t.get().metatable,
+            Value::UserData(u) => u.get().metatable,
+            _ => None,
+        };
+        let f = mt.map_or(Value::Nil, |m| m.get().get_str(self.gc_str));
+        if self.phase == Phase::Sweep && r.color() == self.white ^ 1 {
+            r.set_color(self.white);
+        }
+        Some((v, f))
+    }
+
+    /// Whether finalizers are waiting to be called.
+    #[inline]
+    pub fn has_pending_finalizers(&self) -> bool {
+        !self.tobefnz.is_empty()
+    }
+
+    /// Moves every registered object to the pending list (state close: all finalizers
+    /// run, newest registration first).
+    pub(crate) fn separate_all_finalizers(&mut self) {
+        while let Some(r) = self.finobj.pop() {
+            r.set_flags(r.flags() & !FINOBJ);
+            self.tobefnz.push_back(r);
+        }
+    }
+
+    // ----- barriers (slow paths) -----
+
+    #[cold]
+    #[inline(never)]
+    fn barrier_back_slow(&self, r: GcRef) {
+        if self.phase != Phase::Propagate {
+            return;
+        }
+        r.set_color(GRAY);
+        self.barrier_back.borrow_mut().push(r);
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn barrier_forward_slow(&self, v: GcRef) {
+        if self.phase != Phase::Propagate || v.color() >= GRAY {
+            return;
+        }
+        if let GcRef::Str(s) = v {
+            s.set_color(BLACK);
+        } else {
+            v.set_color(GRAY);
+            self.barrier.borrow_mut().push(v);
+        }
+    }
+
+    // ----- the collector -----
+
+    /// Performs about `budget` units of work (module essay, Pacing); `roots` are the
+    /// state's roots. A step started in the pause begins a cycle. Returns whether a
+    /// cycle finished (the collector reached the pause) during this call.
+    pub fn step(&mut self, budget: usize, roots: &[Value]) -> bool {
+        let mut work = 0usize;
+        let mut started = false;
+        loop {
+            match self.phase {
+                Phase::Pause => {
+                    if started {
+                        return true;
+                    }
+                    started = true;
+                    self.start_cycle(roots);
+                    work += roots.len() + 1;
+                }
+                Phase::Propagate => {
+                    started = true;
+                    match self.next_gray() {
+                        Some(r) => work += self.traverse(r),
+                        None => {
+                            work += self.atomic(roots);
+                        }
+                    }
+                }
+                Phase::Sweep => {
+                    started = true;
+                    work += self.sweep_some(budget.saturating_sub(work).max(SWEEP_COST));
+                    if self.phase == Phase::Pause {
+                        return true;
+                    }
+                }
+            }
+            if work >= budget {
+                return false;
+            }
+        }
+    }
+
+    /// Runs the collector until the pause (finishing the cycle under way, if any).
+    pub fn finish_cycle(&mut self, roots: &[Value]) {
+        while self.phase != Phase::Pause {
+            self.step(usize::MAX, roots);
+        }
+    }
+
+    /// A full collection: finishes the cycle under way, then runs a whole new one.
+    pub fn full_collect(&mut self, roots: &[Value]) {
+        self.finish_cycle(roots);
+        self.step(usize::MAX, roots);
+        debug_assert_eq!(self.phase, Phase::Pause);
+    }
+
+    /// The automatic step: work paid for by the allocation debt, then the next
+    /// threshold. Returns whether a cycle finished.
+    pub fn auto_step(&mut self, roots: &[Value]) -> bool {
+        match self.stress {
+            Stress::Collect => {
+                self.full_collect(roots);
+                return true;
+            }
+            Stress::Step => {
+                let done = self.step(64, roots);
+                if done {
+                    self.set_pause();
+                }
+                return done;
+            }
+            Stress::Off => {}
+        }
+        let stepsize = 1usize << self.params.stepsize.min(40);
+        let debt = self.bytes().saturating_sub(self.threshold);
+        let mul = (self.params.stepmul as usize).max(1);
+        // A step never does more than two steps' worth of work, so a burst of
+        // allocation (a big table resize) does not turn into one long pause: the
+        // remaining debt is paid by the following steps, which come sooner.
+        let cap = (2 * stepsize / 16).saturating_mul(mul);
+        let budget = ((debt + stepsize) / 16).saturating_mul(mul);
+        let done = self.step(budget.min(cap), roots);
+        if done {
+            self.set_pause();
+        } else if budget > cap {
+            self.threshold = self.bytes() + stepsize / 4;
+        } else {
+            self.threshold = self.bytes() + stepsize;
+        }
+        done
+    }
+
+    /// Sets the threshold for the next cycle from the estimate and `pause`.
+    pub fn set_pause(&mut self) {
+        let est = self.estimate.max(1);
+        let t = (est / 100).saturating_mul(self.params.pause as usize);
+        self.threshold = t.max(est / 2).max(64 * 1024).min(self.limit);
+    }
+
+    /// Adds `kb` kilobytes of debt and runs a step as `collectgarbage("step", kb)`
+    /// does (one basic step when 0). Returns whether a cycle finished.
+    pub fn step_kb(&mut self, kb: usize, roots: &[Value]) -> bool {
+        let stepsize = 1usize << self.params.stepsize.min(40);
+        let mul = (self.params.stepmul as usize).max(1);
+        let budget = ((kb * 1024 + stepsize) / 16).saturating_mul(mul);
+        let done = self.step(budget, roots);
+        if done {
+            self.set_pause();
+        }
+        done
+    }
+
+    fn start_cycle(&mut self, roots: &[Value]) {
+        self.marker.gray.clear();
+        self.barrier.borrow_mut().clear();
+        self.barrier_back.borrow_mut().clear();
+        self.grayagain.clear();
+        self.weak.clear();
+        self.ephemeron.clear();
+        self.allweak.clear();
+        self.phase = Phase::Propagate;
+        self.mark_roots(roots);
+    }
+
+    fn mark_roots(&mut self, roots: &[Value]) {
+        for &v in roots {
+            self.marker.mark_value(v);
+        }
+        self.marker.mark_obj(self.mode_str);
+        self.marker.mark_obj(self.gc_str);
+        for &r in &self.tobefnz {
+            self.marker.mark(r);
+        }
+    }
+
+    fn next_gray(&mut self) -> Option<GcRef> {
+        if let Some(r) = self.marker.gray.pop() {
+            return Some(r);
+        }
+        let mut b = self.barrier.borrow_mut();
+        if b.is_empty() {
+            return None;
+        }
+        std::mem::swap(&mut self.marker.gray, &mut *b);
+        drop(b);
+        self.marker.gray.pop()
+    }
+
+    fn propagate_all(&mut self) -> usize {
+        let mut work = 0;
+        while let Some(r) = self.next_gray() {
+            work += self.traverse(r);
+        }
+        work
+    }
+
+    /// Traces one gray object; returns the work done.
+    fn traverse(&mut self, r: GcRef) -> usize {
+        match r {
+            GcRef::Table(t) => self.traverse_table(t),
+            GcRef::Thread(th) => self.traverse_thread(th),
+            _ => {
+                r.set_color(BLACK);
+                r.trace(&mut self.marker);
+                r.size() / 16 + 1
+            }
+        }
+    }
+
+    /// The weakness of a table from its metatable's `__mode`: (weak keys, weak values).
+    fn weak_mode(&self, t: Gc<Table>) -> (bool, bool) {
+        let Some(mt) = t.get().metatable else {
+            return (false, false);
+        };
+        match mt.get().get_str(self.mode_str) {
+            Value::Str(s) => {
+                let b = s.get().as_bytes();
+                (b.contains(&b'k'), b.contains(&b'v'))
+            }
+            _ => (false, false),
+        }
+    }
+
+    fn traverse_table(&mut self, t: Gc<Table>) -> usize {
+        let work = t.get().extra_bytes() / 16 + 1;
+        let (wk, wv) = self.weak_mode(t);
+        if !wk && !wv {
+            t.set_color(BLACK);
+            t.get().trace(&mut self.marker);
+            return work;
+        }
+        if let Some(mt) = t.get().metatable {
+            self.marker.mark_obj(mt);
+        }
+        if !self.atomic {
+            // Stays gray: traversed in the atomic phase.
+            self.grayagain.push(GcRef::Table(t));
+            return 1;
+        }
+        t.set_color(BLACK);
+        match (wk, wv) {
+            (true, true) => self.allweak.push(t),
+            (true, false) => {
+                for &v in t.get().gc_array() {
+                    self.marker.mark_value(v);
+                }
+                self.ephemeron.push(t);
+                self.traverse_ephemeron(t);
+            }
+            _ => {
+                for (k, v) in t.get().gc_nodes() {
+                    if !v.is_nil() {
+                        self.marker.mark_value(k);
+                    }
+                }
+                self.weak.push(t);
+            }
+        }
+        work
+    }
+
+    /// Marks the values of an ephemeron table whose keys are marked; returns whether
+    /// anything new was marked.
+    fn traverse_ephemeron(&mut self, t: Gc<Table>) -> bool {
+        let mut marked = false;
+        let m = &mut self.marker;
+        for (k, v) in t.get().gc_nodes() {
+            if v.is_nil() {
+                continue;
+            }
+            let key_live = match k.gc_ref() {
+                Some(GcRef::Str(s)) => {
+                    s.set_color(BLACK);
+                    true
+                }
+                Some(r) => r.color() >= GRAY,
+                None => true,
+            };
+            if key_live && let Some(r) = v.gc_ref() {
+                if r.color() < GRAY {
+                    marked = true;
+                }
+                m.mark(r);
+            }
+        }
+        marked
+    }
+
+    fn traverse_thread(&mut self, th: Gc<Thread>) -> usize {
+        let t = th.get();
+        // The live part of the stack: up to `top`, except that a Lua frame on top (only
+        // the running thread has one) uses its registers, or the exact end of the live
+        // ones the interpreter gave.
+        let mut live = t.top;
+        match (self.exact_top, t.frames.last()) {
+            (Some((x, top)), _) if x == th => live = top,
+            (_, Some(f)) => {
+                if let FrameKind::Lua(c) = f.kind {
+                    let top = f.base + c.get().proto.get().proto.max_stack_size as usize;
+                    live = live.max(top);
+                }
+            }
+            _ => {}
+        }
+        for f in &t.frames {
+            match f.kind {
+                FrameKind::Lua(c) => self.marker.mark_obj(c),
+                FrameKind::Native(c) => self.marker.mark_obj(c),
+            }
+        }
+        let live = live.min(t.stack.len());
+        for &v in &t.stack[..live] {
+            self.marker.mark_value(v);
+        }
+        for &u in &t.open_upvals {
+            self.marker.mark_obj(u);
+        }
+        if let Some(r) = t.resumer {
+            self.marker.mark_obj(r);
+        }
+        self.marker.mark_value(t.body);
+        if let Some(e) = t.error {
+            self.marker.mark_value(e);
+        }
+        let work = live + t.frames.len() + 1;
+        if self.atomic {
+            th.set_color(BLACK);
+            // The dead part of the stack is not marked: clear it so no stale handle
+            // survives there.
+            for v in &mut th.get_mut().stack[live..] {
+                *v = Value::Nil;
+            }
+        } else {
+            // Popped from the gray stack, so gray: stays gray (and out of the gray
+            // stack, since only white objects are pushed) until the atomic phase.
+            self.grayagain.push(GcRef::Thread(th));
+        }
+        work
+    }
+
+    fn converge_ephemerons(&mut self) -> usize {
+        let mut work = 0;
+        loop {
+            let mut changed = false;
+            let mut i = 0;
+            while i < self.ephemeron.len() {
+                let t = self.ephemeron[i];
+                if self.traverse_ephemeron(t) {
+                    changed = true;
+                    work += self.propagate_all();
+                }
+                work += 1;
+                i += 1;
+            }
+            if !changed {
+                return work;
+            }
+        }
+    }
+
+    fn atomic(&mut self, roots: &[Value]) -> usize {
+        self.atomic = true;
+        let mut work = 0;
+        self.mark_roots(roots);
+        work += self.propagate_all();
+        let mut again = std::mem::take(&mut self.grayagain);
+        again.append(&mut self.barrier_back.borrow_mut());
+        for r in again {
+            work += self.traverse(r);
+        }
+        work += self.propagate_all();
+        work += self.converge_ephemerons();
+        // Weak values referring to objects about to be finalized are cleared now.
+        self.clear_tables(false, true);
+        // Separate the unreachable finalizable objects, newest registration first, and
+        // resurrect them for their finalizers.
+        let mut i = self.finobj.len();
+        let mut separated = Vec::new();
+        while i > 0 {
+            i -= 1;
+            let r = self.finobj[i];
+            if r.color() < GRAY {
+                self.finobj.remove(i);
+                r.set_flags(r.flags() & !FINOBJ);
+                separated.push(r);
+            }
+        }
+        for r in separated {
+            self.tobefnz.push_back(r);
+            self.marker.mark(r);
+        }
+        work += self.propagate_all();
+        work += self.converge_ephemerons();
+        self.clear_tables(true, true);
+        // Flip the white: every unmarked object is now "the other white" (dead).
+        self.white ^= 1;
+        self.atomic = false;
+        self.phase = Phase::Sweep;
+        self.sweep_pos = 0;
+        self.live_acc = 0;
+        work
+    }
+
+    /// Clears dead entries of the weak tables found by this cycle's marking: values
+    /// (weak-value and all-weak tables) and, when `keys`, entries with dead keys
+    /// (ephemeron and all-weak tables). Strings are values: those of surviving entries
+    /// are marked here, so an entry's string dies with the entry.
+    fn clear_tables(&mut self, keys: bool, values: bool) {
+        for &t in &self.weak {
+            clear_table(t, false, values);
+        }
+        for &t in &self.allweak {
+            clear_table(t, keys, values);
+        }
+        if keys {
+            for &t in &self.ephemeron {
+                clear_table(t, true, false);
+            }
+        }
+    }
+
+    /// Sweeps objects for about `budget` units; at the end of the list the cycle ends.
+    fn sweep_some(&mut self, budget: usize) -> usize {
+        let dead = self.white ^ 1;
+        let mut work = 0;
+        while work < budget {
+            if self.sweep_pos >= self.objects.len() {
+                self.end_cycle();
+                return work;
+            }
+            let r = self.objects[self.sweep_pos];
+            if r.color() == dead {
+                self.objects.swap_remove(self.sweep_pos);
+                let size = r.size();
+                self.bytes.set(self.bytes.get().saturating_sub(size));
+                self.counts[r.kind()] -= 1;
+                if let GcRef::Str(s) = r
+                    && s.get().is_short()
+                {
+                    self.strings.remove(s);
+                }
+                // SAFETY: the atomic phase found no path to it from any root (module
+                // essay); removed from `objects` (and the intern table), so it is freed
+                // once and no handle to it is used again.
+                unsafe { r.free() }
+                work += SWEEP_COST * 2;
+            } else {
+                r.set_color(self.white);
+                self.live_acc += r.size();
+                self.sweep_pos += 1;
+                work += SWEEP_COST;
+            }
+        }
+        work
+    }
+
+    fn end_cycle(&mut self) {
+        self.phase = Phase::Pause;
+        self.bytes.set(self.live_acc);
+        self.estimate = self.live_acc;
+        self.cycles += 1;
+        self.marker.gray.shrink_to(1024);
+        self.weak.clear();
+        self.ephemeron.clear();
+        self.allweak.clear();
+    }
 }
 
-/// Write barrier for a store into a table (no-op for the stop-the-world collector).
-#[inline(always)]
-pub fn barrier_table(_t: Gc<Table>, _v: Value) {}
+/// Whether a weak reference to `v` is cleared (strings are never: they are marked).
+fn is_cleared(v: &Value) -> bool {
+    match v.gc_ref() {
+        None => false,
+        Some(GcRef::Str(s)) => {
+            s.set_color(BLACK);
+            false
+        }
+        Some(r) => r.color() < GRAY,
+    }
+}
 
-/// Write barrier for a store into a closed upvalue (no-op for now).
-#[inline(always)]
-pub fn barrier_upvalue(_u: Gc<UpVal>, _v: Value) {}
+fn clear_table(t: Gc<Table>, keys: bool, values: bool) {
+    let (array, nodes) = t.get_mut().gc_entries_mut();
+    if values {
+        for v in array {
+            if is_cleared(v) {
+                *v = Value::Nil;
+            }
+        }
+    }
+    for (k, v) in nodes {
+        if !v.is_nil() && ((values && is_cleared(v)) || (keys && is_cleared(k))) {
+            *v = Value::Nil;
+        }
+        if v.is_nil() && k.gc_ref().is_some_and(|r| r.color() < GRAY) {
+            // The key of an empty entry is not a reference: neutralize it.
+            *k = Value::LightUserData(k.addr());
+        }
+    }
+}
 
-/// Write barrier for a metatable assignment (no-op for now).
+/// Write barrier for a store into a table (backward: a black table turns gray again).
 #[inline(always)]
-pub fn barrier_metatable(_obj: Value, _mt: Gc<Table>) {}
+pub fn barrier_table(heap: &Heap, t: Gc<Table>, _v: Value) {
+    if t.color() == BLACK {
+        heap.barrier_back_slow(GcRef::Table(t));
+    }
+}
+
+/// Write barrier for a store into a closed upvalue (forward: the value is marked).
+#[inline(always)]
+pub fn barrier_upvalue(heap: &Heap, u: Gc<UpVal>, v: Value) {
+    if u.color() == BLACK
+        && let Some(r) = v.gc_ref()
+    {
+        heap.barrier_forward_slow(r);
+    }
+}
+
+/// Write barrier for a store of `v` into a non-table object (a native closure's
+/// upvalue, a userdata's user value or metatable): forward.
+#[inline(always)]
+pub fn barrier_object(heap: &Heap, owner: GcRef, v: Value) {
+    if owner.color() == BLACK
+        && let Some(r) = v.gc_ref()
+    {
+        heap.barrier_forward_slow(r);
+    }
+}
+
+/// Write barrier for a store of the object `child` into `owner` (a closure's
+/// upvalue slot): forward.
+#[inline(always)]
+pub fn barrier_child(heap: &Heap, owner: GcRef, child: GcRef) {
+    if owner.color() == BLACK {
+        heap.barrier_forward_slow(child);
+    }
+}
+
+/// Barrier and finalizer registration for a metatable assignment to `obj` (a table or
+/// userdata; other types keep their metatables in the state's roots).
+pub fn barrier_metatable(heap: &mut Heap, obj: Value, mt: Option<Gc<Table>>) {
+    match obj {
+        Value::Table(t) => barrier_table(heap, t, Value::Nil),
+        Value::UserData(u) => {
+            if let Some(m) = mt {
+                barrier_object(heap, GcRef::UserData(u), Value::Table(m));
+            }
+        }
+        _ => return,
+    }
+    heap.check_finalizer(obj, mt);
+}

@@ -142,7 +142,7 @@ impl Vm {
                 let k = self.new_string(b"k");
                 self.raw_set_str(mt, "__mode", k);
                 t.get_mut().metatable = Some(mt);
-                super::gc::barrier_metatable(Value::Table(t), mt);
+                super::gc::barrier_metatable(&mut self.heap, Value::Table(t), Some(mt));
                 self.raw_set_str(self.registry, HOOK_KEY, Value::Table(t));
                 t
             }

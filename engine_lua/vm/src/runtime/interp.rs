@@ -217,7 +217,7 @@ impl Vm {
                     if let Err(e) = h.get_mut().set(&self.heap, key, val) {
                         return Err(self.rt_error(e.message()));
                     }
-                    barrier_table(h, val);
+                    barrier_table(&self.heap, h, val);
                     return Ok(None);
                 }
                 tm = tmv;
@@ -572,7 +572,7 @@ impl Vm {
             UpVal::Open { thread, index } => thread.get_mut().stack[*index] = v,
             UpVal::Closed(c) => {
                 *c = v;
-                super::gc::barrier_upvalue(u, v);
+                super::gc::barrier_upvalue(&self.heap, u, v);
             }
         }
     }
@@ -585,6 +585,16 @@ impl Vm {
     fn for_prep(&mut self, ra: usize) -> LuaResult<bool> {
         let th = self.current.get_mut();
         let (init, limit, step) = (th.stack[ra], th.stack[ra + 1], th.stack[ra + 2]);
+        // Strings convert as for arithmetic (`forlimit`, `luaV_tonumber_`); only an
+        // integer initial value and step (not strings) make an integer loop.
+        let limit = match limit {
+            Value::Str(_) => match meta::to_number(limit) {
+                Some(crate::number::Number::Int(i)) => Value::Int(i),
+                Some(crate::number::Number::Float(f)) => Value::Num(f),
+                None => limit,
+            },
+            _ => limit,
+        };
         if let (Value::Int(i), Value::Int(s)) = (init, step) {
             if s == 0 {
                 return Err(self.rt_error("'for' step is zero"));
@@ -628,10 +638,10 @@ impl Vm {
             th.stack[ra + 3] = Value::Int(i);
             return Ok(true);
         }
-        let tof = |v: Value| match v {
-            Value::Int(i) => Some(i as f64),
-            Value::Num(f) => Some(f),
-            _ => None,
+        let tof = |v: Value| match meta::to_number(v) {
+            Some(crate::number::Number::Int(i)) => Some(i as f64),
+            Some(crate::number::Number::Float(f)) => Some(f),
+            None => None,
         };
         let Some(l) = tof(limit) else {
             return Err(self.for_error("limit", limit));
@@ -735,14 +745,55 @@ impl Vm {
                 ($res:expr, $i:expr) => {{
                     if $res != $i.k() {
                         pc += 1;
+                    } else {
+                        // The compiler follows every compare/test with its JMP: take
+                        // it here instead of dispatching it (hooks see it separately).
+                        let j = code[pc];
+                        if j.op_byte() == op::JMP && !self.hooks.active {
+                            pc = (pc as i64 + 1 + j.sj_field() as i64) as usize;
+                        }
+                    }
+                }};
+            }
+            macro_rules! settable {
+                ($a:expr, $key:expr, $val:expr) => {{
+                    let a: usize = $a;
+                    let t = r!(a);
+                    let key = $key;
+                    let v = $val;
+                    if let Value::Table(h) = t
+                        && self.raw_store_ok(h, key)
+                    {
+                        match key {
+                            Value::Int(n) => {
+                                h.get_mut().set_int(&self.heap, n, v);
+                                barrier_table(&self.heap, h, v);
+                                continue;
+                            }
+                            Value::Str(s) => {
+                                h.get_mut().set_str(&self.heap, s, v);
+                                barrier_table(&self.heap, h, v);
+                                continue;
+                            }
+                            _ => {}
+                        }
+                    }
+                    savepc!();
+                    if let Some((f, args)) = self.newindex_step(t, key, v, Loc::Reg(a as u32))? {
+                        self.push_meta_call(fi, f, &args, 0)?;
+                        return Ok(Flow::Continue);
                     }
                 }};
             }
             macro_rules! gc_point {
-                () => {
+                ($a:expr) => {
                     if self.heap.should_collect() {
                         savepc!();
-                        self.collect_garbage();
+                        // Registers above R[A] are dead here (as the reference's
+                        // `checkGC(L, ra + 1)`); finalizers may run: reload the frame.
+                        if self.check_gc_at(base + $a + 1) {
+                            continue 'newframe;
+                        }
                     }
                 };
             }
@@ -848,7 +899,7 @@ impl Vm {
                                 unreachable!("string key")
                             };
                             h.get_mut().set_str(&self.heap, ks, v);
-                            barrier_table(h, v);
+                            barrier_table(&self.heap, h, v);
                             continue;
                         }
                         savepc!();
@@ -857,53 +908,18 @@ impl Vm {
                             return Ok(Flow::Continue);
                         }
                     }
-                    op::SETTABLE
-                    | op::SETTABLEK
-                    | op::SETI
-                    | op::SETIK
-                    | op::SETFIELD
-                    | op::SETFIELDK => {
-                        let t = r!(a);
-                        let key = match i.op_byte() {
-                            op::SETTABLE | op::SETTABLEK => r!(i.b()),
-                            op::SETI | op::SETIK => Value::Int(i.b() as i64),
-                            _ => k[i.b() as usize],
-                        };
-                        let v = match i.op_byte() {
-                            op::SETTABLE | op::SETI | op::SETFIELD => r!(i.c()),
-                            _ => k[i.c() as usize],
-                        };
-                        if let Value::Table(h) = t
-                            && self.raw_store_ok(h, key)
-                        {
-                            match key {
-                                Value::Int(n) => {
-                                    h.get_mut().set_int(&self.heap, n, v);
-                                    barrier_table(h, v);
-                                    continue;
-                                }
-                                Value::Str(s) => {
-                                    h.get_mut().set_str(&self.heap, s, v);
-                                    barrier_table(h, v);
-                                    continue;
-                                }
-                                _ => {}
-                            }
-                        }
-                        savepc!();
-                        if let Some((f, args)) =
-                            self.newindex_step(t, key, v, Loc::Reg(a as u32))?
-                        {
-                            self.push_meta_call(fi, f, &args, 0)?;
-                            return Ok(Flow::Continue);
-                        }
-                    }
+                    op::SETTABLE => settable!(a, r!(i.b()), r!(i.c())),
+                    op::SETTABLEK => settable!(a, r!(i.b()), k[i.c() as usize]),
+                    op::SETI => settable!(a, Value::Int(i.b() as i64), r!(i.c())),
+                    op::SETIK => settable!(a, Value::Int(i.b() as i64), k[i.c() as usize]),
+                    op::SETFIELD => settable!(a, k[i.b() as usize], r!(i.c())),
+                    op::SETFIELDK => settable!(a, k[i.b() as usize], k[i.c() as usize]),
                     op::NEWTABLE => {
                         let b = i.b();
                         let nh = if b > 0 { 1usize << (b - 1) } else { 0 };
                         let t = self.new_table_with(i.c() as usize, nh);
                         r!(a) = Value::Table(t);
-                        gc_point!();
+                        gc_point!(a);
                     }
                     op::ADDI => {
                         arith!(
@@ -1147,7 +1163,7 @@ impl Vm {
                         if !self.concat_from(fi, a, i.b() as usize)? {
                             return Ok(Flow::Continue);
                         }
-                        gc_point!();
+                        gc_point!(a);
                     }
                     op::CLOSE => {
                         savepc!();
@@ -1294,9 +1310,7 @@ impl Vm {
                         if let Flow::Done = self.handle_ret(ret)? {
                             return Ok(Flow::Done);
                         }
-                        if self.heap.should_collect() {
-                            self.collect_garbage();
-                        }
+                        self.check_gc();
                         continue 'newframe;
                     }
                     op::TAILCALL => {
@@ -1381,19 +1395,22 @@ impl Vm {
                     }
                     op::FORLOOP => {
                         let ra = base + a;
-                        let s = &mut st!();
-                        match s[ra + 2] {
+                        // One bounds check for the four loop slots.
+                        let s: &mut [Value; 4] = (&mut st!()[ra..ra + 4])
+                            .try_into()
+                            .expect("four for-loop slots");
+                        match s[2] {
                             Value::Int(step) => {
-                                if let Value::Int(count) = s[ra + 1]
+                                if let Value::Int(count) = s[1]
                                     && count > 0
                                 {
-                                    s[ra + 1] = Value::Int(count - 1);
-                                    let Value::Int(idx) = s[ra] else {
+                                    s[1] = Value::Int(count - 1);
+                                    let Value::Int(idx) = s[0] else {
                                         unreachable!("integer loop")
                                     };
                                     let idx = idx.wrapping_add(step);
-                                    s[ra] = Value::Int(idx);
-                                    s[ra + 3] = Value::Int(idx);
+                                    s[0] = Value::Int(idx);
+                                    s[3] = Value::Int(idx);
                                     pc -= i.bx() as usize;
                                     self.countdown -= 1;
                                     if self.countdown <= 0 {
@@ -1403,13 +1420,13 @@ impl Vm {
                                 }
                             }
                             Value::Num(step) => {
-                                let (Value::Num(idx), Value::Num(lim)) = (s[ra], s[ra + 1]) else {
+                                let (Value::Num(idx), Value::Num(lim)) = (s[0], s[1]) else {
                                     unreachable!("float loop")
                                 };
                                 let idx = idx + step;
                                 if if step > 0.0 { idx <= lim } else { lim <= idx } {
-                                    s[ra] = Value::Num(idx);
-                                    s[ra + 3] = Value::Num(idx);
+                                    s[0] = Value::Num(idx);
+                                    s[3] = Value::Num(idx);
                                     pc -= i.bx() as usize;
                                     self.countdown -= 1;
                                     if self.countdown <= 0 {
@@ -1485,7 +1502,7 @@ impl Vm {
                             let v = r!(a + j);
                             t.get_mut().set_int(&self.heap, (off + j) as i64, v);
                         }
-                        barrier_table(t, Value::Nil);
+                        barrier_table(&self.heap, t, Value::Nil);
                     }
                     op::CLOSURE => {
                         let p = fp.protos[i.bx() as usize];
@@ -1503,7 +1520,7 @@ impl Vm {
                             upvals: ups.into_boxed_slice(),
                         });
                         r!(a) = Value::LuaFn(c);
-                        gc_point!();
+                        gc_point!(a);
                     }
                     op::VARARG => {
                         let fr = th.get().frames[fi];

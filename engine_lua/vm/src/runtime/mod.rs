@@ -10,6 +10,7 @@ mod call;
 pub mod debug;
 pub mod function;
 pub mod gc;
+mod gc_vm;
 pub mod hook;
 mod interp;
 pub mod meta;
@@ -102,6 +103,11 @@ pub struct Vm {
     pub(crate) pending_error: Option<Value>,
     /// The frame on top must complete its instruction with a metamethod result.
     pub(crate) pending_finish: bool,
+    /// The error value last returned out of a re-entrant call after its message
+    /// handler ran, so that the handler does not run again on it.
+    pub(crate) handled_error: Option<Value>,
+    /// A message handler is running (errors inside it do not call it again).
+    pub(crate) in_handler: bool,
     /// Countdown decremented at loop back-edges and Lua calls; at zero the interpreter
     /// calls [`Vm::interrupt`] (instruction budget, interrupt callback, memory limit).
     /// `i64::MAX` when no limit is set, so the slow path never runs.
@@ -154,6 +160,8 @@ impl Vm {
             next_ref: 1,
             pending_error: None,
             pending_finish: false,
+            handled_error: None,
+            in_handler: false,
             countdown: i64::MAX,
             max_frames: call::MAX_FRAMES,
             embed: None,
@@ -215,6 +223,7 @@ impl Vm {
     pub fn set_global(&mut self, name: &str, v: Value) {
         let k = self.new_str(name);
         self.globals.get_mut().set_str(&self.heap, k, v);
+        gc::barrier_table(&self.heap, self.globals, v);
     }
 
     /// Reads a global (raw).
@@ -233,7 +242,7 @@ impl Vm {
     pub fn raw_set_str(&mut self, t: Gc<Table>, key: &str, v: Value) {
         let k = self.new_str(key);
         t.get_mut().set_str(&self.heap, k, v);
-        gc::barrier_table(t, v);
+        gc::barrier_table(&self.heap, t, v);
     }
 
     /// Stores a value in the registry and returns its reference number.
@@ -241,6 +250,7 @@ impl Vm {
         let r = self.next_ref;
         self.next_ref += 1;
         self.registry.get_mut().set_int(&self.heap, r, v);
+        gc::barrier_table(&self.heap, self.registry, v);
         r
     }
 
@@ -282,6 +292,17 @@ impl Vm {
     }
 
     fn alloc_proto(&mut self, proto: Rc<Proto>) -> Gc<FuncProto> {
+        self.alloc_proto_in(proto, &mut std::collections::HashMap::new())
+    }
+
+    /// Allocates a proto tree; equal long string constants of one chunk become one
+    /// string object, as the reference's scanner shares them (`string.format("%p")`
+    /// of two equal long constants is the same).
+    fn alloc_proto_in(
+        &mut self,
+        proto: Rc<Proto>,
+        long: &mut std::collections::HashMap<Vec<u8>, Gc<LuaStr>>,
+    ) -> Gc<FuncProto> {
         let constants = proto
             .constants
             .iter()
@@ -290,13 +311,22 @@ impl Vm {
                 Constant::Bool(b) => Value::Bool(*b),
                 Constant::Int(i) => Value::Int(*i),
                 Constant::Float(f) => Value::Num(*f),
+                Constant::Str(s) if s.len() > LuaStr::MAX_SHORT => {
+                    if let Some(g) = long.get(&s[..]) {
+                        Value::Str(*g)
+                    } else {
+                        let g = self.heap.new_str(s);
+                        long.insert(s.to_vec(), g);
+                        Value::Str(g)
+                    }
+                }
                 Constant::Str(s) => Value::Str(self.heap.new_str(s)),
             })
             .collect();
         let protos = proto
             .protos
             .iter()
-            .map(|p| self.alloc_proto(p.clone()))
+            .map(|p| self.alloc_proto_in(p.clone(), long))
             .collect();
         self.heap.alloc(FuncProto {
             proto,
@@ -337,42 +367,6 @@ impl Vm {
             m.flags.set(m.flags.get() | (1 << bit));
         }
         v
-    }
-
-    /// Runs a full collection now.
-    pub fn collect_garbage(&mut self) {
-        let roots = [
-            Value::Table(self.registry),
-            Value::Table(self.globals),
-            Value::Thread(self.main),
-            Value::Thread(self.current),
-        ];
-        let type_mt = self.type_mt;
-        let names = self.tm_names.clone();
-        self.heap.collect(|m| {
-            for r in roots {
-                m.mark_value(r);
-            }
-            for mt in type_mt.into_iter().flatten() {
-                m.mark_obj(mt);
-            }
-            for n in names {
-                m.mark_obj(n);
-            }
-        });
-        if self.heap.bytes() > self.heap.limit {
-            // Over the memory limit even after collecting: the next back-edge or
-            // call raises `not enough memory` (`Vm::interrupt`).
-            self.countdown = 0;
-        }
-    }
-
-    /// A safe point: collects if the allocation debt calls for it.
-    #[inline]
-    pub fn check_gc(&mut self) {
-        if self.heap.should_collect() {
-            self.collect_garbage();
-        }
     }
 
     /// Writes to the shared standard output.

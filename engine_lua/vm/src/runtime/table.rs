@@ -513,7 +513,14 @@ impl Table {
                     }
                     _ => match self.find_node(&k) {
                         Some(n) => self.array.len() + n + 1,
-                        None => return Err(()),
+                        // A key the collector cleared from a weak table (see `gc_clear`).
+                        None => match self.nodes.iter().position(|n| {
+                            matches!(n.key, Value::LightUserData(a) if a == k.addr())
+                                && k.gc_ref().is_some()
+                        }) {
+                            Some(n) => self.array.len() + n + 1,
+                            None => return Err(()),
+                        },
                     },
                 }
             }
@@ -544,6 +551,41 @@ impl Table {
     /// Bytes owned by the parts (for the heap's accounting).
     pub fn bytes(&self) -> usize {
         self.array.capacity() * VALUE_BYTES + self.nodes.len() * NODE_BYTES
+    }
+}
+
+impl Table {
+    /// The collector's view of the array part.
+    pub(crate) fn gc_array(&self) -> &[Value] {
+        &self.array
+    }
+
+    /// The collector's view of the hash part: (key, value) of every node with a key
+    /// (a nil value is a dead entry).
+    pub(crate) fn gc_nodes(&self) -> impl Iterator<Item = (Value, Value)> + '_ {
+        self.nodes
+            .iter()
+            .filter(|n| !n.key.is_nil())
+            .map(|n| (n.key, n.val))
+    }
+
+    /// The collector's mutable view of the entries, to clear weak ones: the array
+    /// part and (key, value) of every node with a key. A cleared collectable key must
+    /// become a light userdata with the same address (same main position, so chains
+    /// stay valid; `next` still finds it).
+    pub(crate) fn gc_entries_mut(
+        &mut self,
+    ) -> (
+        &mut [Value],
+        impl Iterator<Item = (&mut Value, &mut Value)> + '_,
+    ) {
+        (
+            &mut self.array,
+            self.nodes
+                .iter_mut()
+                .filter(|n| !n.key.is_nil())
+                .map(|n| (&mut n.key, &mut n.val)),
+        )
     }
 }
 

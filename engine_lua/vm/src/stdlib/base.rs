@@ -5,6 +5,7 @@
 use std::rc::Rc;
 
 use crate::number::{self, Number};
+use crate::runtime::gc::GcMode;
 use crate::runtime::meta::{self, TM};
 use crate::runtime::{LuaError, LuaResult, LuaType, Protect, Ret, Status, Value, Vm};
 
@@ -35,8 +36,15 @@ pub fn open(vm: &mut Vm) {
         ("collectgarbage", collectgarbage),
         ("warn", warn),
     ];
+    // ipairs returns the same iterator every time (`ipairs{} == ipairs{}`), kept as
+    // its upvalue.
+    let ipairs_iter = vm.new_native("ipairs_aux", ipairs_aux);
     for (name, f) in fns {
-        let v = vm.new_native(name, *f);
+        let v = if *name == "ipairs" {
+            vm.new_native_with(name, *f, vec![ipairs_iter])
+        } else {
+            vm.new_native(name, *f)
+        };
         vm.set_global(name, v);
         if *name == "next" {
             let reg = vm.registry;
@@ -86,6 +94,7 @@ fn parse_base(s: &[u8], base: u32) -> Option<i64> {
     };
     let (neg, digits) = match s.first() {
         Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
         _ => (false, s),
     };
     if digits.is_empty() {
@@ -142,7 +151,7 @@ fn ipairs_aux(vm: &mut Vm) -> LuaResult<Ret> {
 
 fn ipairs(vm: &mut Vm) -> LuaResult<Ret> {
     let t = vm.check_any(1)?;
-    let f = vm.new_native("ipairs_aux", ipairs_aux);
+    let f = vm.upvalue(0);
     vm.ret(&[f, t, Value::Int(0)])
 }
 
@@ -262,9 +271,7 @@ fn setmetatable(vm: &mut Vm) -> LuaResult<Ret> {
         return Err(vm.error("cannot change a protected metatable"));
     }
     t.get_mut().metatable = mt;
-    if let Some(m) = mt {
-        crate::runtime::gc::barrier_metatable(Value::Table(t), m);
-    }
+    crate::runtime::gc::barrier_metatable(&mut vm.heap, Value::Table(t), mt);
     vm.ret(&[Value::Table(t)])
 }
 
@@ -392,13 +399,12 @@ pub fn load_chunk(
             String::from_utf8_lossy(mode)
         ));
     }
-    if binary {
-        return Err(format!(
-            "{}: binary chunks are not supported yet",
-            crate::syntax::chunk_id(chunkname)
-        ));
-    }
-    match crate::compiler::compile_source(src, chunkname) {
+    let compiled = if binary {
+        crate::dump::undump(src, chunkname)
+    } else {
+        crate::compiler::compile_source(src, chunkname)
+    };
+    match compiled {
         Ok(p) => Ok(vm.load_proto(Rc::new(p), env)),
         Err(e) => Err(e.message),
     }
@@ -423,7 +429,12 @@ fn load(vm: &mut Vm) -> LuaResult<Ret> {
         Value::LuaFn(_) | Value::Native(_) => {
             let mut buf = Vec::new();
             loop {
-                let r = vm.call_function(chunk, &[], 1)?;
+                // lua_load runs the reader protected: its errors become load's
+                // `nil, message`.
+                let r = match vm.call_function(chunk, &[], 1) {
+                    Ok(r) => r,
+                    Err(e) => return vm.ret(&[Value::Nil, e.0]),
+                };
                 match r.first() {
                     None | Some(Value::Nil) => break,
                     Some(Value::Str(s)) => {
@@ -432,8 +443,12 @@ fn load(vm: &mut Vm) -> LuaResult<Ret> {
                         }
                         buf.extend_from_slice(s.get().as_bytes());
                     }
+                    Some(Value::Int(_) | Value::Num(_)) => {
+                        let s = vm.to_string(r[0])?;
+                        buf.extend_from_slice(s.get().as_bytes());
+                    }
                     Some(_) => {
-                        let m = vm.new_string(b"reader function must return a string");
+                        let m = vm.error("reader function must return a string").0;
                         return vm.ret(&[Value::Nil, m]);
                     }
                 }
@@ -551,6 +566,10 @@ fn collectgarbage(vm: &mut Vm) -> LuaResult<Ret> {
         "incremental",
     ];
     let o = vm.check_option(1, Some("collect"), &opts)?;
+    if vm.heap.in_finalizer {
+        // As the reference: every option is invalid while a finalizer runs.
+        return vm.ret(&[Value::Bool(false)]);
+    }
     match opts[o] {
         "stop" => {
             vm.heap.running = false;
@@ -569,19 +588,64 @@ fn collectgarbage(vm: &mut Vm) -> LuaResult<Ret> {
             vm.ret(&[Value::Num(kb)])
         }
         "step" => {
-            vm.collect_garbage();
-            vm.ret(&[Value::Bool(true)])
+            let kb = vm.opt_integer(2, 0)?.max(0) as usize;
+            let done = vm.gc_step_kb(kb);
+            vm.ret(&[Value::Bool(done)])
         }
         "isrunning" => {
             let r = vm.heap.running;
             vm.ret(&[Value::Bool(r)])
         }
-        "setpause" => vm.ret(&[Value::Int(200)]),
-        "setstepmul" => vm.ret(&[Value::Int(100)]),
-        _ => {
-            let s = vm.new_string(b"incremental");
+        "setpause" => {
+            let old = vm.heap.params.pause;
+            vm.heap.params.pause = gc_param(vm.opt_integer(2, 0)?);
+            vm.ret(&[Value::Int(old as i64)])
+        }
+        "setstepmul" => {
+            let old = vm.heap.params.stepmul;
+            vm.heap.params.stepmul = gc_param(vm.opt_integer(2, 0)?);
+            vm.ret(&[Value::Int(old as i64)])
+        }
+        "incremental" => {
+            let old = gc_mode_name(vm.heap.params.mode);
+            let (p, m, s) = (
+                vm.opt_integer(2, 0)?,
+                vm.opt_integer(3, 0)?,
+                vm.opt_integer(4, 0)?,
+            );
+            let params = &mut vm.heap.params;
+            params.mode = GcMode::Incremental;
+            if p != 0 {
+                params.pause = gc_param(p);
+            }
+            if m != 0 {
+                params.stepmul = gc_param(m);
+            }
+            if s != 0 {
+                params.stepsize = gc_param(s).min(40);
+            }
+            let s = vm.new_string(old.as_bytes());
             vm.ret(&[s])
         }
+        _ => {
+            // "generational": accepted; the collector stays incremental.
+            let old = gc_mode_name(vm.heap.params.mode);
+            vm.heap.params.mode = GcMode::Generational;
+            let s = vm.new_string(old.as_bytes());
+            vm.ret(&[s])
+        }
+    }
+}
+
+/// A collector parameter from a Lua integer (clamped to `0..=i32::MAX`).
+fn gc_param(v: i64) -> u32 {
+    v.clamp(0, i32::MAX as i64) as u32
+}
+
+fn gc_mode_name(m: GcMode) -> &'static str {
+    match m {
+        GcMode::Incremental => "incremental",
+        GcMode::Generational => "generational",
     }
 }
 

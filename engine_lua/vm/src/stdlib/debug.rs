@@ -335,7 +335,6 @@ fn upval_write(u: Gc<UpVal>, v: Value) {
         UpVal::Open { thread, index } => thread.get_mut().stack[index] = v,
         UpVal::Closed(ref mut c) => *c = v,
     }
-    crate::runtime::gc::barrier_upvalue(u, v);
 }
 
 /// Name of upvalue `n` (1-based) of a function, if it exists (`lua_getupvalue`).
@@ -392,8 +391,15 @@ fn setupvalue(vm: &mut Vm) -> LuaResult<Ret> {
         return Ok(Ret::Values(0));
     };
     match f {
-        Value::LuaFn(c) => upval_write(c.get().upvals[n as usize - 1], v),
-        Value::Native(c) => c.get_mut().upvalues[n as usize - 1] = v,
+        Value::LuaFn(c) => {
+            let u = c.get().upvals[n as usize - 1];
+            upval_write(u, v);
+            crate::runtime::gc::barrier_upvalue(&vm.heap, u, v);
+        }
+        Value::Native(c) => {
+            c.get_mut().upvalues[n as usize - 1] = v;
+            crate::runtime::gc::barrier_object(&vm.heap, crate::runtime::gc::GcRef::Native(c), v);
+        }
         _ => {}
     }
     let s = new_str(vm, &name);
@@ -450,6 +456,11 @@ fn upvaluejoin(vm: &mut Vm) -> LuaResult<Ret> {
     let n2 = vm.check_integer(4)? as usize - 1;
     let u = f2.get().upvals[n2];
     f1.get_mut().upvals[n1] = u;
+    crate::runtime::gc::barrier_child(
+        &vm.heap,
+        crate::runtime::gc::GcRef::LuaFn(f1),
+        crate::runtime::gc::GcRef::UpVal(u),
+    );
     Ok(Ret::Values(0))
 }
 
@@ -522,9 +533,7 @@ fn setmetatable(vm: &mut Vm) -> LuaResult<Ret> {
         Value::UserData(u) => u.get_mut().metatable = mt,
         _ => vm.type_mt[v.type_of().index()] = mt,
     }
-    if let Some(mt) = mt {
-        crate::runtime::gc::barrier_metatable(v, mt);
-    }
+    crate::runtime::gc::barrier_metatable(&mut vm.heap, v, mt);
     vm.set_top(1);
     Ok(Ret::Values(1))
 }

@@ -1,0 +1,224 @@
+//! The collector: weak tables, ephemerons, finalizer order and resurrection,
+//! `collectgarbage` options, the host's stepping API and statistics, and recovery
+//! from the memory limit. Each Lua snippet asserts its own expectations.
+
+use engine_lua::{Limits, Lua};
+
+fn run(src: &str) {
+    let mut lua = Lua::new();
+    if let Err(e) = lua.load(src).exec() {
+        panic!("script failed: {e}\n{src}");
+    }
+}
+
+#[test]
+fn weak_values_keys_and_both() {
+    run(r#"
+        local wv = setmetatable({}, {__mode = "v"})
+        local wk = setmetatable({}, {__mode = "k"})
+        local kv = setmetatable({}, {__mode = "kv"})
+        local keep = {}
+        wv[1] = {}; wv[2] = keep; wv.s = "strings are values"; wv[3] = 42
+        wk[{}] = 1; wk[keep] = 2; wk["str"] = {}
+        kv[{}] = 1; kv[keep] = keep; kv[1] = {}; kv.x = "y"
+        collectgarbage()
+        assert(wv[1] == nil and wv[2] == keep and wv.s == "strings are values" and wv[3] == 42)
+        local n = 0
+        for k, v in pairs(wk) do n = n + 1 end
+        assert(n == 2 and wk[keep] == 2 and type(wk.str) == "table")
+        n = 0
+        for k, v in pairs(kv) do n = n + 1 end
+        assert(n == 2 and kv[keep] == keep and kv.x == "y")
+    "#);
+}
+
+#[test]
+fn ephemerons_chain_and_cycle() {
+    run(r#"
+        local e = setmetatable({}, {__mode = "k"})
+        -- a chain: k1 -> k2 -> k3, only k1 is held.
+        local k1 = {}
+        local k2, k3 = {}, {}
+        e[k1] = k2; e[k2] = k3; e[k3] = "end"
+        k2, k3 = nil, nil
+        -- a cycle through values only: collectable.
+        do local a, b = {}, {}; e[a] = b; e[b] = a end
+        -- a value that refers back to its own key: collectable.
+        do local c = {}; e[c] = {c} end
+        collectgarbage()
+        local n = 0
+        for k in pairs(e) do n = n + 1 end
+        assert(n == 3, n)
+        assert(e[e[e[k1]]] == "end")
+        k1 = nil
+        collectgarbage()
+        assert(next(e) == nil)
+    "#);
+}
+
+#[test]
+fn finalizers_order_resurrection_once() {
+    run(r#"
+        local log = {}
+        for _, name in ipairs{"a", "b", "c"} do
+            setmetatable({}, {__gc = function() log[#log + 1] = name end})
+        end
+        collectgarbage()
+        assert(table.concat(log, " ") == "c b a", table.concat(log, " "))
+        -- Resurrection: the object lives on, its finalizer does not run again.
+        local saved, calls = nil, 0
+        do
+            local o = setmetatable({name = "phoenix"}, {__gc = function(o) calls = calls + 1; saved = o end})
+        end
+        collectgarbage()
+        assert(calls == 1 and saved.name == "phoenix")
+        saved = nil
+        collectgarbage(); collectgarbage()
+        assert(calls == 1)
+        -- __gc must be present when the metatable is set.
+        local mt = {}
+        do setmetatable({}, mt) end
+        mt.__gc = function() error("never") end
+        collectgarbage()
+        -- A weak value to a finalized object is cleared before the finalizer runs; a
+        -- weak key stays until the object really dies.
+        local wv = setmetatable({}, {__mode = "v"})
+        local wk = setmetatable({}, {__mode = "k"})
+        local seen
+        do
+            local o = setmetatable({}, {__gc = function(o) seen = {wv[1], wk[o]} end})
+            wv[1] = o; wk[o] = true
+        end
+        collectgarbage()
+        assert(seen[1] == nil and seen[2] == true)
+        -- Errors in finalizers are warnings, never errors.
+        setmetatable({}, {__gc = function() error("boom") end})
+        collectgarbage()
+        assert(true)
+    "#);
+}
+
+#[test]
+fn finalizers_run_at_close() {
+    let mut lua = Lua::new();
+    lua.capture_output();
+    lua.load(r#"x = setmetatable({}, {__gc = function() print("closed") end})"#)
+        .exec()
+        .unwrap();
+    lua.vm().close();
+    assert_eq!(lua.take_output(), b"closed\n");
+}
+
+#[test]
+fn collectgarbage_options() {
+    run(r#"
+        assert(collectgarbage("isrunning"))
+        assert(type(collectgarbage("count")) == "number")
+        assert(collectgarbage("stop") == 0 and not collectgarbage("isrunning"))
+        local before = collectgarbage("count")
+        for i = 1, 10000 do local t = {i} end
+        assert(collectgarbage("count") > before)   -- nothing collected while stopped
+        assert(collectgarbage("step", 100000) == true)   -- explicit steps still work
+        assert(not collectgarbage("isrunning"))
+        collectgarbage("restart")
+        assert(collectgarbage("isrunning"))
+        assert(collectgarbage("setpause", 150) == 200)
+        assert(collectgarbage("setpause", 200) == 150)
+        assert(collectgarbage("setstepmul", 300) == 100)
+        assert(collectgarbage("setstepmul", 100) == 300)
+        assert(collectgarbage("incremental", 180, 200, 12) == "incremental")
+        assert(collectgarbage("generational") == "incremental")
+        assert(collectgarbage("incremental") == "generational")
+        -- Small steps eventually finish a cycle.
+        local n = 0
+        repeat n = n + 1 until collectgarbage("step", 0)
+        assert(n >= 1)
+        assert(collectgarbage("collect") == 0)
+        assert(collectgarbage() == 0)
+    "#);
+}
+
+#[test]
+fn host_steps_and_statistics() {
+    let mut lua = Lua::new();
+    lua.load("keep = {} for i = 1, 20000 do keep[i] = {i, tostring(i)} end")
+        .exec()
+        .unwrap();
+    let vm = lua.vm();
+    vm.heap.running = false;
+    let mut steps = 0;
+    while !vm.gc_step(1000) {
+        steps += 1;
+        assert!(steps < 1_000_000);
+    }
+    assert!(
+        steps > 10,
+        "a budget of 1000 units takes many steps: {steps}"
+    );
+    let s = vm.gc_stats();
+    assert!(s.cycles >= 1);
+    assert!(s.heap_bytes > 20000 * 32);
+    assert!(s.objects[1] >= 20001, "tables: {:?}", s.objects);
+    assert!(s.objects[0] >= 20000, "strings: {:?}", s.objects);
+    assert!(s.longest_step >= s.last_step);
+    assert_eq!(s.phase, "pause");
+    vm.heap.running = true;
+}
+
+#[test]
+fn incremental_cycle_with_mutation_between_steps() {
+    // The host steps the collector in small slices while the program keeps building
+    // and rewiring a structure: every object still reachable must survive.
+    let mut lua = Lua::new();
+    lua.vm().heap.running = false;
+    lua.load("root = {} for i = 1, 2000 do root[i] = {v = i} end")
+        .exec()
+        .unwrap();
+    for round in 0..200 {
+        lua.vm().gc_step(200);
+        let src = format!(
+            "local r = {round} \
+             local t = root[r % 2000 + 1] \
+             t.child = {{v = r, s = 'n' .. r}} \
+             root[(r * 7) % 2000 + 1] = {{v = -r, up = t}} \
+             local u = 0 local f = function() u = u + 1 return {{u}} end \
+             holder = f \
+             for i = 1, 3 do f() end"
+        );
+        lua.load(&src).exec().unwrap();
+    }
+    lua.vm().collect_garbage();
+    lua.load(
+        "local n = 0 for i = 1, 2000 do assert(root[i].v) n = n + 1 \
+         if root[i].child then assert(root[i].child.s == 'n' .. root[i].child.v) end \
+         if root[i].up then assert(root[i].up.v) end end \
+         assert(n == 2000) assert(holder()[1] > 0)",
+    )
+    .exec()
+    .unwrap();
+}
+
+#[test]
+fn memory_limit_error_is_catchable_and_state_recovers() {
+    let mut lua = Lua::new();
+    lua.set_limits(Limits {
+        memory: Some(8 * 1024 * 1024),
+        ..Limits::default()
+    });
+    let r = lua
+        .load(
+            "local ok, e = pcall(function() local t = {} for i = 1, 1e7 do t[i] = {i} end end) \
+             return ok, e",
+        )
+        .eval::<(bool, String)>()
+        .unwrap();
+    assert!(!r.0);
+    assert!(r.1.contains("not enough memory"), "{}", r.1);
+    // The garbage of the failed attempt is collected; the state works.
+    let v = lua
+        .load("collectgarbage() local t = {} for i = 1, 1000 do t[i] = i end return #t")
+        .eval::<i64>()
+        .unwrap();
+    assert_eq!(v, 1000);
+    assert!(lua.vm().heap.bytes() < 8 * 1024 * 1024);
+}

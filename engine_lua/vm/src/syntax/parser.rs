@@ -245,11 +245,8 @@ impl Parser<'_> {
 
     // block -> statlist
     fn block(&mut self) -> PResult<Block> {
-<<<<<<< HEAD
         let nvars = self.nvars();
-=======
         let open_line = self.lastline;
->>>>>>> main
         let (stats, ret) = self.stat_list()?;
         self.restore_vars(nvars);
         Ok(Block {
@@ -406,15 +403,11 @@ impl Parser<'_> {
     #[inline(never)]
     fn for_stat(&mut self, line: u32) -> PResult<StatKind> {
         self.next()?;
-<<<<<<< HEAD
-        let var = self.check_name()?;
-        let nvars = self.nvars();
-=======
         let var = Declared {
             name: self.check_name()?,
             near: self.near(),
         };
->>>>>>> main
+        let nvars = self.nvars();
         let kind = match self.t.token {
             Token::Char(b'=') => {
                 // three hidden state variables and the control variable
@@ -443,16 +436,12 @@ impl Parser<'_> {
                 self.new_localvars(5)?;
                 let mut names = vec![var];
                 while self.test_next(&Token::Char(b','))? {
-<<<<<<< HEAD
-                    names.push(self.check_name()?);
-                    self.new_localvars(1)?;
-=======
                     let name = self.check_name()?;
                     names.push(Declared {
                         name,
                         near: self.near(),
                     });
->>>>>>> main
+                    self.new_localvars(1)?;
                 }
                 self.check_next(&Token::In)?;
                 let exprs = self.expr_list()?;
@@ -505,15 +494,11 @@ impl Parser<'_> {
     // localfunc -> NAME body
     #[inline(never)]
     fn local_func(&mut self) -> PResult<StatKind> {
-<<<<<<< HEAD
-        let name = self.check_name()?;
-        self.new_localvars(1)?;
-=======
         let name = Declared {
             name: self.check_name()?,
             near: self.near(),
         };
->>>>>>> main
+        self.new_localvars(1)?;
         let line = self.line();
         let body = self.body(false, line)?;
         Ok(StatKind::LocalFunction {
@@ -530,11 +515,8 @@ impl Parser<'_> {
         let mut has_close = false;
         loop {
             let name = self.check_name()?;
-<<<<<<< HEAD
-            self.new_localvars(1)?;
-=======
             let near = self.near();
->>>>>>> main
+            self.new_localvars(1)?;
             let attrib = if self.test_next(&Token::Char(b'<'))? {
                 let attr = self.check_name()?;
                 self.check_next(&Token::Char(b'>'))?;
@@ -620,14 +602,11 @@ impl Parser<'_> {
                     Token::Name(n) => {
                         let name = n.clone();
                         self.next()?;
-<<<<<<< HEAD
-                        self.new_localvars(1)?;
-=======
                         params.push(Declared {
                             name,
                             near: self.near(),
                         });
->>>>>>> main
+                        self.new_localvars(1)?;
                     }
                     Token::Dots => {
                         self.next()?;
@@ -645,11 +624,8 @@ impl Parser<'_> {
         let open_line = self.lastline;
         let (stats, ret) = self.stat_list()?;
         self.vararg.pop();
-<<<<<<< HEAD
         self.fvars.pop();
-=======
         let last_line = self.lastline;
->>>>>>> main
         let end_line = self.line();
         self.check_match(&Token::End, &Token::Function, line)?;
         Ok(FuncBody {
@@ -803,6 +779,7 @@ impl Parser<'_> {
 
     // suffixedexp -> primaryexp { '.' NAME | '[' exp ']' | ':' NAME funcargs | funcargs }
     fn suffixed_expr(&mut self) -> PResult<Expr> {
+        let line = self.line();
         let mut e = self.primary_expr()?;
         loop {
             match self.t.token {
@@ -817,36 +794,16 @@ impl Parser<'_> {
                     let key = self.index()?;
                     e = self.expr_here(ExprKind::Index(Box::new(e), Box::new(key)), bracket_line);
                 }
-                // As 5.4.7's `funcargs`, a call (and its SELF) is on the line of the
-                // token opening its arguments, which is also the line a missing `)`
-                // reports.
                 Token::Char(b':') => {
                     self.next()?;
                     let name_line = self.line();
                     let name = self.check_name()?;
-<<<<<<< HEAD
-                    let args_line = self.line();
-                    let args = self.func_args(args_line)?;
-                    e = Expr {
-                        kind: ExprKind::MethodCall(Box::new(e), name, args),
-                        line: args_line,
-                    };
-                }
-                Token::Char(b'(' | b'{') | Token::Str(_) => {
-                    let args_line = self.line();
-                    let args = self.func_args(args_line)?;
-                    e = Expr {
-                        kind: ExprKind::Call(Box::new(e), args),
-                        line: args_line,
-                    };
-=======
                     let args = self.func_args(line)?;
                     e = self.expr_here(ExprKind::MethodCall(Box::new(e), name, args), name_line);
                 }
                 Token::Char(b'(' | b'{') | Token::Str(_) => {
                     let args = self.func_args(line)?;
                     e = self.expr_here(ExprKind::Call(Box::new(e), args), line);
->>>>>>> main
                 }
                 _ => return Ok(e),
             }

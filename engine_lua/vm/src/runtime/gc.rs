@@ -128,7 +128,7 @@ const BLACK: u8 = 3;
 const FINOBJ: u8 = 1;
 
 /// Work units charged per object visited by the sweep.
-pub const SWEEP_COST: usize = 4;
+pub const SWEEP_COST: usize = 16;
 /// Work units charged per finalizer called.
 pub const FINALIZER_COST: usize = 50;
 
@@ -1001,10 +1001,16 @@ impl Heap {
         let stepsize = 1usize << self.params.stepsize.min(40);
         let debt = self.bytes().saturating_sub(self.threshold);
         let mul = (self.params.stepmul as usize).max(1);
+        // A step never does more than two steps' worth of work, so a burst of
+        // allocation (a big table resize) does not turn into one long pause: the
+        // remaining debt is paid by the following steps, which come sooner.
+        let cap = (2 * stepsize / 16).saturating_mul(mul);
         let budget = ((debt + stepsize) / 16).saturating_mul(mul);
-        let done = self.step(budget, roots);
+        let done = self.step(budget.min(cap), roots);
         if done {
             self.set_pause();
+        } else if budget > cap {
+            self.threshold = self.bytes() + stepsize / 4;
         } else {
             self.threshold = self.bytes() + stepsize;
         }

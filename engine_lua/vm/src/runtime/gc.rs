@@ -558,6 +558,21 @@ pub struct GcStats {
     pub limit: usize,
 }
 
+/// One automatic step, as recorded in [`Heap::pause_log`] (benchmarks).
+#[derive(Copy, Clone, Debug, Default)]
+pub struct PauseRecord {
+    /// How long the step took.
+    pub time: Duration,
+    /// The phases the step worked in: bit 0 start of a cycle, 1 propagate, 2 atomic,
+    /// 3 sweep.
+    pub phases: u8,
+    /// Work units done.
+    pub work: usize,
+    /// The change of [`Heap::pause_probe`] across the step (e.g. context switches:
+    /// a benchmark can leave out the steps the OS preempted).
+    pub probe: u64,
+}
+
 /// The heap: owns every object, counts bytes, interns short strings, collects.
 pub struct Heap {
     objects: Vec<GcRef>,
@@ -577,7 +592,11 @@ pub struct Heap {
     /// Stress mode.
     pub stress: Stress,
     /// When set, the duration of every automatic step is appended (benchmarks).
-    pub pause_log: Option<Vec<Duration>>,
+    pub pause_log: Option<Vec<PauseRecord>>,
+    /// Read before and after every automatic step when `pause_log` is on.
+    pub pause_probe: Option<fn() -> u64>,
+    /// What the last call to [`Heap::step`] did (for `pause_log`).
+    last_step: PauseRecord,
     phase: Phase,
     white: u8,
     atomic: bool,
@@ -631,6 +650,8 @@ impl Default for Heap {
             params: GcParams::default(),
             stress: Stress::from_env(),
             pause_log: None,
+            last_step: PauseRecord::default(),
+            pause_probe: None,
             phase: Phase::Pause,
             white: WHITE0,
             atomic: false,
@@ -790,13 +811,17 @@ impl Heap {
     }
 
     /// Records a step's duration in the statistics.
-    pub(crate) fn record_step(&mut self, d: Duration, auto: bool) {
+    pub(crate) fn record_step(&mut self, d: Duration, auto: bool, probe: u64) {
         self.stats.steps += 1;
         self.stats.last_step = d;
         self.stats.longest_step = self.stats.longest_step.max(d);
         self.stats.peak_bytes = self.stats.peak_bytes.max(self.bytes());
         if auto && let Some(log) = &mut self.pause_log {
-            log.push(d);
+            log.push(PauseRecord {
+                time: d,
+                probe,
+                ..self.last_step
+            });
         }
     }
 
@@ -886,34 +911,42 @@ impl Heap {
     pub fn step(&mut self, budget: usize, roots: &[Value]) -> bool {
         let mut work = 0usize;
         let mut started = false;
+        self.last_step = PauseRecord::default();
         loop {
             match self.phase {
                 Phase::Pause => {
                     if started {
+                        self.last_step.work = work;
                         return true;
                     }
                     started = true;
+                    self.last_step.phases |= 1;
                     self.start_cycle(roots);
                     work += roots.len() + 1;
                 }
                 Phase::Propagate => {
                     started = true;
+                    self.last_step.phases |= 2;
                     match self.next_gray() {
                         Some(r) => work += self.traverse(r),
                         None => {
+                            self.last_step.phases |= 4;
                             work += self.atomic(roots);
                         }
                     }
                 }
                 Phase::Sweep => {
                     started = true;
+                    self.last_step.phases |= 8;
                     work += self.sweep_some(budget.saturating_sub(work).max(SWEEP_COST));
                     if self.phase == Phase::Pause {
+                        self.last_step.work = work;
                         return true;
                     }
                 }
             }
             if work >= budget {
+                self.last_step.work = work;
                 return false;
             }
         }

@@ -65,10 +65,16 @@ fn main() {
     let mut log = vm.heap.pause_log.take().unwrap_or_default();
     let s = vm.gc_stats();
     if std::env::var_os("GC_PAUSES_DETAIL").is_some() {
+        let mut by_time = log.clone();
+        by_time.sort_by_key(|r| std::cmp::Reverse(r.time));
+        eprintln!("longest steps: {:?}", &by_time[..by_time.len().min(5)]);
         eprintln!("steps not preempted, by phase:");
         for (name, bit) in [("start", 1), ("propagate", 2), ("atomic", 4), ("sweep", 8)] {
-            let mut sub: Vec<PauseRecord> =
-                log.iter().copied().filter(|r| r.phases & bit != 0 && r.probe == 0).collect();
+            let mut sub: Vec<PauseRecord> = log
+                .iter()
+                .copied()
+                .filter(|r| r.phases & bit != 0 && r.probe == 0)
+                .collect();
             eprintln!("  {name:>9}: {}", percentiles(&mut sub));
         }
     }

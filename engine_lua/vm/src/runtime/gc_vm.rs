@@ -82,7 +82,10 @@ impl Vm {
         if self.heap.in_finalizer {
             return false;
         }
-        let probe = self.heap.pause_probe.filter(|_| self.heap.pause_log.is_some());
+        let probe = self
+            .heap
+            .pause_probe
+            .filter(|_| self.heap.pause_log.is_some());
         let p0 = probe.map_or(0, |f| f());
         let t = Instant::now();
         let roots = self.gc_roots();

@@ -754,6 +754,12 @@ impl Heap {
             .set(self.bytes.get().saturating_add_signed(delta));
     }
 
+    /// Releases the object list's spare capacity. Called once a fresh state is
+    /// built: thousands of idle states should not each keep a list grown by doubling.
+    pub fn trim(&mut self) {
+        self.objects.shrink_to_fit();
+    }
+
     /// Bytes in use.
     pub fn bytes(&self) -> usize {
         self.bytes.get()
@@ -811,11 +817,11 @@ impl Heap {
                 }
                 return s;
             }
-            let s = self.alloc(LuaStr::new_short(bytes.into(), h));
+            let s = self.alloc(LuaStr::new_short(bytes, h));
             self.strings.insert(s);
             s
         } else {
-            self.alloc(LuaStr::new_long(bytes.into()))
+            self.alloc(LuaStr::new_long(bytes))
         }
     }
 

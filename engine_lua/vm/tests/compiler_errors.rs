@@ -128,7 +128,7 @@ fn limits() {
     let m = compile_err(&too_many_locals);
     assert_eq!(
         m,
-        "input:1: too many local variables (limit is 200) in main function"
+        "input:1: too many local variables (limit is 200) in main function near '='"
     );
 
     let too_many_args = format!("f({}1)", "1,".repeat(300));
@@ -150,7 +150,7 @@ fn limits() {
     let m = compile_err(&src);
     assert_eq!(
         m,
-        "input:1: too many upvalues (limit is 255) in function at line 1"
+        "input:1: too many upvalues (limit is 255) in function at line 1 near '+'"
     );
 }
 

@@ -212,6 +212,16 @@ impl Vm {
         let loaded = vm.new_table();
         let l = vm.new_str("_LOADED");
         vm.registry.get_mut().set_str(&vm.heap, l, loaded);
+        // Anchor the metamethod names (the reference fixes them, `luaC_fix`): the
+        // collector must never free them while `tm_names` holds them.
+        let names = vm.new_table_with(vm.tm_names.len(), 0);
+        for (i, n) in vm.tm_names.clone().into_iter().enumerate() {
+            vm.raw_set_int(names, i as i64 + 1, Value::Str(n));
+        }
+        let k = vm.new_str("_TMNAMES");
+        vm.registry
+            .get_mut()
+            .set_str(&vm.heap, k, Value::Table(names));
         vm
     }
 

@@ -30,6 +30,7 @@ pub fn parse_chunk(source: &[u8], chunkname: &str) -> Result<Chunk, SyntaxError>
         lastline: 1,
         depth: 0,
         vararg: vec![true],
+        fvars: vec![(0, 0)],
     };
     parser.main_chunk()
 }
@@ -45,7 +46,15 @@ struct Parser<'a> {
     depth: u32,
     /// Whether each enclosing function is vararg, innermost last.
     vararg: Vec<bool>,
+    /// For each enclosing function, innermost last: the line it starts on (0 for the
+    /// main chunk) and how many local variables its open blocks declare, counted as
+    /// the reference does (hidden `for` state included) to raise its "too many local
+    /// variables" error at the same token.
+    fvars: Vec<(u32, usize)>,
 }
+
+/// Most local variables a function may have in scope at once (`MAXVARS`).
+const MAX_VARS: usize = 200;
 
 type PResult<T> = Result<T, SyntaxError>;
 
@@ -161,6 +170,35 @@ impl Parser<'_> {
         }
     }
 
+    /// Counts `n` new local variables of the current function (`new_localvar`),
+    /// failing past [`MAX_VARS`] near the current token.
+    fn new_localvars(&mut self, n: usize) -> PResult<()> {
+        let (line, count) = self.fvars.last_mut().expect("a function being parsed");
+        *count += n;
+        if *count > MAX_VARS {
+            let line = *line;
+            let place = if line == 0 {
+                "main function".to_string()
+            } else {
+                format!("function at line {line}")
+            };
+            return Err(self.error(&format!(
+                "too many local variables (limit is {MAX_VARS}) in {place}"
+            )));
+        }
+        Ok(())
+    }
+
+    /// The number of local variables in scope in the current function.
+    fn nvars(&self) -> usize {
+        self.fvars.last().expect("a function being parsed").1
+    }
+
+    /// Closes the scopes opened since [`Self::nvars`] returned `n`.
+    fn restore_vars(&mut self, n: usize) {
+        self.fvars.last_mut().expect("a function being parsed").1 = n;
+    }
+
     fn enter_level(&mut self) -> PResult<()> {
         self.depth += 1;
         if self.depth >= MAX_DEPTH {
@@ -207,8 +245,10 @@ impl Parser<'_> {
 
     // block -> statlist
     fn block(&mut self) -> PResult<Block> {
+        let nvars = self.nvars();
         let open_line = self.lastline;
         let (stats, ret) = self.stat_list()?;
+        self.restore_vars(nvars);
         Ok(Block {
             stats,
             ret,
@@ -367,8 +407,11 @@ impl Parser<'_> {
             name: self.check_name()?,
             near: self.near(),
         };
+        let nvars = self.nvars();
         let kind = match self.t.token {
             Token::Char(b'=') => {
+                // three hidden state variables and the control variable
+                self.new_localvars(4)?;
                 self.next()?;
                 let start = self.expr()?;
                 self.check_next(&Token::Char(b','))?;
@@ -389,6 +432,8 @@ impl Parser<'_> {
                 }
             }
             Token::Char(b',') | Token::In => {
+                // four hidden state variables and the first name
+                self.new_localvars(5)?;
                 let mut names = vec![var];
                 while self.test_next(&Token::Char(b','))? {
                     let name = self.check_name()?;
@@ -396,6 +441,7 @@ impl Parser<'_> {
                         name,
                         near: self.near(),
                     });
+                    self.new_localvars(1)?;
                 }
                 self.check_next(&Token::In)?;
                 let exprs = self.expr_list()?;
@@ -409,6 +455,7 @@ impl Parser<'_> {
             }
             _ => return Err(self.error("'=' or 'in' expected")),
         };
+        self.restore_vars(nvars);
         self.check_match(&Token::End, &Token::For, line)?;
         Ok(kind)
     }
@@ -451,6 +498,7 @@ impl Parser<'_> {
             name: self.check_name()?,
             near: self.near(),
         };
+        self.new_localvars(1)?;
         let line = self.line();
         let body = self.body(false, line)?;
         Ok(StatKind::LocalFunction {
@@ -468,6 +516,7 @@ impl Parser<'_> {
         loop {
             let name = self.check_name()?;
             let near = self.near();
+            self.new_localvars(1)?;
             let attrib = if self.test_next(&Token::Char(b'<'))? {
                 let attr = self.check_name()?;
                 self.check_next(&Token::Char(b'>'))?;
@@ -537,6 +586,7 @@ impl Parser<'_> {
     // parlist -> [ {NAME ','} (NAME | '...') ]
     #[inline(never)]
     fn body(&mut self, is_method: bool, line: u32) -> PResult<FuncBody> {
+        self.fvars.push((line, usize::from(is_method)));
         self.check_next(&Token::Char(b'('))?;
         let mut params = Vec::new();
         if is_method {
@@ -556,6 +606,7 @@ impl Parser<'_> {
                             name,
                             near: self.near(),
                         });
+                        self.new_localvars(1)?;
                     }
                     Token::Dots => {
                         self.next()?;
@@ -573,6 +624,7 @@ impl Parser<'_> {
         let open_line = self.lastline;
         let (stats, ret) = self.stat_list()?;
         self.vararg.pop();
+        self.fvars.pop();
         let last_line = self.lastline;
         let end_line = self.line();
         self.check_match(&Token::End, &Token::Function, line)?;

@@ -568,7 +568,7 @@ impl Vm {
 
     /// A runtime error with the current Lua frame's position (`luaG_runerror`).
     pub(crate) fn rt_error(&mut self, msg: &str) -> LuaError {
-        let w = self.where_(0);
+        let w = self.runtime_where();
         LuaError(self.new_string(format!("{w}{msg}").as_bytes()))
     }
 

@@ -423,39 +423,87 @@ impl Marker {
 }
 
 /// The string intern table (weak: a dead string leaves it when the sweep frees it).
+///
+/// Open addressing with linear probing over a power-of-two array of slots (8 bytes
+/// each), at most 3/4 full; removal shifts the following entries of the run back
+/// (no tombstones). A fresh state's few hundred names fit in 256 slots (2 KiB), where
+/// a bucket of `Vec`s per hash cost a header per bucket and an allocation per string.
 struct Interner {
-    buckets: Vec<Vec<Gc<LuaStr>>>,
+    slots: Vec<Option<Gc<LuaStr>>>,
     count: usize,
 }
 
 impl Interner {
-    fn find(&self, bytes: &[u8], hash: u32) -> Option<Gc<LuaStr>> {
-        let b = &self.buckets[hash as usize & (self.buckets.len() - 1)];
-        b.iter()
-            .copied()
-            .find(|s| s.get().hash_cached() == hash && s.get().as_bytes() == bytes)
+    /// Slots of a fresh table.
+    const INITIAL: usize = 256;
+
+    fn mask(&self) -> usize {
+        self.slots.len() - 1
     }
-    fn insert(&mut self, s: Gc<LuaStr>) {
-        if self.count >= self.buckets.len() {
-            let n = self.buckets.len() * 2;
-            let mut nb: Vec<Vec<Gc<LuaStr>>> = (0..n).map(|_| Vec::new()).collect();
-            for b in self.buckets.drain(..) {
-                for s in b {
-                    nb[s.get().hash_cached() as usize & (n - 1)].push(s);
-                }
+
+    fn find(&self, bytes: &[u8], hash: u32) -> Option<Gc<LuaStr>> {
+        let mask = self.mask();
+        let mut i = hash as usize & mask;
+        while let Some(s) = self.slots[i] {
+            let v = s.get();
+            if v.hash_cached() == hash && v.as_bytes() == bytes {
+                return Some(s);
             }
-            self.buckets = nb;
+            i = (i + 1) & mask;
         }
-        let n = self.buckets.len();
-        self.buckets[s.get().hash_cached() as usize & (n - 1)].push(s);
+        None
+    }
+
+    fn place(slots: &mut [Option<Gc<LuaStr>>], s: Gc<LuaStr>) {
+        let mask = slots.len() - 1;
+        let mut i = s.get().hash_cached() as usize & mask;
+        while slots[i].is_some() {
+            i = (i + 1) & mask;
+        }
+        slots[i] = Some(s);
+    }
+
+    fn insert(&mut self, s: Gc<LuaStr>) {
+        if (self.count + 1) * 4 > self.slots.len() * 3 {
+            let n = self.slots.len() * 2;
+            let old = std::mem::replace(&mut self.slots, vec![None; n]);
+            for s in old.into_iter().flatten() {
+                Self::place(&mut self.slots, s);
+            }
+        }
+        Self::place(&mut self.slots, s);
         self.count += 1;
     }
+
     fn remove(&mut self, s: Gc<LuaStr>) {
-        let n = self.buckets.len();
-        let b = &mut self.buckets[s.get().hash_cached() as usize & (n - 1)];
-        if let Some(i) = b.iter().position(|x| *x == s) {
-            b.swap_remove(i);
-            self.count -= 1;
+        let mask = self.mask();
+        let mut i = s.get().hash_cached() as usize & mask;
+        loop {
+            match self.slots[i] {
+                None => return,
+                Some(x) if x == s => break,
+                Some(_) => i = (i + 1) & mask,
+            }
+        }
+        self.slots[i] = None;
+        self.count -= 1;
+        // Shift back the entries of the run after the hole that may sit there: an
+        // entry moves into the hole unless its home lies cyclically in (hole, j].
+        let mut hole = i;
+        let mut j = (i + 1) & mask;
+        while let Some(x) = self.slots[j] {
+            let home = x.get().hash_cached() as usize & mask;
+            let stays = if hole <= j {
+                hole < home && home <= j
+            } else {
+                hole < home || home <= j
+            };
+            if !stays {
+                self.slots[hole] = Some(x);
+                self.slots[j] = None;
+                hole = j;
+            }
+            j = (j + 1) & mask;
         }
     }
 }
@@ -658,7 +706,7 @@ impl Default for Heap {
             bytes: Cell::new(0),
             threshold: 256 * 1024,
             strings: Interner {
-                buckets: (0..256).map(|_| Vec::new()).collect(),
+                slots: vec![None; Interner::INITIAL],
                 count: 0,
             },
             seed: 0x2545_F491,
@@ -746,6 +794,12 @@ impl Heap {
             .set(self.bytes.get().saturating_add_signed(delta));
     }
 
+    /// Releases the object list's spare capacity. Called once a fresh state is
+    /// built: thousands of idle states should not each keep a list grown by doubling.
+    pub fn trim(&mut self) {
+        self.objects.shrink_to_fit();
+    }
+
     /// Bytes in use.
     pub fn bytes(&self) -> usize {
         self.bytes.get()
@@ -803,11 +857,11 @@ impl Heap {
                 }
                 return s;
             }
-            let s = self.alloc(LuaStr::new_short(bytes.into(), h));
+            let s = self.alloc(LuaStr::new_short(bytes, h));
             self.strings.insert(s);
             s
         } else {
-            self.alloc(LuaStr::new_long(bytes.into()))
+            self.alloc(LuaStr::new_long(bytes))
         }
     }
 

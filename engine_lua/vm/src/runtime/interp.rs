@@ -745,6 +745,43 @@ impl Vm {
                 ($res:expr, $i:expr) => {{
                     if $res != $i.k() {
                         pc += 1;
+                    } else {
+                        // The compiler follows every compare/test with its JMP: take
+                        // it here instead of dispatching it (hooks see it separately).
+                        let j = code[pc];
+                        if j.op_byte() == op::JMP && !self.hooks.active {
+                            pc = (pc as i64 + 1 + j.sj_field() as i64) as usize;
+                        }
+                    }
+                }};
+            }
+            macro_rules! settable {
+                ($a:expr, $key:expr, $val:expr) => {{
+                    let a: usize = $a;
+                    let t = r!(a);
+                    let key = $key;
+                    let v = $val;
+                    if let Value::Table(h) = t
+                        && self.raw_store_ok(h, key)
+                    {
+                        match key {
+                            Value::Int(n) => {
+                                h.get_mut().set_int(&self.heap, n, v);
+                                barrier_table(&self.heap, h, v);
+                                continue;
+                            }
+                            Value::Str(s) => {
+                                h.get_mut().set_str(&self.heap, s, v);
+                                barrier_table(&self.heap, h, v);
+                                continue;
+                            }
+                            _ => {}
+                        }
+                    }
+                    savepc!();
+                    if let Some((f, args)) = self.newindex_step(t, key, v, Loc::Reg(a as u32))? {
+                        self.push_meta_call(fi, f, &args, 0)?;
+                        return Ok(Flow::Continue);
                     }
                 }};
             }
@@ -871,47 +908,12 @@ impl Vm {
                             return Ok(Flow::Continue);
                         }
                     }
-                    op::SETTABLE
-                    | op::SETTABLEK
-                    | op::SETI
-                    | op::SETIK
-                    | op::SETFIELD
-                    | op::SETFIELDK => {
-                        let t = r!(a);
-                        let key = match i.op_byte() {
-                            op::SETTABLE | op::SETTABLEK => r!(i.b()),
-                            op::SETI | op::SETIK => Value::Int(i.b() as i64),
-                            _ => k[i.b() as usize],
-                        };
-                        let v = match i.op_byte() {
-                            op::SETTABLE | op::SETI | op::SETFIELD => r!(i.c()),
-                            _ => k[i.c() as usize],
-                        };
-                        if let Value::Table(h) = t
-                            && self.raw_store_ok(h, key)
-                        {
-                            match key {
-                                Value::Int(n) => {
-                                    h.get_mut().set_int(&self.heap, n, v);
-                                    barrier_table(&self.heap, h, v);
-                                    continue;
-                                }
-                                Value::Str(s) => {
-                                    h.get_mut().set_str(&self.heap, s, v);
-                                    barrier_table(&self.heap, h, v);
-                                    continue;
-                                }
-                                _ => {}
-                            }
-                        }
-                        savepc!();
-                        if let Some((f, args)) =
-                            self.newindex_step(t, key, v, Loc::Reg(a as u32))?
-                        {
-                            self.push_meta_call(fi, f, &args, 0)?;
-                            return Ok(Flow::Continue);
-                        }
-                    }
+                    op::SETTABLE => settable!(a, r!(i.b()), r!(i.c())),
+                    op::SETTABLEK => settable!(a, r!(i.b()), k[i.c() as usize]),
+                    op::SETI => settable!(a, Value::Int(i.b() as i64), r!(i.c())),
+                    op::SETIK => settable!(a, Value::Int(i.b() as i64), k[i.c() as usize]),
+                    op::SETFIELD => settable!(a, k[i.b() as usize], r!(i.c())),
+                    op::SETFIELDK => settable!(a, k[i.b() as usize], k[i.c() as usize]),
                     op::NEWTABLE => {
                         let b = i.b();
                         let nh = if b > 0 { 1usize << (b - 1) } else { 0 };
@@ -1393,19 +1395,22 @@ impl Vm {
                     }
                     op::FORLOOP => {
                         let ra = base + a;
-                        let s = &mut st!();
-                        match s[ra + 2] {
+                        // One bounds check for the four loop slots.
+                        let s: &mut [Value; 4] = (&mut st!()[ra..ra + 4])
+                            .try_into()
+                            .expect("four for-loop slots");
+                        match s[2] {
                             Value::Int(step) => {
-                                if let Value::Int(count) = s[ra + 1]
+                                if let Value::Int(count) = s[1]
                                     && count > 0
                                 {
-                                    s[ra + 1] = Value::Int(count - 1);
-                                    let Value::Int(idx) = s[ra] else {
+                                    s[1] = Value::Int(count - 1);
+                                    let Value::Int(idx) = s[0] else {
                                         unreachable!("integer loop")
                                     };
                                     let idx = idx.wrapping_add(step);
-                                    s[ra] = Value::Int(idx);
-                                    s[ra + 3] = Value::Int(idx);
+                                    s[0] = Value::Int(idx);
+                                    s[3] = Value::Int(idx);
                                     pc -= i.bx() as usize;
                                     self.countdown -= 1;
                                     if self.countdown <= 0 {
@@ -1415,13 +1420,13 @@ impl Vm {
                                 }
                             }
                             Value::Num(step) => {
-                                let (Value::Num(idx), Value::Num(lim)) = (s[ra], s[ra + 1]) else {
+                                let (Value::Num(idx), Value::Num(lim)) = (s[0], s[1]) else {
                                     unreachable!("float loop")
                                 };
                                 let idx = idx + step;
                                 if if step > 0.0 { idx <= lim } else { lim <= idx } {
-                                    s[ra] = Value::Num(idx);
-                                    s[ra + 3] = Value::Num(idx);
+                                    s[0] = Value::Num(idx);
+                                    s[3] = Value::Num(idx);
                                     pc -= i.bx() as usize;
                                     self.countdown -= 1;
                                     if self.countdown <= 0 {

@@ -1,0 +1,1208 @@
+//! ECS bindings through `bevy_reflect`: entity handles, references into components
+//! and resources by reflect path, the `world` object (`query`, `spawn`, `resource`,
+//! `entity`, `send`), and the conversions between reflected values and Lua values.
+//!
+//! No per-component glue: any type registered with `#[reflect(Component)]` (or
+//! `#[reflect(Resource)]`) is found by its short type path (`"Transform"`,
+//! `"Time"` for `Time<()>`, `"ButtonInput<KeyCode>"`).
+//!
+//! # Reading and writing
+//!
+//! `entity.Transform` is a [`ValueRef`]: a live reference (entity, component, path)
+//! read through the world on every access. Indexing a reference extends its path;
+//! when the value found there is a struct, tuple or math type (`Vec2`, `Vec3`,
+//! `Quat`) the result is again a reference, so `entity.Transform.translation.x = 5`
+//! writes into the component. Other values (numbers, strings, enums, options,
+//! lists, maps, sets) are copied into Lua values. `ref:get()` copies any reference.
+//! Paths are parsed once into a `ParsedPath` and cached by their text.
+//!
+//! Lua values go into reflected values through [`Lv`], a plain Rust copy made before
+//! the world is borrowed (reading a Lua value may itself read the world).
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::rc::Rc;
+use std::time::Duration;
+
+use bevy::ecs::reflect::{AppTypeRegistry, ReflectCommandExt, ReflectComponent, ReflectResource};
+use bevy::ecs::system::Commands;
+use bevy::ecs::world::CommandQueue;
+use bevy::math::{Quat, Vec2, Vec3};
+use bevy::prelude::{Entity, World};
+use bevy::reflect::enums::{DynamicEnum, DynamicVariant};
+use bevy::reflect::std_traits::ReflectDefault;
+use bevy::reflect::{GetPath, ParsedPath, PartialReflect, ReflectMut, ReflectRef};
+use engine_lua::runtime::{Value, Vm};
+use engine_lua::{
+    AnyUserData, Error, FromLua, Function, IntoLua, LuaValue, MetaMethod, Result, Table, UserData,
+    UserDataMethods,
+};
+
+use crate::math::{LuaQuat, LuaVec2, LuaVec3, MathValue};
+
+/// A reflected component or resource type, found by name.
+pub struct ReflTy {
+    /// The name scripts use.
+    pub name: String,
+    /// The Rust type.
+    pub type_id: std::any::TypeId,
+    /// Reflect access to the component (resources are components on their entity).
+    pub component: ReflectComponent,
+    /// Whether the type is a resource.
+    pub is_resource: bool,
+    /// How to make a default value (for `spawn` and `insert`).
+    pub default: Option<ReflectDefault>,
+}
+
+/// A type-erased Bevy message type scripts can send and receive by name.
+#[derive(Clone)]
+pub struct LuaMessageType {
+    /// The short type path (`"Damage"`).
+    pub name: String,
+    /// Writes a message built from a Lua value.
+    pub write: fn(&mut World, &Lv) -> Result<()>,
+    /// Makes a reader that starts at the oldest buffered message.
+    pub reader: fn() -> Box<dyn MessageSource>,
+}
+
+/// Reads new messages of one type as [`Lv`] values.
+pub trait MessageSource {
+    /// Calls `out` for every message written since the last call.
+    fn read(&mut self, world: &World, out: &mut dyn FnMut(Lv));
+}
+
+/// Where a scheduler coroutine waits.
+#[derive(Clone, Debug)]
+pub enum Wait {
+    /// Resume at once (just started).
+    Ready,
+    /// Resume on this frame number or later.
+    Frame(u64),
+    /// Resume when the script clock reaches this many seconds.
+    Time(f64),
+    /// Resume when the function returns a true value.
+    Until(Function),
+}
+
+/// The scheduler's state shared with the `wait*` and `start` host functions.
+#[derive(Default)]
+pub struct SchedCtx {
+    /// The script whose code runs now.
+    pub current_owner: Option<u64>,
+    /// The scheduler coroutine that runs now.
+    pub current_co: Option<u64>,
+    /// What the running coroutine asked to wait for, and where it was suspended.
+    pub pending: Option<(Wait, String)>,
+    /// Coroutines started by `start`: (id, owner, function, where started).
+    pub spawned: Vec<(u64, Option<u64>, Function, String)>,
+    /// Coroutines stopped by `stop`.
+    pub cancelled: Vec<u64>,
+    /// The next coroutine id.
+    pub next_id: u64,
+    /// The frame number.
+    pub frame: u64,
+    /// The script clock (sum of frame deltas), seconds.
+    pub time: f64,
+}
+
+/// Who loaded a module (its dependents are reloaded when it changes).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Owner {
+    /// A script instance.
+    Script(u64),
+    /// Another module.
+    Module(String),
+}
+
+/// A module loaded by `require`.
+pub struct Module {
+    /// File, relative to the script root, with `/` separators.
+    pub path: String,
+    /// The module's own environment.
+    pub env: Table,
+    /// What the chunk returned (`None` while it loads).
+    pub value: Option<LuaValue>,
+    /// Scripts and modules that required it.
+    pub dependents: std::collections::BTreeSet<Owner>,
+}
+
+/// State shared by the runtime and every host function (captured as `Rc<Ctx>`).
+pub struct Ctx {
+    /// The world while a plugin system runs (swapped in); an empty world otherwise.
+    pub world: RefCell<World>,
+    /// Commands from scripts (`spawn`, `despawn`, `insert`, `remove`).
+    pub queue: RefCell<CommandQueue>,
+    /// The app's type registry.
+    pub registry: AppTypeRegistry,
+    types: RefCell<HashMap<String, Option<Rc<ReflTy>>>>,
+    paths: RefCell<HashMap<Rc<str>, Rc<ParsedPath>>>,
+    /// Message types by name.
+    pub messages: HashMap<String, LuaMessageType>,
+    /// Events sent by scripts that are not Bevy messages: delivered to `on_event`.
+    pub emitted: RefCell<Vec<(String, LuaValue)>>,
+    /// Scheduler state.
+    pub sched: RefCell<SchedCtx>,
+    /// Modules by name.
+    pub modules: RefCell<HashMap<String, Module>>,
+    /// Who is loading code now (top: the requiring owner).
+    pub loading: RefCell<Vec<Owner>>,
+    /// The script root folder.
+    pub root: PathBuf,
+    /// The shared globals table.
+    pub globals: RefCell<Option<Table>>,
+}
+
+fn despawned(e: Entity) -> Error {
+    Error::runtime(format!("entity {e} does not exist (despawned?)"))
+}
+
+impl Ctx {
+    /// A context with an empty placeholder world.
+    pub fn new(registry: AppTypeRegistry, messages: Vec<LuaMessageType>, root: PathBuf) -> Self {
+        Ctx {
+            world: RefCell::new(World::new()),
+            queue: RefCell::new(CommandQueue::default()),
+            registry,
+            types: RefCell::default(),
+            paths: RefCell::default(),
+            messages: messages.into_iter().map(|m| (m.name.clone(), m)).collect(),
+            emitted: RefCell::default(),
+            sched: RefCell::default(),
+            modules: RefCell::default(),
+            loading: RefCell::default(),
+            root,
+            globals: RefCell::new(None),
+        }
+    }
+
+    /// The reflected type scripts call `name`, or `None`.
+    pub fn lookup(&self, name: &str) -> Option<Rc<ReflTy>> {
+        if let Some(t) = self.types.borrow().get(name) {
+            return t.clone();
+        }
+        let reg = self.registry.read();
+        let r = reg
+            .get_with_short_type_path(name)
+            .or_else(|| reg.get_with_type_path(name))
+            .or_else(|| reg.get_with_short_type_path(&format!("{name}<()>")));
+        let t = r.and_then(|r| {
+            Some(Rc::new(ReflTy {
+                name: name.to_string(),
+                type_id: r.type_id(),
+                component: r.data::<ReflectComponent>()?.clone(),
+                is_resource: r.data::<ReflectResource>().is_some(),
+                default: r.data::<ReflectDefault>().cloned(),
+            }))
+        });
+        drop(reg);
+        self.types.borrow_mut().insert(name.to_string(), t.clone());
+        t
+    }
+
+    /// As [`Ctx::lookup`], with the error scripts see.
+    pub fn lookup_or_err(&self, name: &str) -> Result<Rc<ReflTy>> {
+        self.lookup(name).ok_or_else(|| {
+            Error::runtime(format!(
+                "unknown component or resource '{name}' (register it with app.register_type and #[reflect(Component)] or #[reflect(Resource)])"
+            ))
+        })
+    }
+
+    /// The parsed form of a path (cached).
+    fn parsed(&self, path: &Rc<str>) -> Result<Rc<ParsedPath>> {
+        if let Some(p) = self.paths.borrow().get(path) {
+            return Ok(p.clone());
+        }
+        let p = ParsedPath::parse(path)
+            .map_err(|e| Error::runtime(format!("bad path '{path}': {e}")))?;
+        let p = Rc::new(p);
+        self.paths.borrow_mut().insert(path.clone(), p.clone());
+        Ok(p)
+    }
+
+    fn entity_of(&self, world: &World, t: &Target) -> Result<Entity> {
+        match t {
+            Target::Component(e, _) => Ok(*e),
+            Target::Resource(ty) => {
+                let cid = world
+                    .components()
+                    .get_id(ty.type_id)
+                    .and_then(|c| world.resource_entities().get(c))
+                    .ok_or_else(|| {
+                        Error::runtime(format!("resource '{}' is not in the world", ty.name))
+                    })?;
+                Ok(cid)
+            }
+        }
+    }
+
+    /// Runs `f` on the value at `path` inside the target.
+    pub fn read<R>(
+        &self,
+        t: &Target,
+        path: &Rc<str>,
+        f: impl FnOnce(&dyn PartialReflect) -> Result<R>,
+    ) -> Result<R> {
+        let parsed = if path.is_empty() {
+            None
+        } else {
+            Some(self.parsed(path)?)
+        };
+        let world = self.world.borrow();
+        let e = self.entity_of(&world, t)?;
+        let er = world.get_entity(e).map_err(|_| despawned(e))?;
+        let ty = t.ty();
+        let r = ty.component.reflect(er).ok_or_else(|| missing(e, ty))?;
+        match parsed {
+            None => f(r.as_partial_reflect()),
+            Some(p) => {
+                let v = r.reflect_path(&*p).map_err(|err| path_err(ty, path, err))?;
+                f(v)
+            }
+        }
+    }
+
+    /// Runs `f` on the value at `path` inside the target, mutably.
+    pub fn write<R>(
+        &self,
+        t: &Target,
+        path: &Rc<str>,
+        f: impl FnOnce(&mut dyn PartialReflect) -> Result<R>,
+    ) -> Result<R> {
+        let parsed = if path.is_empty() {
+            None
+        } else {
+            Some(self.parsed(path)?)
+        };
+        let mut world = self.world.borrow_mut();
+        let e = self.entity_of(&world, t)?;
+        let ew = world.get_entity_mut(e).map_err(|_| despawned(e))?;
+        let ty = t.ty();
+        let mut r = ty.component.reflect_mut(ew).ok_or_else(|| missing(e, ty))?;
+        match parsed {
+            None => f(r.as_partial_reflect_mut()),
+            Some(p) => {
+                let v = r
+                    .reflect_path_mut(&*p)
+                    .map_err(|err| path_err(ty, path, err))?;
+                f(v)
+            }
+        }
+    }
+
+    /// Applies the queued commands to the world.
+    pub fn flush(&self) {
+        let mut q = self.queue.borrow_mut();
+        if !q.is_empty() {
+            q.apply(&mut self.world.borrow_mut());
+        }
+    }
+
+    /// Builds a component value of type `ty` from `v` (its default, then `v` applied).
+    fn build(&self, ty: &ReflTy, v: &Lv) -> Result<Box<dyn PartialReflect>> {
+        let d = ty.default.as_ref().ok_or_else(|| {
+            Error::runtime(format!(
+                "cannot make a '{}' from Lua: it has no #[reflect(Default)]",
+                ty.name
+            ))
+        })?;
+        let mut b = d.default().into_partial_reflect();
+        apply_lv(&mut *b, v, &ty.name)?;
+        Ok(b)
+    }
+}
+
+fn missing(e: Entity, ty: &ReflTy) -> Error {
+    if ty.is_resource {
+        Error::runtime(format!("resource '{}' is not in the world", ty.name))
+    } else {
+        Error::runtime(format!("entity {e} has no component '{}'", ty.name))
+    }
+}
+
+fn path_err(ty: &ReflTy, path: &str, err: impl std::fmt::Display) -> Error {
+    Error::runtime(format!("{}.{path}: no such field ({err})", ty.name))
+}
+
+/// What a reference points into.
+#[derive(Clone)]
+pub enum Target {
+    /// A component of an entity.
+    Component(Entity, Rc<ReflTy>),
+    /// A resource.
+    Resource(Rc<ReflTy>),
+}
+
+impl Target {
+    fn ty(&self) -> &ReflTy {
+        match self {
+            Target::Component(_, t) | Target::Resource(t) => t,
+        }
+    }
+}
+
+/// A live reference to a value inside a component or resource.
+#[derive(Clone)]
+pub struct ValueRef {
+    /// The shared context.
+    pub ctx: Rc<Ctx>,
+    /// The component or resource.
+    pub target: Target,
+    /// The reflect path inside it (empty: the whole value).
+    pub path: Rc<str>,
+}
+
+impl ValueRef {
+    /// Reads the referenced value as a math operand.
+    pub fn read_math(&self, _vm: &mut Vm) -> Result<MathValue> {
+        self.ctx
+            .read(&self.target, &self.path, |r| match lv_of_reflect(r)? {
+                Lv::Math(m) => Ok(m),
+                Lv::Num(n) => Ok(MathValue::Num(n as f32)),
+                Lv::Int(n) => Ok(MathValue::Num(n as f32)),
+                _ => Err(Error::runtime(format!(
+                    "{}: not a number, Vec2, Vec3 or Quat",
+                    self.describe()
+                ))),
+            })
+    }
+
+    fn describe(&self) -> String {
+        if self.path.is_empty() {
+            self.target.ty().name.clone()
+        } else {
+            format!("{}.{}", self.target.ty().name, self.path)
+        }
+    }
+
+    fn child(&self, key: &Lv) -> Result<Rc<str>> {
+        let p = &*self.path;
+        Ok(match key {
+            Lv::Str(k) if p.is_empty() => Rc::from(k.as_str()),
+            Lv::Str(k) => Rc::from(format!("{p}.{k}")),
+            Lv::Int(i) => Rc::from(format!("{p}[{}]", i - 1)),
+            _ => {
+                return Err(Error::runtime(
+                    "component fields are indexed by names or integers",
+                ));
+            }
+        })
+    }
+}
+
+impl UserData for ValueRef {
+    fn add_methods(m: &mut UserDataMethods<'_, Self>) {
+        crate::math::add_arith(m);
+        m.add_method("get", |vm, r, ()| {
+            let lv = r.ctx.read(&r.target, &r.path, lv_of_reflect)?;
+            lv_to_lua(vm, &r.ctx, &lv)
+        });
+        m.add_method("set", |vm, r, v: Value| {
+            let lv = lv_of_lua(vm, v, 0)?;
+            let what = r.describe();
+            r.ctx.write(&r.target, &r.path, |t| apply_lv(t, &lv, &what))
+        });
+        m.add_method("path", |_, r, ()| Ok(r.describe()));
+    }
+}
+
+/// Whether a value is returned as a reference (rather than copied) when indexed.
+fn is_ref_kind(r: &dyn PartialReflect) -> bool {
+    if r.try_downcast_ref::<Vec3>().is_some()
+        || r.try_downcast_ref::<Vec2>().is_some()
+        || r.try_downcast_ref::<Quat>().is_some()
+    {
+        return true;
+    }
+    match r.reflect_ref() {
+        ReflectRef::Struct(_) | ReflectRef::Tuple(_) => true,
+        ReflectRef::TupleStruct(ts) => ts.field_len() > 1,
+        _ => false,
+    }
+}
+
+fn ref_index(vm: &mut Vm, r: &ValueRef, key: Value) -> Result<Value> {
+    let key = lv_of_lua(vm, key, 0)?;
+    let path = r.child(&key)?;
+    let out = r.ctx.read(&r.target, &path, |v| {
+        if is_ref_kind(v) {
+            Ok(None)
+        } else {
+            lv_of_reflect(v).map(Some)
+        }
+    })?;
+    match out {
+        Some(lv) => lv_to_lua(vm, &r.ctx, &lv),
+        None => vm
+            .create_userdata(ValueRef {
+                ctx: r.ctx.clone(),
+                target: r.target.clone(),
+                path,
+            })?
+            .into_lua(vm),
+    }
+}
+
+fn ref_newindex(vm: &mut Vm, r: &ValueRef, key: Value, v: Value) -> Result<()> {
+    let key = lv_of_lua(vm, key, 0)?;
+    let lv = lv_of_lua(vm, v, 0)?;
+    let path = r.child(&key)?;
+    let what = format!("{}.{}", r.target.ty().name, path);
+    r.ctx.write(&r.target, &path, |t| apply_lv(t, &lv, &what))
+}
+
+/// A script's handle to an entity.
+#[derive(Clone)]
+pub struct EntityHandle {
+    /// The shared context.
+    pub ctx: Rc<Ctx>,
+    /// The entity.
+    pub entity: Entity,
+}
+
+impl UserData for EntityHandle {
+    fn add_methods(m: &mut UserDataMethods<'_, Self>) {
+        m.add_method("id", |_, h, ()| Ok(h.entity.to_bits() as i64));
+        m.add_method("alive", |_, h, ()| {
+            Ok(h.ctx.world.borrow().get_entity(h.entity).is_ok())
+        });
+        m.add_method("despawn", |_, h, ()| {
+            if h.ctx.world.borrow().get_entity(h.entity).is_err() {
+                return Err(despawned(h.entity));
+            }
+            let world = h.ctx.world.borrow();
+            let mut q = h.ctx.queue.borrow_mut();
+            Commands::new(&mut q, &world).entity(h.entity).despawn();
+            Ok(())
+        });
+        m.add_method("has", |_, h, name: String| {
+            let ty = h.ctx.lookup_or_err(&name)?;
+            let world = h.ctx.world.borrow();
+            let er = world
+                .get_entity(h.entity)
+                .map_err(|_| despawned(h.entity))?;
+            Ok(ty.component.contains(er))
+        });
+        m.add_method("get", |vm, h, name: String| {
+            let ty = h.ctx.lookup_or_err(&name)?;
+            let t = Target::Component(h.entity, ty);
+            let lv = h.ctx.read(&t, &Rc::from(""), lv_of_reflect)?;
+            lv_to_lua(vm, &h.ctx, &lv)
+        });
+        m.add_method("insert", |vm, h, (name, v): (String, Value)| {
+            let lv = lv_of_lua(vm, v, 0)?;
+            insert_component(&h.ctx, h.entity, &name, &lv)
+        });
+        m.add_method("remove", |_, h, name: String| {
+            let ty = h.ctx.lookup_or_err(&name)?;
+            let mut world = h.ctx.world.borrow_mut();
+            let mut ew = world
+                .get_entity_mut(h.entity)
+                .map_err(|_| despawned(h.entity))?;
+            ty.component.remove(&mut ew);
+            Ok(())
+        });
+        m.add_meta_method(MetaMethod::ToString, |_, h, ()| {
+            Ok(format!("Entity({})", h.entity))
+        });
+        m.add_meta_function(MetaMethod::Eq, |vm, (a, b): (AnyUserData, AnyUserData)| {
+            let a = a.borrow::<EntityHandle>(vm).map(|h| h.entity);
+            let b = b.borrow::<EntityHandle>(vm).map(|h| h.entity);
+            Ok(matches!((a, b), (Ok(a), Ok(b)) if a == b))
+        });
+    }
+}
+
+fn insert_component(ctx: &Ctx, e: Entity, name: &str, lv: &Lv) -> Result<()> {
+    let ty = ctx.lookup_or_err(name)?;
+    let has = {
+        let world = ctx.world.borrow();
+        let er = world.get_entity(e).map_err(|_| despawned(e))?;
+        ty.component.contains(er)
+    };
+    if has {
+        let t = Target::Component(e, ty.clone());
+        return ctx.write(&t, &Rc::from(""), |r| apply_lv(r, lv, name));
+    }
+    let b = ctx.build(&ty, lv)?;
+    {
+        let world = ctx.world.borrow();
+        let mut q = ctx.queue.borrow_mut();
+        Commands::new(&mut q, &world).entity(e).insert_reflect(b);
+    }
+    ctx.flush();
+    Ok(())
+}
+
+fn entity_index(vm: &mut Vm, h: &EntityHandle, key: Value) -> Result<Value> {
+    let Value::Str(_) = key else {
+        return Ok(Value::Nil);
+    };
+    let name = String::from_lua(key, vm)?;
+    let ty = h.ctx.lookup_or_err(&name)?;
+    let has = {
+        let world = h.ctx.world.borrow();
+        let er = world
+            .get_entity(h.entity)
+            .map_err(|_| despawned(h.entity))?;
+        ty.component.contains(er)
+    };
+    if !has {
+        return Ok(Value::Nil);
+    }
+    vm.create_userdata(ValueRef {
+        ctx: h.ctx.clone(),
+        target: Target::Component(h.entity, ty),
+        path: Rc::from(""),
+    })?
+    .into_lua(vm)
+}
+
+/// The `world` object scripts see.
+pub struct WorldHandle {
+    /// The shared context.
+    pub ctx: Rc<Ctx>,
+}
+
+/// A new entity handle as a Lua value.
+pub fn entity_value(vm: &mut Vm, ctx: &Rc<Ctx>, e: Entity) -> Result<Value> {
+    vm.create_userdata(EntityHandle {
+        ctx: ctx.clone(),
+        entity: e,
+    })?
+    .into_lua(vm)
+}
+
+impl UserData for WorldHandle {
+    fn add_methods(m: &mut UserDataMethods<'_, Self>) {
+        m.add_method("query", |vm, w, names: Vec<String>| {
+            let mut ids = Vec::with_capacity(names.len());
+            let ctx = w.ctx.clone();
+            {
+                let world = ctx.world.borrow();
+                for n in &names {
+                    let ty = ctx.lookup_or_err(n)?;
+                    match world.components().get_id(ty.type_id) {
+                        Some(c) => ids.push(c),
+                        None => ids.push(bevy::ecs::component::ComponentId::new(usize::MAX)),
+                    }
+                }
+            }
+            let found: Vec<Entity> = {
+                let world = ctx.world.borrow();
+                let mut out = Vec::new();
+                for a in world.archetypes().iter() {
+                    if ids.iter().all(|c| a.contains(*c)) {
+                        out.extend(a.entities().iter().map(|e| e.id()));
+                    }
+                }
+                out
+            };
+            let i = std::cell::Cell::new(0usize);
+            vm.create_function(move |vm, ()| {
+                let k = i.get();
+                i.set(k + 1);
+                match found.get(k) {
+                    Some(e) => entity_value(vm, &ctx, *e),
+                    None => Ok(Value::Nil),
+                }
+            })
+        });
+        m.add_method("spawn", |vm, w, t: Option<Table>| {
+            let mut comps = Vec::new();
+            if let Some(t) = t {
+                for pair in t.pairs::<String, Value>(vm).collect::<Vec<_>>() {
+                    let (k, v) = pair?;
+                    comps.push((k, v));
+                }
+            }
+            let mut built = Vec::with_capacity(comps.len());
+            for (k, v) in comps {
+                let lv = lv_of_lua(vm, v, 0)?;
+                let ty = w.ctx.lookup_or_err(&k)?;
+                built.push(w.ctx.build(&ty, &lv)?);
+            }
+            let e = {
+                let world = w.ctx.world.borrow();
+                let mut q = w.ctx.queue.borrow_mut();
+                let mut c = Commands::new(&mut q, &world);
+                let mut ec = c.spawn_empty();
+                for b in built {
+                    ec.insert_reflect(b);
+                }
+                ec.id()
+            };
+            w.ctx.flush();
+            entity_value(vm, &w.ctx, e)
+        });
+        m.add_method("entity", |vm, w, id: i64| {
+            let e = Entity::try_from_bits(id as u64)
+                .ok_or_else(|| Error::runtime(format!("{id} is not an entity id")))?;
+            entity_value(vm, &w.ctx, e)
+        });
+        m.add_method("resource", |vm, w, name: String| {
+            let ty = w.ctx.lookup_or_err(&name)?;
+            if !ty.is_resource {
+                return Err(Error::runtime(format!("'{name}' is not a resource")));
+            }
+            vm.create_userdata(ValueRef {
+                ctx: w.ctx.clone(),
+                target: Target::Resource(ty),
+                path: Rc::from(""),
+            })?
+            .into_lua(vm)
+        });
+        m.add_method("send", |vm, w, (name, data): (String, Value)| {
+            send(vm, &w.ctx, name, data)
+        });
+        m.add_method("frame", |_, w, ()| Ok(w.ctx.sched.borrow().frame as i64));
+        m.add_method("time", |_, w, ()| Ok(w.ctx.sched.borrow().time));
+    }
+}
+
+/// `send(name, data)`: a registered Bevy message is written to the world (and comes
+/// back to `on_event` through its reader); any other name is a script event.
+pub fn send(vm: &mut Vm, ctx: &Rc<Ctx>, name: String, data: Value) -> Result<()> {
+    if let Some(m) = ctx.messages.get(&name) {
+        let lv = lv_of_lua(vm, data, 0)?;
+        let mut world = ctx.world.borrow_mut();
+        return (m.write)(&mut world, &lv);
+    }
+    let v = LuaValue::from_raw(vm, data);
+    ctx.emitted.borrow_mut().push((name, v));
+    Ok(())
+}
+
+/// Replaces `__index`/`__newindex` of userdata type `T`'s metatable with functions
+/// that look methods up first, then call `index`/`newindex`.
+fn patch_meta<T: UserData + Clone>(
+    vm: &mut Vm,
+    sample: T,
+    index: fn(&mut Vm, &T, Value) -> Result<Value>,
+    newindex: fn(&mut Vm, &T, Value, Value) -> Result<()>,
+) -> Result<()> {
+    let u = vm.create_userdata(sample)?;
+    let mt: Table = vm
+        .load("return getmetatable(...)")
+        .set_name("=meta")
+        .call(u)?;
+    let methods: Table = mt.raw_get(vm, "__index")?;
+    let idx = vm.create_function(move |vm, (u, k): (AnyUserData, Value)| {
+        if let Value::Str(_) = k {
+            let m: Value = methods.raw_get(vm, k)?;
+            if !matches!(m, Value::Nil) {
+                return Ok(m);
+            }
+        }
+        let h = u.borrow::<T>(vm)?.clone();
+        index(vm, &h, k)
+    })?;
+    mt.raw_set(vm, "__index", idx)?;
+    let nidx = vm.create_function(move |vm, (u, k, v): (AnyUserData, Value, Value)| {
+        let h = u.borrow::<T>(vm)?.clone();
+        newindex(vm, &h, k, v)
+    })?;
+    mt.raw_set(vm, "__newindex", nidx)?;
+    Ok(())
+}
+
+/// Installs the ECS bindings: `world`, `send`, the entity and reference metatables.
+pub fn install(vm: &mut Vm, ctx: &Rc<Ctx>, globals: &Table) -> Result<()> {
+    let w = vm.create_userdata(WorldHandle { ctx: ctx.clone() })?;
+    globals.set(vm, "world", w)?;
+    let c = ctx.clone();
+    let f = vm.create_function(move |vm, (n, d): (String, Value)| send(vm, &c, n, d))?;
+    globals.set(vm, "send", f)?;
+    patch_meta(
+        vm,
+        EntityHandle {
+            ctx: ctx.clone(),
+            entity: Entity::PLACEHOLDER,
+        },
+        entity_index,
+        |vm, h, k, v| {
+            let name = String::from_lua(k, vm)?;
+            let lv = lv_of_lua(vm, v, 0)?;
+            insert_component(&h.ctx, h.entity, &name, &lv)
+        },
+    )?;
+    let sample = ValueRef {
+        ctx: ctx.clone(),
+        target: Target::Resource(Rc::new(ReflTy {
+            name: String::new(),
+            type_id: std::any::TypeId::of::<()>(),
+            component: ctx
+                .registry
+                .read()
+                .get_type_data::<ReflectComponent>(std::any::TypeId::of::<crate::Script>())
+                .cloned()
+                .ok_or_else(|| Error::runtime("Script is not registered"))?,
+            is_resource: false,
+            default: None,
+        })),
+        path: Rc::from(""),
+    };
+    patch_meta(vm, sample, ref_index, ref_newindex)?;
+    Ok(())
+}
+
+/// A Lua value copied into plain Rust data (the bridge to and from reflection).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Lv {
+    /// `nil`.
+    Nil,
+    /// A boolean.
+    Bool(bool),
+    /// An integer.
+    Int(i64),
+    /// A float.
+    Num(f64),
+    /// A string.
+    Str(String),
+    /// A math value.
+    Math(MathValue),
+    /// An entity.
+    Entity(Entity),
+    /// A table's pairs (sequences: integer keys from 1).
+    Table(Vec<(Lv, Lv)>),
+}
+
+impl Lv {
+    fn type_name(&self) -> &'static str {
+        match self {
+            Lv::Nil => "nil",
+            Lv::Bool(_) => "boolean",
+            Lv::Int(_) | Lv::Num(_) => "number",
+            Lv::Str(_) => "string",
+            Lv::Math(MathValue::V2(_)) => "Vec2",
+            Lv::Math(MathValue::V3(_)) => "Vec3",
+            Lv::Math(MathValue::Q(_)) => "Quat",
+            Lv::Math(MathValue::Num(_)) => "number",
+            Lv::Entity(_) => "entity",
+            Lv::Table(_) => "table",
+        }
+    }
+
+    fn as_f64(&self) -> Option<f64> {
+        match self {
+            Lv::Int(i) => Some(*i as f64),
+            Lv::Num(n) => Some(*n),
+            Lv::Math(MathValue::Num(n)) => Some(*n as f64),
+            _ => None,
+        }
+    }
+
+    fn as_i64(&self) -> Option<i64> {
+        match self {
+            Lv::Int(i) => Some(*i),
+            Lv::Num(n) if n.fract() == 0.0 && n.abs() < 9.2e18 => Some(*n as i64),
+            _ => None,
+        }
+    }
+
+    fn field(&self, name: &str) -> Option<&Lv> {
+        match self {
+            Lv::Table(p) => p
+                .iter()
+                .find(|(k, _)| matches!(k, Lv::Str(s) if s == name))
+                .map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    fn math(&self) -> Option<MathValue> {
+        match self {
+            Lv::Math(m) => Some(*m),
+            Lv::Table(_) => {
+                let g = |n| self.field(n).and_then(Lv::as_f64).map(|x| x as f32);
+                match (g("x"), g("y"), g("z"), g("w")) {
+                    (Some(x), Some(y), Some(z), Some(w)) => {
+                        Some(MathValue::Q(Quat::from_xyzw(x, y, z, w)))
+                    }
+                    (Some(x), Some(y), Some(z), None) => Some(MathValue::V3(Vec3::new(x, y, z))),
+                    (Some(x), Some(y), None, None) => Some(MathValue::V2(Vec2::new(x, y))),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Copies a Lua value into an [`Lv`] (references are read; depth-limited).
+pub fn lv_of_lua(vm: &mut Vm, v: Value, depth: usize) -> Result<Lv> {
+    Ok(match v {
+        Value::Nil => Lv::Nil,
+        Value::Bool(b) => Lv::Bool(b),
+        Value::Int(i) => Lv::Int(i),
+        Value::Num(n) => Lv::Num(n),
+        Value::Str(_) => Lv::Str(String::from_lua(v, vm)?),
+        Value::UserData(_) => {
+            let u = AnyUserData::from_lua(v, vm)?;
+            if let Ok(x) = u.borrow::<LuaVec3>(vm) {
+                return Ok(Lv::Math(MathValue::V3(x.0)));
+            }
+            if let Ok(x) = u.borrow::<LuaVec2>(vm) {
+                return Ok(Lv::Math(MathValue::V2(x.0)));
+            }
+            if let Ok(x) = u.borrow::<LuaQuat>(vm) {
+                return Ok(Lv::Math(MathValue::Q(x.0)));
+            }
+            if let Ok(h) = u.borrow::<EntityHandle>(vm) {
+                return Ok(Lv::Entity(h.entity));
+            }
+            if u.is::<ValueRef>(vm) {
+                let r = u.borrow::<ValueRef>(vm)?.clone();
+                return r.ctx.read(&r.target, &r.path, lv_of_reflect);
+            }
+            return Err(Error::runtime("cannot store this userdata in a component"));
+        }
+        Value::Table(_) => {
+            if depth > 32 {
+                return Err(Error::runtime("table nested too deeply (a cycle?)"));
+            }
+            let t = Table::from_lua(v, vm)?;
+            let pairs: Vec<Result<(Value, Value)>> = t.pairs::<Value, Value>(vm).collect();
+            let mut out = Vec::with_capacity(pairs.len());
+            for p in pairs {
+                let (k, v) = p?;
+                out.push((lv_of_lua(vm, k, depth + 1)?, lv_of_lua(vm, v, depth + 1)?));
+            }
+            Lv::Table(out)
+        }
+        other => {
+            return Err(Error::runtime(format!(
+                "cannot store a {} in a component",
+                vm.type_name_of(other)
+            )));
+        }
+    })
+}
+
+/// Makes a Lua value from an [`Lv`].
+pub fn lv_to_lua(vm: &mut Vm, ctx: &Rc<Ctx>, v: &Lv) -> Result<Value> {
+    Ok(match v {
+        Lv::Nil => Value::Nil,
+        Lv::Bool(b) => Value::Bool(*b),
+        Lv::Int(i) => Value::Int(*i),
+        Lv::Num(n) => Value::Num(*n),
+        Lv::Str(s) => s.as_str().into_lua(vm)?,
+        Lv::Math(m) => m.into_lua(vm)?,
+        Lv::Entity(e) => entity_value(vm, ctx, *e)?,
+        Lv::Table(p) => {
+            let t = vm.create_table();
+            for (k, v) in p {
+                let k = lv_to_lua(vm, ctx, k)?;
+                let v = lv_to_lua(vm, ctx, v)?;
+                t.raw_set(vm, k, v)?;
+            }
+            t.into_lua(vm)?
+        }
+    })
+}
+
+macro_rules! down_num {
+    ($r:expr, $($t:ty => $make:expr),*) => {
+        $(
+            if let Some(x) = $r.try_downcast_ref::<$t>() {
+                #[allow(clippy::redundant_closure_call)]
+                return Ok(($make)(*x));
+            }
+        )*
+    };
+}
+
+/// Copies a reflected value into an [`Lv`].
+pub fn lv_of_reflect(r: &dyn PartialReflect) -> Result<Lv> {
+    down_num!(r,
+        f32 => |x: f32| Lv::Num(x as f64),
+        f64 => Lv::Num,
+        i8 => |x: i8| Lv::Int(x as i64),
+        i16 => |x: i16| Lv::Int(x as i64),
+        i32 => |x: i32| Lv::Int(x as i64),
+        i64 => Lv::Int,
+        isize => |x: isize| Lv::Int(x as i64),
+        u8 => |x: u8| Lv::Int(x as i64),
+        u16 => |x: u16| Lv::Int(x as i64),
+        u32 => |x: u32| Lv::Int(x as i64),
+        u64 => |x: u64| i64::try_from(x).map_or(Lv::Num(x as f64), Lv::Int),
+        usize => |x: usize| i64::try_from(x).map_or(Lv::Num(x as f64), Lv::Int),
+        bool => Lv::Bool,
+        Vec2 => |v| Lv::Math(MathValue::V2(v)),
+        Vec3 => |v| Lv::Math(MathValue::V3(v)),
+        Quat => |q| Lv::Math(MathValue::Q(q)),
+        Duration => |d: Duration| Lv::Num(d.as_secs_f64()),
+        Entity => Lv::Entity
+    );
+    if let Some(s) = r.try_downcast_ref::<String>() {
+        return Ok(Lv::Str(s.clone()));
+    }
+    if let Some(s) = r.try_downcast_ref::<&'static str>() {
+        return Ok(Lv::Str(s.to_string()));
+    }
+    Ok(match r.reflect_ref() {
+        ReflectRef::Struct(s) => {
+            let mut out = Vec::with_capacity(s.field_len());
+            for i in 0..s.field_len() {
+                let name = s.name_at(i).unwrap_or_default().to_string();
+                let f = s.field_at(i).expect("index in range");
+                out.push((Lv::Str(name), lv_of_reflect(f)?));
+            }
+            Lv::Table(out)
+        }
+        ReflectRef::TupleStruct(ts) => {
+            if ts.field_len() == 1 {
+                return lv_of_reflect(ts.field(0).expect("one field"));
+            }
+            seq((0..ts.field_len()).map(|i| ts.field(i).expect("in range")))?
+        }
+        ReflectRef::Tuple(t) => seq((0..t.field_len()).map(|i| t.field(i).expect("in range")))?,
+        ReflectRef::List(l) => seq(l.iter())?,
+        ReflectRef::Array(a) => seq(a.iter())?,
+        ReflectRef::Map(m) => {
+            let mut out = Vec::with_capacity(m.len());
+            for (k, v) in m.iter() {
+                out.push((lv_of_reflect(k)?, lv_of_reflect(v)?));
+            }
+            Lv::Table(out)
+        }
+        ReflectRef::Set(s) => {
+            let mut out = Vec::with_capacity(s.len());
+            for k in s.iter() {
+                out.push((lv_of_reflect(k)?, Lv::Bool(true)));
+            }
+            Lv::Table(out)
+        }
+        ReflectRef::Enum(e) => {
+            let is_option = r
+                .get_represented_type_info()
+                .is_some_and(|t| t.type_path().starts_with("core::option::Option"));
+            if is_option {
+                return match e.field_at(0) {
+                    Some(f) => lv_of_reflect(f),
+                    None => Ok(Lv::Nil),
+                };
+            }
+            if e.field_len() == 0 {
+                return Ok(Lv::Str(e.variant_name().to_string()));
+            }
+            let mut out = vec![(
+                Lv::Str("variant".into()),
+                Lv::Str(e.variant_name().to_string()),
+            )];
+            for i in 0..e.field_len() {
+                let key = match e.name_at(i) {
+                    Some(n) => Lv::Str(n.to_string()),
+                    None => Lv::Int(i as i64 + 1),
+                };
+                out.push((key, lv_of_reflect(e.field_at(i).expect("in range"))?));
+            }
+            Lv::Table(out)
+        }
+        _ => {
+            return Err(Error::runtime(format!(
+                "cannot read a value of type {} from Lua",
+                r.reflect_type_path()
+            )));
+        }
+    })
+}
+
+fn seq<'a>(items: impl Iterator<Item = &'a dyn PartialReflect>) -> Result<Lv> {
+    let mut out = Vec::new();
+    for (i, v) in items.enumerate() {
+        out.push((Lv::Int(i as i64 + 1), lv_of_reflect(v)?));
+    }
+    Ok(Lv::Table(out))
+}
+
+fn type_err(what: &str, want: &str, got: &Lv) -> Error {
+    Error::runtime(format!("{what}: expected {want}, got {}", got.type_name()))
+}
+
+macro_rules! set_num {
+    ($t:expr, $v:expr, $what:expr, $($ty:ty => $conv:ident),*) => {
+        $(
+            if let Some(x) = $t.try_downcast_mut::<$ty>() {
+                set_num!(@one x, $v, $what, $ty, $conv);
+                return Ok(());
+            }
+        )*
+    };
+    (@one $x:ident, $v:expr, $what:expr, $ty:ty, float) => {
+        *$x = $v.as_f64().ok_or_else(|| type_err($what, "a number", $v))? as $ty;
+    };
+    (@one $x:ident, $v:expr, $what:expr, $ty:ty, int) => {
+        let i = $v.as_i64().ok_or_else(|| type_err($what, "an integer", $v))?;
+        *$x = <$ty>::try_from(i).map_err(|_| {
+            Error::runtime(format!("{}: {} is out of range for {}", $what, i, stringify!($ty)))
+        })?;
+    };
+}
+
+/// Writes an [`Lv`] into a reflected value; `what` names it in errors
+/// (`Transform.translation.x: expected a number, got string`).
+pub fn apply_lv(t: &mut dyn PartialReflect, v: &Lv, what: &str) -> Result<()> {
+    set_num!(t, v, what,
+        f32 => float, f64 => float,
+        i8 => int, i16 => int, i32 => int, i64 => int, isize => int,
+        u8 => int, u16 => int, u32 => int, u64 => int, usize => int
+    );
+    if let Some(x) = t.try_downcast_mut::<bool>() {
+        match v {
+            Lv::Bool(b) => *x = *b,
+            _ => return Err(type_err(what, "a boolean", v)),
+        }
+        return Ok(());
+    }
+    if let Some(x) = t.try_downcast_mut::<String>() {
+        match v {
+            Lv::Str(s) => *x = s.clone(),
+            _ => return Err(type_err(what, "a string", v)),
+        }
+        return Ok(());
+    }
+    if let Some(x) = t.try_downcast_mut::<Duration>() {
+        let s = v.as_f64().ok_or_else(|| type_err(what, "seconds", v))?;
+        *x = Duration::from_secs_f64(s.max(0.0));
+        return Ok(());
+    }
+    if let Some(x) = t.try_downcast_mut::<Entity>() {
+        match v {
+            Lv::Entity(e) => *x = *e,
+            _ => return Err(type_err(what, "an entity", v)),
+        }
+        return Ok(());
+    }
+    if let Some(x) = t.try_downcast_mut::<Vec3>() {
+        match v.math() {
+            Some(MathValue::V3(m)) => *x = m,
+            _ => return Err(type_err(what, "a Vec3", v)),
+        }
+        return Ok(());
+    }
+    if let Some(x) = t.try_downcast_mut::<Vec2>() {
+        match v.math() {
+            Some(MathValue::V2(m)) => *x = m,
+            _ => return Err(type_err(what, "a Vec2", v)),
+        }
+        return Ok(());
+    }
+    if let Some(x) = t.try_downcast_mut::<Quat>() {
+        match v.math() {
+            Some(MathValue::Q(m)) => *x = m,
+            _ => return Err(type_err(what, "a Quat", v)),
+        }
+        return Ok(());
+    }
+    let type_path = t.reflect_type_path().to_string();
+    let is_option = type_path.starts_with("core::option::Option");
+    match t.reflect_mut() {
+        ReflectMut::Struct(s) => match v {
+            Lv::Table(pairs) => {
+                for (k, fv) in pairs {
+                    let Lv::Str(k) = k else {
+                        return Err(Error::runtime(format!(
+                            "{what}: field names must be strings"
+                        )));
+                    };
+                    let sub = format!("{what}.{k}");
+                    let f = s
+                        .field_mut(k)
+                        .ok_or_else(|| Error::runtime(format!("{what} has no field '{k}'")))?;
+                    apply_lv(f, fv, &sub)?;
+                }
+                Ok(())
+            }
+            _ if s.field_len() == 1 => {
+                let sub = format!("{what}.{}", s.name_at(0).unwrap_or_default());
+                apply_lv(s.field_at_mut(0).expect("one field"), v, &sub)
+            }
+            _ => Err(type_err(what, "a table", v)),
+        },
+        ReflectMut::TupleStruct(ts) => match v {
+            Lv::Table(pairs) => {
+                for (k, fv) in pairs {
+                    let i = k.as_i64().filter(|i| *i >= 1).ok_or_else(|| {
+                        Error::runtime(format!("{what}: fields are numbered from 1"))
+                    })?;
+                    let f = ts
+                        .field_mut(i as usize - 1)
+                        .ok_or_else(|| Error::runtime(format!("{what} has no field {i}")))?;
+                    apply_lv(f, fv, &format!("{what}[{i}]"))?;
+                }
+                Ok(())
+            }
+            _ if ts.field_len() == 1 => apply_lv(ts.field_mut(0).expect("one field"), v, what),
+            _ => Err(type_err(what, "a table", v)),
+        },
+        ReflectMut::Tuple(tu) => match v {
+            Lv::Table(pairs) => {
+                for (k, fv) in pairs {
+                    let i = k.as_i64().filter(|i| *i >= 1).unwrap_or(0);
+                    let f = tu
+                        .field_mut((i as usize).wrapping_sub(1))
+                        .ok_or_else(|| Error::runtime(format!("{what} has no element {i}")))?;
+                    apply_lv(f, fv, &format!("{what}[{i}]"))?;
+                }
+                Ok(())
+            }
+            _ => Err(type_err(what, "a table", v)),
+        },
+        ReflectMut::List(l) => match v {
+            Lv::Table(pairs) => {
+                for (k, fv) in pairs {
+                    let i = k.as_i64().filter(|i| *i >= 1).unwrap_or(0) as usize;
+                    let f = l.get_mut(i.wrapping_sub(1)).ok_or_else(|| {
+                        Error::runtime(format!(
+                            "{what}: index {i} is outside the list (lists cannot grow from Lua)"
+                        ))
+                    })?;
+                    apply_lv(f, fv, &format!("{what}[{i}]"))?;
+                }
+                Ok(())
+            }
+            _ => Err(type_err(what, "a table", v)),
+        },
+        ReflectMut::Array(a) => match v {
+            Lv::Table(pairs) => {
+                for (k, fv) in pairs {
+                    let i = k.as_i64().filter(|i| *i >= 1).unwrap_or(0) as usize;
+                    let f = a.get_mut(i.wrapping_sub(1)).ok_or_else(|| {
+                        Error::runtime(format!("{what}: index {i} is outside the array"))
+                    })?;
+                    apply_lv(f, fv, &format!("{what}[{i}]"))?;
+                }
+                Ok(())
+            }
+            _ => Err(type_err(what, "a table", v)),
+        },
+        ReflectMut::Enum(e) => {
+            if is_option {
+                return match (v, e.field_at_mut(0)) {
+                    (Lv::Nil, _) => e
+                        .try_apply(&DynamicEnum::new("None", DynamicVariant::Unit))
+                        .map_err(|err| Error::runtime(format!("{what}: {err}"))),
+                    (v, Some(f)) => apply_lv(f, v, what),
+                    (_, None) => Err(Error::runtime(format!(
+                        "{what}: cannot fill an Option that is None from Lua"
+                    ))),
+                };
+            }
+            match v {
+                Lv::Str(name) => e
+                    .try_apply(&DynamicEnum::new(name.clone(), DynamicVariant::Unit))
+                    .map_err(|_| {
+                        Error::runtime(format!(
+                            "{what}: '{name}' is not a unit variant of {type_path}"
+                        ))
+                    }),
+                _ => Err(type_err(what, "a variant name (string)", v)),
+            }
+        }
+        _ => Err(Error::runtime(format!(
+            "{what}: cannot assign to a value of type {type_path} from Lua"
+        ))),
+    }
+}

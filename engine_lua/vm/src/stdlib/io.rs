@@ -652,9 +652,16 @@ fn read_number(f: &mut LuaFile) -> std::io::Result<Option<Value>> {
         }
     }
     let mut buf = Vec::new();
+    // Set when a numeral goes on past MAXLEN characters: like the reference (which
+    // reads at most L_MAXLENNUM characters) the read then fails, leaving the rest.
+    let too_long = std::cell::Cell::new(false);
     let accept = |f: &mut LuaFile, set: &[u8], buf: &mut Vec<u8>| -> std::io::Result<bool> {
         match f.peek()? {
-            Some(c) if set.contains(&c) && buf.len() < MAXLEN => {
+            Some(c) if set.contains(&c) => {
+                if buf.len() >= MAXLEN {
+                    too_long.set(true);
+                    return Ok(false);
+                }
                 buf.push(c);
                 f.rpos += 1;
                 Ok(true)
@@ -688,6 +695,9 @@ fn read_number(f: &mut LuaFile) -> std::io::Result<Option<Value>> {
     if count > 0 && accept(f, if hex { b"pP" } else { b"eE" }, &mut buf)? {
         accept(f, b"+-", &mut buf)?;
         while accept(f, b"0123456789", &mut buf)? {}
+    }
+    if too_long.get() {
+        return Ok(None);
     }
     Ok(crate::number::str_to_number(&buf).map(|n| match n {
         crate::number::Number::Int(i) => Value::Int(i),

@@ -17,6 +17,8 @@ pub fn open(vm: &mut Vm) {
         ("fmod", math_fmod),
         ("modf", math_modf),
         ("sqrt", math_sqrt),
+        ("deg", math_deg),
+        ("rad", math_rad),
         ("exp", math_exp),
         ("log", math_log),
         ("sin", math_sin),
@@ -124,6 +126,12 @@ fn float_fn(vm: &mut Vm, f: fn(f64) -> f64) -> LuaResult<Ret> {
 
 fn math_sqrt(vm: &mut Vm) -> LuaResult<Ret> {
     float_fn(vm, f64::sqrt)
+}
+fn math_deg(vm: &mut Vm) -> LuaResult<Ret> {
+    float_fn(vm, |x| x * (180.0 / std::f64::consts::PI))
+}
+fn math_rad(vm: &mut Vm) -> LuaResult<Ret> {
+    float_fn(vm, |x| x * (std::f64::consts::PI / 180.0))
 }
 fn math_exp(vm: &mut Vm) -> LuaResult<Ret> {
     float_fn(vm, f64::exp)

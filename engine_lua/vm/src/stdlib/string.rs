@@ -336,8 +336,12 @@ fn str_gsub(vm: &mut Vm) -> LuaResult<Ret> {
         _ => return Err(vm.type_error(3, "string/function/table")),
     };
     let max_n = Some(max_s.max(0) as usize);
+    // Whether any match was really replaced: when none was, the reference returns the
+    // subject string object itself (observable through `%p`).
+    let mut changed = false;
     let result = pattern::gsub::<Fail>(sb, p.get().as_bytes(), max_n, |m, out| {
         if let Some(r) = &repl_str {
+            changed = true;
             return pattern::expand_replacement(sb, m, r, out).map_err(Fail::from);
         }
         let key = match m.get(0)? {
@@ -362,8 +366,12 @@ fn str_gsub(vm: &mut Vm) -> LuaResult<Ret> {
         };
         match value {
             Value::Nil | Value::Bool(false) => out.extend_from_slice(&sb[m.range.clone()]),
-            Value::Str(r) => out.extend_from_slice(r.get().as_bytes()),
+            Value::Str(r) => {
+                changed = true;
+                out.extend_from_slice(r.get().as_bytes())
+            }
             Value::Int(_) | Value::Num(_) => {
+                changed = true;
                 out.extend_from_slice(&meta::number_to_bytes(value).unwrap_or_default())
             }
             other => {
@@ -377,7 +385,11 @@ fn str_gsub(vm: &mut Vm) -> LuaResult<Ret> {
     });
     match result {
         Ok((out, n)) => {
-            vm.push_bytes(&out);
+            if changed {
+                vm.push_bytes(&out);
+            } else {
+                vm.push(Value::Str(s));
+            }
             vm.push_int(n as i64);
             Ok(Ret::Values(2))
         }

@@ -243,29 +243,28 @@ fn byte_offset(vm: &mut Vm) -> LuaResult<Ret> {
 fn iter_aux(vm: &mut Vm, strict: bool) -> LuaResult<Ret> {
     let s = vm.check_str(1)?;
     let b = s.get().as_bytes();
-    let len = b.len() as i64;
+    let len = b.len() as u64;
+    // The control value is the previous character's 1-based position, i.e. the 0-based
+    // index of the byte after its lead byte; negative values (as unsigned) are past the
+    // end. Follows 5.4.7: skip the continuation bytes of the previous character, and a
+    // decoded character followed by a stray continuation byte is invalid.
     let mut n = match vm.arg(2) {
         Value::Int(i) => i,
         v => crate::runtime::meta::to_integer(v).unwrap_or(0),
-    } - 1;
-    if n < 0 {
-        n = 0;
-    } else if n < len {
+    } as u64;
+    while n < len && is_continuation(b[n as usize]) {
         n += 1;
-        while n < len && is_continuation(b[n as usize]) {
-            n += 1;
-        }
     }
     if n >= len {
         return Ok(Ret::Values(0));
     }
     match decode(&b[n as usize..], strict) {
-        Some((c, _)) => {
-            vm.push_int(n + 1);
+        Some((c, k)) if !b.get(n as usize + k).is_some_and(|&x| is_continuation(x)) => {
+            vm.push_int(n as i64 + 1);
             vm.push_int(i64::from(c));
             Ok(Ret::Values(2))
         }
-        None => Err(vm.error("invalid UTF-8 code")),
+        _ => Err(vm.error("invalid UTF-8 code")),
     }
 }
 
@@ -280,6 +279,9 @@ fn iter_lax(vm: &mut Vm) -> LuaResult<Ret> {
 fn codes(vm: &mut Vm) -> LuaResult<Ret> {
     let s = vm.check_str(1)?;
     let lax = vm.arg(2).truthy();
+    if s.get().as_bytes().first().is_some_and(|&c| is_continuation(c)) {
+        return Err(vm.arg_error(1, "invalid UTF-8 code"));
+    }
     let f = if lax {
         vm.new_native("codes_iterator", iter_lax)
     } else {

@@ -495,8 +495,16 @@ pub fn read_source(path: Option<&std::path::Path>) -> Result<(Vec<u8>, String), 
             (b, format!("@{shown}"))
         }
     };
+    // As luaL_loadfile: skip a UTF-8 byte-order mark, then a first line starting with
+    // `#` (its newline kept so line numbers stay right, unless a binary chunk follows).
+    if data.starts_with(b"\xEF\xBB\xBF") {
+        data.drain(..3);
+    }
     if data.first() == Some(&b'#') {
-        let end = data.iter().position(|c| *c == b'\n').unwrap_or(data.len());
+        let mut end = data.iter().position(|c| *c == b'\n').unwrap_or(data.len());
+        if data.get(end + 1) == Some(&0x1b) {
+            end += 1;
+        }
         data.drain(..end);
     }
     Ok((data, name))

@@ -5,10 +5,13 @@
 //!
 //! Standard output is the state's shared buffer ([`Vm::stdout`]), so `print` and
 //! `io.write` interleave correctly. Disk files read through a buffer of their own
-//! and write through (no write buffer), so nothing is lost on `os.exit` and the
-//! kernel's file position is always the Lua position plus the unread read buffer.
+//! and write through a stdio-like write buffer (`setvbuf` modes "full", "line", "no";
+//! flushed before reads and seeks, on close, when the file is freed, and by
+//! `os.exit` as C's `exit` flushes every stream).
 
+use std::cell::RefCell;
 use std::io::{Read, Seek, SeekFrom, Write};
+use std::rc::{Rc, Weak};
 use std::process::{Child, Command, Stdio};
 
 use super::auxlib::new_lib;
@@ -21,12 +24,117 @@ const FILE_MT: &str = "FILE*";
 const IO_INPUT: &str = "_IO_input";
 const IO_OUTPUT: &str = "_IO_output";
 
+/// Default size of a disk file's write buffer (glibc's usual block size).
+const BUFSIZ: usize = 4096;
+
+/// Buffering mode of a file's writes (`file:setvbuf`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum VBuf {
+    /// Write when the buffer holds at least this many bytes.
+    Full(usize),
+    /// Write at each newline.
+    Line,
+    /// Write at once.
+    No,
+}
+
+/// A disk file and its pending (buffered) writes.
+struct DiskInner {
+    file: std::fs::File,
+    wbuf: Vec<u8>,
+    /// Opened for writing (a write to a read-only stream fails at once, as stdio's).
+    writable: bool,
+}
+
+impl DiskInner {
+    fn flush_buf(&mut self) -> std::io::Result<()> {
+        if self.wbuf.is_empty() {
+            return Ok(());
+        }
+        let b = std::mem::take(&mut self.wbuf);
+        self.file.write_all(&b)
+    }
+}
+
+impl Drop for DiskInner {
+    fn drop(&mut self) {
+        let _ = self.flush_buf();
+    }
+}
+
+thread_local! {
+    /// Every live disk file of this thread, so [`flush_all`] can write out what is
+    /// pending before the process exits.
+    static OPEN_DISK: RefCell<Vec<Weak<RefCell<DiskInner>>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A buffered disk file. Reads and seeks first write out pending output.
+struct DiskFile(Rc<RefCell<DiskInner>>);
+
+impl DiskFile {
+    /// Wraps `file`, opened with the `io.open` mode `mode`.
+    fn new(file: std::fs::File, mode: &[u8]) -> Self {
+        let d = Rc::new(RefCell::new(DiskInner {
+            file,
+            wbuf: Vec::new(),
+            writable: mode.iter().any(|c| matches!(c, b'w' | b'a' | b'+')),
+        }));
+        OPEN_DISK.with(|o| {
+            let mut o = o.borrow_mut();
+            o.retain(|w| w.strong_count() > 0);
+            o.push(Rc::downgrade(&d));
+        });
+        DiskFile(d)
+    }
+
+    fn flush_buf(&self) -> std::io::Result<()> {
+        self.0.borrow_mut().flush_buf()
+    }
+
+    /// Buffers `b` and writes out what the mode says must go now.
+    fn write_buffered(&self, b: &[u8], mode: VBuf) -> std::io::Result<()> {
+        let mut d = self.0.borrow_mut();
+        if !d.writable {
+            return Err(std::io::Error::from_raw_os_error(9)); // EBADF
+        }
+        d.wbuf.extend_from_slice(b);
+        let now = match mode {
+            VBuf::No => true,
+            VBuf::Line => b.contains(&b'\n'),
+            VBuf::Full(n) => d.wbuf.len() >= n,
+        };
+        if now { d.flush_buf() } else { Ok(()) }
+    }
+
+    fn sync_all(&self) -> std::io::Result<()> {
+        let mut d = self.0.borrow_mut();
+        d.flush_buf()?;
+        d.file.sync_all()
+    }
+}
+
+impl Read for DiskFile {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let mut d = self.0.borrow_mut();
+        d.flush_buf()?;
+        d.file.read(buf)
+    }
+}
+
+impl Seek for DiskFile {
+    fn seek(&mut self, pos: SeekFrom) -> std::io::Result<u64> {
+        let mut d = self.0.borrow_mut();
+        d.flush_buf()?;
+        d.file.seek(pos)
+    }
+}
+
 /// The stream behind a Lua file.
 enum Stream {
     Stdin,
     Stdout,
     Stderr,
-    Disk(std::fs::File),
+    Disk(DiskFile),
     /// A child process: its stdout (mode "r") or stdin (mode "w").
     Pipe {
         child: Child,
@@ -41,8 +149,9 @@ pub struct LuaFile {
     rbuf: Vec<u8>,
     rpos: usize,
     eof: bool,
-    /// `setvbuf("no")` on standard output: flush after each write.
-    unbuffered: bool,
+    /// Write buffering (`setvbuf`); on standard output only "no" matters (flush
+    /// after each write).
+    vbuf: VBuf,
 }
 
 impl LuaFile {
@@ -52,7 +161,7 @@ impl LuaFile {
             rbuf: Vec::new(),
             rpos: 0,
             eof: false,
-            unbuffered: false,
+            vbuf: VBuf::Full(BUFSIZ),
         }
     }
 
@@ -121,7 +230,7 @@ impl LuaFile {
         match self.stream.as_mut() {
             Some(Stream::Stdout) => {
                 vm.stdout.write(b);
-                if self.unbuffered {
+                if self.vbuf == VBuf::No {
                     vm.stdout.flush();
                 }
                 Ok(())
@@ -133,7 +242,7 @@ impl LuaFile {
             Some(Stream::Disk(_)) => {
                 self.sync_read()?;
                 match self.stream.as_mut() {
-                    Some(Stream::Disk(f)) => f.write_all(b),
+                    Some(Stream::Disk(f)) => f.write_buffered(b, self.vbuf),
                     _ => unreachable!(),
                 }
             }
@@ -155,14 +264,23 @@ impl LuaFile {
                 Some(i) => i.flush(),
                 None => Ok(()),
             },
+            Some(Stream::Disk(d)) => d.flush_buf(),
             _ => Ok(()),
         }
     }
 }
 
-/// Flushes what `os.exit` must not lose (standard output; disk files write through).
+/// Flushes what `os.exit` must not lose: standard output and every disk file's
+/// pending writes.
 pub fn flush_all(vm: &mut Vm) {
     vm.stdout.flush();
+    OPEN_DISK.with(|o| {
+        for w in o.borrow().iter() {
+            if let Some(d) = w.upgrade() {
+                let _ = d.borrow_mut().flush_buf();
+            }
+        }
+    });
 }
 
 /// Opens the io library.
@@ -394,7 +512,7 @@ fn io_open(vm: &mut Vm) -> LuaResult<Ret> {
     }
     match open_disk(&name, &mode) {
         Ok(f) => {
-            let v = new_file(vm, Stream::Disk(f));
+            let v = new_file(vm, Stream::Disk(DiskFile::new(f, &mode)));
             vm.push(v);
             Ok(Ret::Values(1))
         }
@@ -416,7 +534,7 @@ fn io_tmpfile(vm: &mut Vm) -> LuaResult<Ret> {
             .open(&name)
         {
             let _ = std::fs::remove_file(&name);
-            let v = new_file(vm, Stream::Disk(f));
+            let v = new_file(vm, Stream::Disk(DiskFile::new(f, b"w+")));
             vm.push(v);
             return Ok(Ret::Values(1));
         }
@@ -462,7 +580,7 @@ fn g_iofile(vm: &mut Vm, key: &str, mode: &[u8]) -> LuaResult<Ret> {
             let name = s.get().as_bytes().to_vec();
             match open_disk(&name, mode) {
                 Ok(f) => {
-                    let nv = new_file(vm, Stream::Disk(f));
+                    let nv = new_file(vm, Stream::Disk(DiskFile::new(f, mode)));
                     vm.raw_set_str(reg, key, nv);
                 }
                 Err(e) => {
@@ -594,9 +712,13 @@ fn f_setvbuf(vm: &mut Vm) -> LuaResult<Ret> {
     let u = to_file(vm, 1)?;
     let f = lf(&u);
     let mode = vm.check_option(2, None, &["no", "full", "line"])?;
-    vm.opt_integer(3, 0)?;
-    f.unbuffered = mode == 0;
-    if f.unbuffered {
+    let size = vm.opt_integer(3, BUFSIZ as i64)?;
+    f.vbuf = match mode {
+        0 => VBuf::No,
+        1 => VBuf::Full(usize::try_from(size).unwrap_or(BUFSIZ).max(1)),
+        _ => VBuf::Line,
+    };
+    if f.vbuf == VBuf::No {
         f.flush(vm).ok();
     }
     file_result(vm, Ok(()), None)
@@ -876,7 +998,7 @@ fn io_lines(vm: &mut Vm) -> LuaResult<Ret> {
     } else {
         let name = vm.check_bytes(1)?;
         match open_disk(&name, b"r") {
-            Ok(f) => (new_file(vm, Stream::Disk(f)), true),
+            Ok(f) => (new_file(vm, Stream::Disk(DiskFile::new(f, b"r"))), true),
             Err(e) => {
                 let msg = format!(
                     "cannot open file '{}' ({})",
@@ -890,6 +1012,11 @@ fn io_lines(vm: &mut Vm) -> LuaResult<Ret> {
     vm.set_arg(1, file);
     let it = make_lines(vm, file, 2, close)?;
     vm.push(it);
+    if !close {
+        // The default input is not a to-be-closed value of the loop: closing it when
+        // the loop ends would close io.input() (the reference returns only the iterator).
+        return Ok(Ret::Values(1));
+    }
     vm.push_nil();
     vm.push_nil();
     vm.push(file);

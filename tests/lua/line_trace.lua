@@ -3,6 +3,11 @@
 -- the error it raises. Part 1 runs hand-written snippets; part 2 generates
 -- expressions split over lines in several ways and makes each operand in turn a bad
 -- value, so that errors are thrown at every point of the expression.
+--
+-- Calls whose arguments start on a later line than the called expression are not
+-- here: 5.4.7 attributes such a call to the line of its `(` (or string or table
+-- argument), Debian's 5.4.4 to the line where the expression starts. They are in
+-- tests/lua_expected/line_trace_calls.lua, with 5.4.7's output.
 
 local function trace(name, src, env)
   local f, err = load(src, "=" .. name, "t", env)
@@ -41,11 +46,8 @@ local snippets = {
   "local x = f(n1,\n  t.x\n)\nreturn x",
   "f(n1, nil + 1,\n n2)",
   "f(n1,\n n2,\n nil .. n3\n)",
-  "o\n:m(\n1)",
   "o:m(n1,\n nosuch.x)",
-  "local a = o\n  :nosuch(1)",
   "f{\n n1,\n n2\n}",
-  "f\n'str'",
   "g()\n.y\n.z = 3",
   "g().nosuch.z = 3",
   -- table constructors
@@ -129,8 +131,6 @@ local templates = {
   "@n * ( @n - @n ) / @n",
   "@t . x + @t . y . z",
   "@t [ 1 ] + @t [ 2 ]",
-  "@f ( @n , @n ) + @n",
-  "@o : m ( @n ) .. @s",
   "@s .. @n .. @s",
   "- @n + # @t",
   "@n < @n and @n > 2",
@@ -138,7 +138,6 @@ local templates = {
   "@n & @n | @n ~ @n",
   "@t . y [ @s ] . z",
   "{ @n , @n , x = @n }",
-  "@f ( @t . x ) . z",
   "not @t . x . y",
 }
 

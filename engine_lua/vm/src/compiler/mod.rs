@@ -1089,12 +1089,12 @@ impl Compiler {
                 self.fs().exp2nextreg(&mut v)?;
                 self.funcargs(v, args, e.line, e.end_line)
             }
-            ExprKind::MethodCall(obj, name, args) => {
+            ExprKind::MethodCall(obj, name, args, args_line) => {
                 let mut v = self.expr(obj)?;
                 self.set_line(e.line);
                 let mut key = ExpDesc::new(ExpKind::KStr(Rc::from(name.as_bytes())));
                 self.fs().code_self(&mut v, &mut key)?;
-                self.funcargs(v, args, first_line(obj), e.end_line)
+                self.funcargs(v, args, *args_line, e.end_line)
             }
             ExprKind::Paren(x) => {
                 let mut v = self.expr(x)?;

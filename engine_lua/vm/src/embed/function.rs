@@ -104,7 +104,7 @@ fn start_yield(vm: &mut Vm, _nresults: usize, y: YieldRequest) -> LuaResult<Ret>
         Some(k) => {
             let ud = vm.heap.alloc(RtUserData {
                 metatable: None,
-                user_value: Value::Nil,
+                user_values: Box::new([]),
                 data: Box::new(PendingContinuation(RefCell::new(Some(k)))),
             });
             vm.push(Value::UserData(ud));
@@ -155,7 +155,7 @@ impl Vm {
         state(self);
         let ud = self.heap.alloc(RtUserData {
             metatable: None,
-            user_value: Value::Nil,
+            user_values: Box::new([]),
             data: Box::new(HostFunction(f)),
         });
         let v = self.new_native_with("host function", call_host, vec![Value::UserData(ud)]);

@@ -497,7 +497,7 @@ impl Vm {
         let mt = self.userdata_metatable::<T>()?;
         let u = self.heap.alloc(RtUserData {
             metatable: Some(mt),
-            user_value: Value::Nil,
+            user_values: Box::new([Value::Nil]),
             data: Box::new(RefCell::new(data)),
         });
         Ok(AnyUserData::from_gc(self, u))
@@ -554,7 +554,13 @@ impl AnyUserData {
     /// The user value (`debug.getuservalue`).
     pub fn user_value<V: FromLua>(&self, vm: &mut Vm) -> Result<V> {
         self.anchor.check(vm)?;
-        let v = self.gc.get().user_value;
+        let v = self
+            .gc
+            .get()
+            .user_values
+            .first()
+            .copied()
+            .unwrap_or(Value::Nil);
         V::from_lua(v, vm)
     }
 
@@ -562,7 +568,9 @@ impl AnyUserData {
     pub fn set_user_value<V: IntoLua>(&self, vm: &mut Vm, v: V) -> Result<()> {
         self.anchor.check(vm)?;
         let v = v.into_lua(vm)?;
-        self.gc.get_mut().user_value = v;
+        if let Some(slot) = self.gc.get_mut().user_values.first_mut() {
+            *slot = v;
+        }
         crate::runtime::gc::barrier_object(
             &vm.heap,
             crate::runtime::gc::GcRef::UserData(self.gc),

@@ -1,4 +1,4 @@
-//! Full userdata: a Rust value with a metatable and a user value.
+//! Full userdata: a Rust value with a metatable and a fixed number of user values.
 
 use std::any::Any;
 
@@ -10,8 +10,10 @@ use super::value::Value;
 pub struct UserData {
     /// The metatable.
     pub metatable: Option<Gc<Table>>,
-    /// The user value (`debug.setuservalue`).
-    pub user_value: Value,
+    /// The user values (`debug.setuservalue`/`getuservalue`, 1-based there); their
+    /// number is fixed at creation (`lua_newuserdatauv`): one for embedder userdata,
+    /// none for the library's own (files, like the reference's).
+    pub user_values: Box<[Value]>,
     /// The payload.
     pub data: Box<dyn Any>,
 }
@@ -21,6 +23,8 @@ impl Trace for UserData {
         if let Some(mt) = self.metatable {
             m.mark_obj(mt);
         }
-        m.mark_value(self.user_value);
+        for &v in self.user_values.iter() {
+            m.mark_value(v);
+        }
     }
 }

@@ -548,11 +548,14 @@ fn getuservalue(vm: &mut Vm) -> LuaResult<Ret> {
     let Value::UserData(u) = vm.arg(1) else {
         return vm.ret(&[Value::Nil]);
     };
-    if n != 1 {
-        return vm.ret(&[Value::Nil]);
+    // A missing n-th user value (as LUA_TNONE): nil alone.
+    let v = usize::try_from(n - 1)
+        .ok()
+        .and_then(|i| u.get().user_values.get(i).copied());
+    match v {
+        Some(v) => vm.ret(&[v, Value::Bool(true)]),
+        None => vm.ret(&[Value::Nil]),
     }
-    let v = u.get().user_value;
-    vm.ret(&[v, Value::Bool(true)])
 }
 
 fn setuservalue(vm: &mut Vm) -> LuaResult<Ret> {
@@ -561,10 +564,15 @@ fn setuservalue(vm: &mut Vm) -> LuaResult<Ret> {
         unreachable!("checked to be a userdata")
     };
     let v = vm.check_any(2)?;
-    if n != 1 {
+    let Some(slot) = usize::try_from(n - 1)
+        .ok()
+        .and_then(|i| u.get_mut().user_values.get_mut(i))
+    else {
+        // No n-th user value: fail.
         return vm.ret(&[Value::Nil]);
-    }
-    u.get_mut().user_value = v;
+    };
+    *slot = v;
+    crate::runtime::gc::barrier_object(&vm.heap, crate::runtime::gc::GcRef::UserData(u), v);
     vm.set_top(1);
     Ok(Ret::Values(1))
 }

@@ -11,8 +11,8 @@
 
 use std::cell::RefCell;
 use std::io::{Read, Seek, SeekFrom, Write};
-use std::rc::{Rc, Weak};
 use std::process::{Child, Command, Stdio};
+use std::rc::{Rc, Weak};
 
 use super::auxlib::new_lib;
 use super::os::{file_result, strerror};
@@ -346,7 +346,7 @@ fn new_file(vm: &mut Vm, s: Stream) -> Value {
     let mt = file_mt(vm);
     let u = vm.heap.alloc(UserData {
         metatable: mt,
-        user_value: Value::Nil,
+        user_values: Box::new([]),
         data: Box::new(LuaFile::new(s)),
     });
     Value::UserData(u)

@@ -41,7 +41,7 @@ pub fn open(vm: &mut Vm) {
     let (generator, _) = Xoshiro256::from_entropy(lib.addr() as u64);
     let state = vm.heap.alloc(UserData {
         metatable: None,
-        user_value: Value::Nil,
+        user_values: Box::new([]),
         data: Box::new(generator),
     });
     let state = Value::UserData(state);

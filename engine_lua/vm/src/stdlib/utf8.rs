@@ -279,7 +279,11 @@ fn iter_lax(vm: &mut Vm) -> LuaResult<Ret> {
 fn codes(vm: &mut Vm) -> LuaResult<Ret> {
     let s = vm.check_str(1)?;
     let lax = vm.arg(2).truthy();
-    if s.get().as_bytes().first().is_some_and(|&c| is_continuation(c)) {
+    if s.get()
+        .as_bytes()
+        .first()
+        .is_some_and(|&c| is_continuation(c))
+    {
         return Err(vm.arg_error(1, "invalid UTF-8 code"));
     }
     let f = if lax {

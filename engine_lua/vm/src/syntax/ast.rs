@@ -16,10 +16,10 @@
 //!
 //! * [`Expr::line`]: the line of the token that "does" the expression — for a binary or
 //!   unary operator the line of the operator token (`infix` runs there and the
-//!   arithmetic instruction is fixed to it); for a call the line where the whole
-//!   suffixed expression starts (luac's `funcargs(ls, v, line)`, also for method
-//!   calls: the line of the innermost `Name`/`Paren` reached through the object of
-//!   `Index`/`Call`/`MethodCall`); for an index `a.b` / `a[b]` the line of the
+//!   arithmetic instruction is fixed to it); for a call the line of the first token of
+//!   its arguments, `(`, `{` or a string (5.4.7's `funcargs`; 5.4.4 used the line where
+//!   the suffixed expression starts; a method call keeps the arguments' line in its
+//!   `MethodCall`); for an index `a.b` / `a[b]` the line of the
 //!   `.`/`[`; for a method call the line of the method name (where `SELF` is
 //!   emitted); for literals, names and function bodies the line of their first
 //!   token; for `(expr)` the line of the `(`. For `...` and `{` (whose `VARARG` and
@@ -309,8 +309,9 @@ pub enum ExprKind {
     Index(Box<Expr>, Box<Expr>),
     /// `f(args)`, `f"str"`, `f{table}`.
     Call(Box<Expr>, Vec<Expr>),
-    /// `obj:name(args)`.
-    MethodCall(Box<Expr>, Name, Vec<Expr>),
+    /// `obj:name(args)`, with the line of the arguments' first token (the line of the
+    /// `CALL`; the expression's own line is the method name's, where `SELF` goes).
+    MethodCall(Box<Expr>, Name, Vec<Expr>, u32),
     /// `(expr)`: truncates a multi-value expression to one value.
     Paren(Box<Expr>),
 }

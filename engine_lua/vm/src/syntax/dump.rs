@@ -283,7 +283,7 @@ impl Dumper {
                 }
                 self.out.push(')');
             }
-            ExprKind::MethodCall(o, name, args) => {
+            ExprKind::MethodCall(o, name, args, _) => {
                 self.out.push_str("(method ");
                 self.expr(o, indent);
                 let _ = write!(self.out, " {name}");

@@ -779,7 +779,6 @@ impl Parser<'_> {
 
     // suffixedexp -> primaryexp { '.' NAME | '[' exp ']' | ':' NAME funcargs | funcargs }
     fn suffixed_expr(&mut self) -> PResult<Expr> {
-        let line = self.line();
         let mut e = self.primary_expr()?;
         loop {
             match self.t.token {
@@ -798,12 +797,15 @@ impl Parser<'_> {
                     self.next()?;
                     let name_line = self.line();
                     let name = self.check_name()?;
-                    let args = self.func_args(line)?;
-                    e = self.expr_here(ExprKind::MethodCall(Box::new(e), name, args), name_line);
+                    let (args, args_line) = self.func_args()?;
+                    e = self.expr_here(
+                        ExprKind::MethodCall(Box::new(e), name, args, args_line),
+                        name_line,
+                    );
                 }
                 Token::Char(b'(' | b'{') | Token::Str(_) => {
-                    let args = self.func_args(line)?;
-                    e = self.expr_here(ExprKind::Call(Box::new(e), args), line);
+                    let (args, args_line) = self.func_args()?;
+                    e = self.expr_here(ExprKind::Call(Box::new(e), args), args_line);
                 }
                 _ => return Ok(e),
             }
@@ -826,8 +828,17 @@ impl Parser<'_> {
     }
 
     // funcargs -> '(' [ explist ] ')' | constructor | STRING
+    /// The arguments and the line of their first token (`(`, `{` or the string): as
+    /// in 5.4.7, the call is attributed to that line (5.4.4 used the line where the
+    /// suffixed expression starts).
     #[inline(never)]
-    fn func_args(&mut self, line: u32) -> PResult<Vec<Expr>> {
+    fn func_args(&mut self) -> PResult<(Vec<Expr>, u32)> {
+        let line = self.line();
+        let args = self.func_args_list(line)?;
+        Ok((args, line))
+    }
+
+    fn func_args_list(&mut self, line: u32) -> PResult<Vec<Expr>> {
         match &self.t.token {
             Token::Char(b'(') => {
                 self.next()?;

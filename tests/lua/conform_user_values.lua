@@ -1,0 +1,11 @@
+-- Library userdata (files) have no user values: get/setuservalue on them fail.
+print(debug.setuservalue(io.stdin, 10))
+print(debug.getuservalue(io.stdin, 10))
+print(debug.getuservalue(io.stdin))
+print(debug.getuservalue(io.stdin, 1))
+print(debug.getuservalue(io.stdin, 0))
+print(debug.getuservalue(io.stdin, -1))
+print(debug.setuservalue(io.stdin, {}, 2))
+print(debug.getuservalue({}), debug.getuservalue(1), debug.getuservalue(nil, 1))
+print(pcall(debug.setuservalue, {}, 1))
+print(pcall(debug.setuservalue, io.stdout))

@@ -286,6 +286,9 @@ impl Vm {
     pub fn frame_name(&self, th: Gc<Thread>, fi: usize) -> (&'static str, String) {
         let frames = &th.get().frames;
         let f = &frames[fi];
+        if self.finalizer_frame == Some((th, fi)) {
+            return ("metamethod", "__gc".to_string());
+        }
         if f.flags & flags::TAIL != 0 || fi == 0 {
             return ("", String::new());
         }

@@ -175,7 +175,10 @@ impl Vm {
                 continue;
             }
             let saved_warn = self.warn_buf.take();
-            if let Err(e) = self.call_function(f, &[obj], 0) {
+            self.finalizer_frame = Some((th, th.get().frames.len()));
+            let r = self.call_function(f, &[obj], 0);
+            self.finalizer_frame = None;
+            if let Err(e) = r {
                 let msg = match e.0 {
                     Value::Str(s) => s.get().as_bytes().to_vec(),
                     _ => b"error object is not a string".to_vec(),

@@ -338,7 +338,9 @@ impl Vm {
             }
             return Ok(());
         }
-        let line = p.line_info.get(pc).copied().unwrap_or(0);
+        // Stripped code has no line information: the hook gets nil (only for the
+        // first instruction and backward jumps, as no line ever changes).
+        let line = p.line_info.get(pc).copied();
         // As the interpreter's `savepc` after fetching: `currentline` is this
         // instruction's line while the hook runs.
         th.get_mut().frames[fi].pc = pc + 1;
@@ -347,7 +349,7 @@ impl Vm {
             r = self.fire_hook(COUNT_EVENT, None);
         }
         if r.is_ok() && line_event {
-            r = self.fire_hook(LINE_EVENT, Some(line));
+            r = self.fire_hook(LINE_EVENT, line);
         }
         if let Some(h) = self.hooks.get_mut(th)
             && m & mask::LINE != 0

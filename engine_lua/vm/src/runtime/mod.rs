@@ -134,6 +134,9 @@ pub struct Vm {
     pub stdout: Output,
     /// Whether `warn` prints (`@on`/`@off`).
     pub warnings_on: bool,
+    /// While a finalizer runs: its thread and frame index (`debug.getinfo` names that
+    /// frame `metamethod '__gc'`, as the reference's `CIST_FIN`).
+    pub finalizer_frame: Option<(Gc<Thread>, usize)>,
     /// A warning message being continued (`warn` with several pieces).
     pub warn_buf: Option<Vec<u8>>,
     /// The traceback taken at the last error that reached a traceback boundary.
@@ -193,6 +196,7 @@ impl Vm {
             depth: 0,
             stdout: Output::Stdout(StdoutBuffer::default()),
             warnings_on: false,
+            finalizer_frame: None,
             warn_buf: None,
             last_traceback: None,
             next_ref: 1,

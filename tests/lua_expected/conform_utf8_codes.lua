@@ -6,7 +6,8 @@ local function try(s, lax)
     for p, c in utf8.codes(s, lax) do out[#out + 1] = p .. ":" .. c end
     return table.concat(out, " ")
   end)
-  print(string.format("%q", s), ok, err)
+  local shown = s:gsub("[\128-\255]", function (c) return ("\\x%02x"):format(c:byte()) end)
+  print(shown, ok, err)
 end
 try("abc")
 try("ab\xff")

@@ -14,6 +14,7 @@ use super::debug::{Loc, local_name};
 use super::function::{LuaClosure, UpVal};
 use super::gc::barrier_table;
 use super::meta::{self, ArithError, ArithOp, TM};
+use super::regs::{Regs, konst};
 use super::thread::{FrameKind, flags};
 use super::value::{Value, float_to_int};
 use crate::opcode::{Instruction, OpCode, op};
@@ -693,6 +694,15 @@ impl Vm {
             let fp = clr.proto.get();
             let code: &[Instruction] = &fp.proto.code;
             let k: &[Value] = &fp.constants;
+            let msz = fp.proto.max_stack_size as usize;
+            let mut regs = Regs::new(&mut th.get_mut().stack, base, msz);
+            // A fresh register window after anything that can reallocate the stack
+            // (calls into Lua or the host: hooks, metamethods, `__close`, interrupts).
+            macro_rules! reload {
+                () => {
+                    regs = Regs::new(&mut th.get_mut().stack, base, msz)
+                };
+            }
             macro_rules! st {
                 () => {
                     th.get_mut().stack
@@ -700,7 +710,7 @@ impl Vm {
             }
             macro_rules! r {
                 ($x:expr) => {
-                    th.get_mut().stack[base + $x as usize]
+                    (*regs.at($x as usize))
                 };
             }
             macro_rules! savepc {
@@ -710,7 +720,7 @@ impl Vm {
             }
             macro_rules! kstr {
                 ($x:expr) => {
-                    match k[$x as usize] {
+                    match konst(k, $x as usize) {
                         Value::Str(s) => s,
                         _ => unreachable!("constant operand must be a string"),
                     }
@@ -735,6 +745,7 @@ impl Vm {
                         None => {
                             savepc!();
                             let s = self.arith_step($op, x, y, $lx, $ly)?;
+                            reload!();
                             let v = meta_result!(s, 1);
                             r!($a) = v;
                         }
@@ -783,6 +794,7 @@ impl Vm {
                         self.push_meta_call(fi, f, &args, 0)?;
                         return Ok(Flow::Continue);
                     }
+                    reload!();
                 }};
             }
             macro_rules! gc_point {
@@ -800,6 +812,7 @@ impl Vm {
             loop {
                 if self.hooks.active {
                     self.hook_instruction(fi, pc)?;
+                    reload!();
                 }
                 let i = code[pc];
                 pc += 1;
@@ -808,9 +821,9 @@ impl Vm {
                     op::MOVE => r!(a) = r!(i.b()),
                     op::LOADI => r!(a) = Value::Int(i.sbx() as i64),
                     op::LOADF => r!(a) = Value::Num(i.sbx() as f64),
-                    op::LOADK => r!(a) = k[i.bx() as usize],
+                    op::LOADK => r!(a) = konst(k, i.bx() as usize),
                     op::LOADKX => {
-                        r!(a) = k[code[pc].ax_field() as usize];
+                        r!(a) = konst(k, code[pc].ax_field() as usize);
                         pc += 1;
                     }
                     op::LOADFALSE => r!(a) = Value::Bool(false),
@@ -841,6 +854,7 @@ impl Vm {
                         }
                         savepc!();
                         let s = self.index_step(t, Value::Str(key), Loc::Up(i.b()))?;
+                        reload!();
                         r!(a) = meta_result!(s, 1);
                     }
                     op::GETFIELD | op::SELFK => {
@@ -857,6 +871,7 @@ impl Vm {
                         }
                         savepc!();
                         let s = self.index_step(t, Value::Str(ks), Loc::Reg(i.b()))?;
+                        reload!();
                         r!(a) = meta_result!(s, 1);
                     }
                     op::GETTABLE | op::GETI | op::SELF => {
@@ -882,15 +897,16 @@ impl Vm {
                         }
                         savepc!();
                         let s = self.index_step(t, key, Loc::Reg(i.b()))?;
+                        reload!();
                         r!(a) = meta_result!(s, 1);
                     }
                     op::SETTABUP | op::SETTABUPK => {
                         let t = self.upval_get(clr.upvals[a]);
-                        let key = k[i.b() as usize];
+                        let key = konst(k, i.b() as usize);
                         let v = if i.op_byte() == op::SETTABUP {
                             r!(i.c())
                         } else {
-                            k[i.c() as usize]
+                            konst(k, i.c() as usize)
                         };
                         if let Value::Table(h) = t
                             && h.get().metatable.is_none()
@@ -907,13 +923,16 @@ impl Vm {
                             self.push_meta_call(fi, f, &args, 0)?;
                             return Ok(Flow::Continue);
                         }
+                        reload!();
                     }
                     op::SETTABLE => settable!(a, r!(i.b()), r!(i.c())),
-                    op::SETTABLEK => settable!(a, r!(i.b()), k[i.c() as usize]),
+                    op::SETTABLEK => settable!(a, r!(i.b()), konst(k, i.c() as usize)),
                     op::SETI => settable!(a, Value::Int(i.b() as i64), r!(i.c())),
-                    op::SETIK => settable!(a, Value::Int(i.b() as i64), k[i.c() as usize]),
-                    op::SETFIELD => settable!(a, k[i.b() as usize], r!(i.c())),
-                    op::SETFIELDK => settable!(a, k[i.b() as usize], k[i.c() as usize]),
+                    op::SETIK => settable!(a, Value::Int(i.b() as i64), konst(k, i.c() as usize)),
+                    op::SETFIELD => settable!(a, konst(k, i.b() as usize), r!(i.c())),
+                    op::SETFIELDK => {
+                        settable!(a, konst(k, i.b() as usize), konst(k, i.c() as usize))
+                    }
                     op::NEWTABLE => {
                         let b = i.b();
                         let nh = if b > 0 { 1usize << (b - 1) } else { 0 };
@@ -934,7 +953,7 @@ impl Vm {
                     op::ADDK => arith!(
                         ArithOp::Add,
                         r!(i.b()),
-                        k[i.c() as usize],
+                        konst(k, i.c() as usize),
                         Loc::Reg(i.b()),
                         Loc::None,
                         a
@@ -942,7 +961,7 @@ impl Vm {
                     op::SUBK => arith!(
                         ArithOp::Sub,
                         r!(i.b()),
-                        k[i.c() as usize],
+                        konst(k, i.c() as usize),
                         Loc::Reg(i.b()),
                         Loc::None,
                         a
@@ -950,7 +969,7 @@ impl Vm {
                     op::MULK => arith!(
                         ArithOp::Mul,
                         r!(i.b()),
-                        k[i.c() as usize],
+                        konst(k, i.c() as usize),
                         Loc::Reg(i.b()),
                         Loc::None,
                         a
@@ -958,7 +977,7 @@ impl Vm {
                     op::MODK => arith!(
                         ArithOp::Mod,
                         r!(i.b()),
-                        k[i.c() as usize],
+                        konst(k, i.c() as usize),
                         Loc::Reg(i.b()),
                         Loc::None,
                         a
@@ -966,7 +985,7 @@ impl Vm {
                     op::POWK => arith!(
                         ArithOp::Pow,
                         r!(i.b()),
-                        k[i.c() as usize],
+                        konst(k, i.c() as usize),
                         Loc::Reg(i.b()),
                         Loc::None,
                         a
@@ -974,7 +993,7 @@ impl Vm {
                     op::DIVK => arith!(
                         ArithOp::Div,
                         r!(i.b()),
-                        k[i.c() as usize],
+                        konst(k, i.c() as usize),
                         Loc::Reg(i.b()),
                         Loc::None,
                         a
@@ -982,7 +1001,7 @@ impl Vm {
                     op::IDIVK => arith!(
                         ArithOp::IDiv,
                         r!(i.b()),
-                        k[i.c() as usize],
+                        konst(k, i.c() as usize),
                         Loc::Reg(i.b()),
                         Loc::None,
                         a
@@ -990,7 +1009,7 @@ impl Vm {
                     op::BANDK => arith!(
                         ArithOp::BAnd,
                         r!(i.b()),
-                        k[i.c() as usize],
+                        konst(k, i.c() as usize),
                         Loc::Reg(i.b()),
                         Loc::None,
                         a
@@ -998,7 +1017,7 @@ impl Vm {
                     op::BORK => arith!(
                         ArithOp::BOr,
                         r!(i.b()),
-                        k[i.c() as usize],
+                        konst(k, i.c() as usize),
                         Loc::Reg(i.b()),
                         Loc::None,
                         a
@@ -1006,7 +1025,7 @@ impl Vm {
                     op::BXORK => arith!(
                         ArithOp::BXor,
                         r!(i.b()),
-                        k[i.c() as usize],
+                        konst(k, i.c() as usize),
                         Loc::Reg(i.b()),
                         Loc::None,
                         a
@@ -1154,6 +1173,7 @@ impl Vm {
                             _ => {
                                 savepc!();
                                 let s = self.len_step(v, Loc::Reg(i.b()))?;
+                                reload!();
                                 r!(a) = meta_result!(s, 1);
                             }
                         }
@@ -1163,6 +1183,7 @@ impl Vm {
                         if !self.concat_from(fi, a, i.b() as usize)? {
                             return Ok(Flow::Continue);
                         }
+                        reload!();
                         gc_point!(a);
                     }
                     op::CLOSE => {
@@ -1170,6 +1191,7 @@ impl Vm {
                         let t = th.get_mut();
                         t.top = base + fp.proto.max_stack_size as usize;
                         self.close_level(base + a, None)?;
+                        reload!();
                     }
                     op::TBC => {
                         savepc!();
@@ -1177,6 +1199,7 @@ impl Vm {
                             .unwrap_or("?")
                             .to_string();
                         self.mark_tbc(base + a, &name)?;
+                        reload!();
                     }
                     op::JMP => pc = (pc as i64 + i.sj_field() as i64) as usize,
                     op::LOOP => {
@@ -1185,6 +1208,7 @@ impl Vm {
                         if self.countdown <= 0 {
                             savepc!();
                             self.interrupt()?;
+                            reload!();
                         }
                     }
                     op::EQ => {
@@ -1194,6 +1218,7 @@ impl Vm {
                             | (Value::UserData(_), Value::UserData(_)) => {
                                 savepc!();
                                 let s = self.eq_step(x, y);
+                                reload!();
                                 meta_result!(s, 1).truthy()
                             }
                             _ => x.raw_eq(&y),
@@ -1221,13 +1246,14 @@ impl Vm {
                             _ => {
                                 savepc!();
                                 let s = self.order_step(x, y, le)?;
+                                reload!();
                                 meta_result!(s, 1).truthy()
                             }
                         };
                         cond!(res, i);
                     }
                     op::EQK => {
-                        let res = r!(a).raw_eq(&k[i.b() as usize]);
+                        let res = r!(a).raw_eq(&konst(k, i.b() as usize));
                         cond!(res, i);
                     }
                     op::EQI => {
@@ -1268,6 +1294,7 @@ impl Vm {
                                     op::GTI => self.order_step(iv, x, false)?,
                                     _ => self.order_step(iv, x, true)?,
                                 };
+                                reload!();
                                 meta_result!(s, 1).truthy()
                             }
                         };
@@ -1295,6 +1322,7 @@ impl Vm {
                         self.countdown -= 1;
                         if self.countdown <= 0 {
                             self.interrupt()?;
+                            reload!();
                         }
                         if let Value::LuaFn(callee) = r!(a) {
                             self.precall_lua(func, callee, i.c() as i32 - 1)?;
@@ -1326,6 +1354,7 @@ impl Vm {
                         if self.countdown <= 0 {
                             th.get_mut().top = func + 1 + nargs;
                             self.interrupt()?;
+                            reload!();
                         }
                         let f = r!(a);
                         if !f.is_function() && self.metamethod(f, TM::Call).is_nil() {
@@ -1394,11 +1423,7 @@ impl Vm {
                         }
                     }
                     op::FORLOOP => {
-                        let ra = base + a;
-                        // One bounds check for the four loop slots.
-                        let s: &mut [Value; 4] = (&mut st!()[ra..ra + 4])
-                            .try_into()
-                            .expect("four for-loop slots");
+                        let s: &mut [Value; 4] = regs.four(a);
                         match s[2] {
                             Value::Int(step) => {
                                 if let Value::Int(count) = s[1]
@@ -1416,6 +1441,7 @@ impl Vm {
                                     if self.countdown <= 0 {
                                         savepc!();
                                         self.interrupt()?;
+                                        reload!();
                                     }
                                 }
                             }
@@ -1432,6 +1458,7 @@ impl Vm {
                                     if self.countdown <= 0 {
                                         savepc!();
                                         self.interrupt()?;
+                                        reload!();
                                     }
                                 }
                             }
@@ -1443,10 +1470,12 @@ impl Vm {
                         if !self.for_prep(base + a)? {
                             pc += i.bx() as usize + 1;
                         }
+                        reload!();
                     }
                     op::TFORPREP => {
                         savepc!();
                         self.mark_tbc(base + a + 3, "(for state)")?;
+                        reload!();
                         pc += i.bx() as usize;
                     }
                     op::TFORCALL => {
@@ -1477,6 +1506,7 @@ impl Vm {
                             if self.countdown <= 0 {
                                 savepc!();
                                 self.interrupt()?;
+                                reload!();
                             }
                         }
                     }
@@ -1532,6 +1562,7 @@ impl Vm {
                         };
                         savepc!();
                         self.ensure_stack(base + a + n + EXTRA_STACK)?;
+                        reload!();
                         let t = th.get_mut();
                         for j in 0..n {
                             t.stack[base + a + j] = if j < nextra {

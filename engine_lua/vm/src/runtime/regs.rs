@@ -1,0 +1,81 @@
+//! The running Lua frame's register window and constant table as unchecked views for
+//! the dispatch loop (`interp.rs`): register and constant access without a bounds check
+//! or a reload of the stack pointer after every store.
+//!
+//! Invariants this module relies on (its single audit point):
+//! - Register operands are below the proto's `max_stack_size`: the compiler allocates
+//!   registers below it, and `dump::validate` checks every register operand of a binary
+//!   chunk (including the derived ones: `A + 1` of `SELF`, `A + 3` of the for loops,
+//!   `A + B` of `LOADNIL`).
+//! - [`Regs::new`] checks once that the stack holds `base + max_stack_size` slots (the
+//!   call setup grows it to that before the frame runs).
+//! - The thread's stack never shrinks; it only grows by reallocation, which happens in
+//!   calls, metamethod calls, hooks, finalizers and host interrupts. The dispatch loop
+//!   takes a fresh [`Regs`] after every such operation (its `reload!` macro) and at every
+//!   frame entry (`'newframe`), so a `Regs` in use always points into the live buffer.
+//! - Constant operands are below `constants.len()`: the compiler emits only indices it
+//!   added, and `dump::validate` checks them for binary chunks.
+#![expect(
+    unsafe_code,
+    reason = "unchecked register and constant access in the dispatch loop; bounds are \
+              guaranteed by the loader's validation and checked once per frame entry"
+)]
+
+use super::value::Value;
+
+/// A raw pointer to `R[0]` of the running frame.
+#[derive(Copy, Clone)]
+pub(crate) struct Regs {
+    p: *mut Value,
+    /// Number of valid registers (checked in debug builds only).
+    #[cfg(debug_assertions)]
+    len: usize,
+}
+
+impl Regs {
+    /// The window `stack[base..base + size]`. Panics when the stack is shorter (a broken
+    /// frame setup), so every later access below `size` is in bounds.
+    #[inline(always)]
+    pub(crate) fn new(stack: &mut [Value], base: usize, size: usize) -> Regs {
+        let window = &mut stack[base..base + size];
+        Regs {
+            p: window.as_mut_ptr(),
+            #[cfg(debug_assertions)]
+            len: size,
+        }
+    }
+
+    /// `R[i]` as a place; `i` must be a validated register operand (below
+    /// `max_stack_size`) and the stack must not have been reallocated since `new`.
+    #[inline(always)]
+    pub(crate) fn at(&mut self, i: usize) -> &mut Value {
+        #[cfg(debug_assertions)]
+        assert!(i < self.len, "register {i} outside the frame");
+        // SAFETY: `i < size` (validated operand, see the module invariants) and `new`
+        // checked `base + size <= stack.len()`; the buffer has not been reallocated since
+        // (the dispatch loop reloads after every operation that can grow the stack), and
+        // the returned borrow ends within the dispatch loop's expression using it, before
+        // any other access to the stack.
+        unsafe { &mut *self.p.add(i) }
+    }
+
+    /// `R[i..i + 4]` (the numeric for loop's slots); `i + 3` must be a validated
+    /// register operand.
+    #[inline(always)]
+    pub(crate) fn four(&mut self, i: usize) -> &mut [Value; 4] {
+        #[cfg(debug_assertions)]
+        assert!(i + 4 <= self.len, "for-loop slots outside the frame");
+        // SAFETY: as in `at`: `i + 3 < size` (validated `A + 3` of FORPREP/FORLOOP), the
+        // buffer is live, and `[Value; 4]` has the layout of four consecutive slots.
+        unsafe { &mut *self.p.add(i).cast::<[Value; 4]>() }
+    }
+}
+
+/// `k[i]` without a bounds check; `i` must be a validated constant operand.
+#[inline(always)]
+pub(crate) fn konst(k: &[Value], i: usize) -> Value {
+    debug_assert!(i < k.len(), "constant {i} out of range");
+    // SAFETY: constant operands are below `constants.len()` (the compiler emits only
+    // indices it added; `dump::validate` checks binary chunks).
+    unsafe { *k.get_unchecked(i) }
+}

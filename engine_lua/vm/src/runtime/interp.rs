@@ -713,6 +713,13 @@ impl Vm {
                     (*regs.at($x as usize))
                 };
             }
+            // Reads go field by field (tag byte, payload word) so that a register
+            // written by the previous instruction is forwarded from its stores.
+            macro_rules! rv {
+                ($x:expr) => {
+                    regs.get($x as usize)
+                };
+            }
             macro_rules! savepc {
                 () => {
                     th.get_mut().frames[fi].pc = pc
@@ -769,7 +776,7 @@ impl Vm {
             macro_rules! settable {
                 ($a:expr, $key:expr, $val:expr) => {{
                     let a: usize = $a;
-                    let t = r!(a);
+                    let t = rv!(a);
                     let key = $key;
                     let v = $val;
                     if let Value::Table(h) = t
@@ -818,7 +825,7 @@ impl Vm {
                 pc += 1;
                 let a = i.a() as usize;
                 match i.op_byte() {
-                    op::MOVE => r!(a) = r!(i.b()),
+                    op::MOVE => r!(a) = rv!(i.b()),
                     op::LOADI => r!(a) = Value::Int(i.sbx() as i64),
                     op::LOADF => r!(a) = Value::Num(i.sbx() as f64),
                     op::LOADK => r!(a) = konst(k, i.bx() as usize),
@@ -839,7 +846,7 @@ impl Vm {
                     }
                     op::GETUPVAL => r!(a) = self.upval_get(clr.upvals[i.b() as usize]),
                     op::SETUPVAL => {
-                        let v = r!(a);
+                        let v = rv!(a);
                         self.upval_set(clr.upvals[i.b() as usize], v);
                     }
                     op::GETTABUP => {
@@ -858,7 +865,7 @@ impl Vm {
                         r!(a) = meta_result!(s, 1);
                     }
                     op::GETFIELD | op::SELFK => {
-                        let t = r!(i.b());
+                        let t = rv!(i.b());
                         let ks = kstr!(i.c());
                         if i.op_byte() == op::SELFK {
                             r!(a + 1) = t;
@@ -875,10 +882,10 @@ impl Vm {
                         r!(a) = meta_result!(s, 1);
                     }
                     op::GETTABLE | op::GETI | op::SELF => {
-                        let t = r!(i.b());
+                        let t = rv!(i.b());
                         let key = match i.op_byte() {
                             op::GETI => Value::Int(i.c() as i64),
-                            _ => r!(i.c()),
+                            _ => rv!(i.c()),
                         };
                         if i.op_byte() == op::SELF {
                             r!(a + 1) = t;
@@ -904,7 +911,7 @@ impl Vm {
                         let t = self.upval_get(clr.upvals[a]);
                         let key = konst(k, i.b() as usize);
                         let v = if i.op_byte() == op::SETTABUP {
-                            r!(i.c())
+                            rv!(i.c())
                         } else {
                             konst(k, i.c() as usize)
                         };
@@ -925,11 +932,11 @@ impl Vm {
                         }
                         reload!();
                     }
-                    op::SETTABLE => settable!(a, r!(i.b()), r!(i.c())),
-                    op::SETTABLEK => settable!(a, r!(i.b()), konst(k, i.c() as usize)),
-                    op::SETI => settable!(a, Value::Int(i.b() as i64), r!(i.c())),
+                    op::SETTABLE => settable!(a, rv!(i.b()), rv!(i.c())),
+                    op::SETTABLEK => settable!(a, rv!(i.b()), konst(k, i.c() as usize)),
+                    op::SETI => settable!(a, Value::Int(i.b() as i64), rv!(i.c())),
                     op::SETIK => settable!(a, Value::Int(i.b() as i64), konst(k, i.c() as usize)),
-                    op::SETFIELD => settable!(a, konst(k, i.b() as usize), r!(i.c())),
+                    op::SETFIELD => settable!(a, konst(k, i.b() as usize), rv!(i.c())),
                     op::SETFIELDK => {
                         settable!(a, konst(k, i.b() as usize), konst(k, i.c() as usize))
                     }
@@ -943,7 +950,7 @@ impl Vm {
                     op::ADDI => {
                         arith!(
                             ArithOp::Add,
-                            r!(i.b()),
+                            rv!(i.b()),
                             Value::Int(i.sc() as i64),
                             Loc::Reg(i.b()),
                             Loc::None,
@@ -952,7 +959,7 @@ impl Vm {
                     }
                     op::ADDK => arith!(
                         ArithOp::Add,
-                        r!(i.b()),
+                        rv!(i.b()),
                         konst(k, i.c() as usize),
                         Loc::Reg(i.b()),
                         Loc::None,
@@ -960,7 +967,7 @@ impl Vm {
                     ),
                     op::SUBK => arith!(
                         ArithOp::Sub,
-                        r!(i.b()),
+                        rv!(i.b()),
                         konst(k, i.c() as usize),
                         Loc::Reg(i.b()),
                         Loc::None,
@@ -968,7 +975,7 @@ impl Vm {
                     ),
                     op::MULK => arith!(
                         ArithOp::Mul,
-                        r!(i.b()),
+                        rv!(i.b()),
                         konst(k, i.c() as usize),
                         Loc::Reg(i.b()),
                         Loc::None,
@@ -976,7 +983,7 @@ impl Vm {
                     ),
                     op::MODK => arith!(
                         ArithOp::Mod,
-                        r!(i.b()),
+                        rv!(i.b()),
                         konst(k, i.c() as usize),
                         Loc::Reg(i.b()),
                         Loc::None,
@@ -984,7 +991,7 @@ impl Vm {
                     ),
                     op::POWK => arith!(
                         ArithOp::Pow,
-                        r!(i.b()),
+                        rv!(i.b()),
                         konst(k, i.c() as usize),
                         Loc::Reg(i.b()),
                         Loc::None,
@@ -992,7 +999,7 @@ impl Vm {
                     ),
                     op::DIVK => arith!(
                         ArithOp::Div,
-                        r!(i.b()),
+                        rv!(i.b()),
                         konst(k, i.c() as usize),
                         Loc::Reg(i.b()),
                         Loc::None,
@@ -1000,7 +1007,7 @@ impl Vm {
                     ),
                     op::IDIVK => arith!(
                         ArithOp::IDiv,
-                        r!(i.b()),
+                        rv!(i.b()),
                         konst(k, i.c() as usize),
                         Loc::Reg(i.b()),
                         Loc::None,
@@ -1008,7 +1015,7 @@ impl Vm {
                     ),
                     op::BANDK => arith!(
                         ArithOp::BAnd,
-                        r!(i.b()),
+                        rv!(i.b()),
                         konst(k, i.c() as usize),
                         Loc::Reg(i.b()),
                         Loc::None,
@@ -1016,7 +1023,7 @@ impl Vm {
                     ),
                     op::BORK => arith!(
                         ArithOp::BOr,
-                        r!(i.b()),
+                        rv!(i.b()),
                         konst(k, i.c() as usize),
                         Loc::Reg(i.b()),
                         Loc::None,
@@ -1024,7 +1031,7 @@ impl Vm {
                     ),
                     op::BXORK => arith!(
                         ArithOp::BXor,
-                        r!(i.b()),
+                        rv!(i.b()),
                         konst(k, i.c() as usize),
                         Loc::Reg(i.b()),
                         Loc::None,
@@ -1033,7 +1040,7 @@ impl Vm {
                     op::SHRI => {
                         arith!(
                             ArithOp::Shr,
-                            r!(i.b()),
+                            rv!(i.b()),
                             Value::Int(i.sc() as i64),
                             Loc::Reg(i.b()),
                             Loc::None,
@@ -1044,7 +1051,7 @@ impl Vm {
                         arith!(
                             ArithOp::Shl,
                             Value::Int(i.sc() as i64),
-                            r!(i.b()),
+                            rv!(i.b()),
                             Loc::None,
                             Loc::Reg(i.b()),
                             a
@@ -1052,119 +1059,119 @@ impl Vm {
                     }
                     op::ADD => arith!(
                         ArithOp::Add,
-                        r!(i.b()),
-                        r!(i.c()),
+                        rv!(i.b()),
+                        rv!(i.c()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.c()),
                         a
                     ),
                     op::SUB => arith!(
                         ArithOp::Sub,
-                        r!(i.b()),
-                        r!(i.c()),
+                        rv!(i.b()),
+                        rv!(i.c()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.c()),
                         a
                     ),
                     op::MUL => arith!(
                         ArithOp::Mul,
-                        r!(i.b()),
-                        r!(i.c()),
+                        rv!(i.b()),
+                        rv!(i.c()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.c()),
                         a
                     ),
                     op::MOD => arith!(
                         ArithOp::Mod,
-                        r!(i.b()),
-                        r!(i.c()),
+                        rv!(i.b()),
+                        rv!(i.c()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.c()),
                         a
                     ),
                     op::POW => arith!(
                         ArithOp::Pow,
-                        r!(i.b()),
-                        r!(i.c()),
+                        rv!(i.b()),
+                        rv!(i.c()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.c()),
                         a
                     ),
                     op::DIV => arith!(
                         ArithOp::Div,
-                        r!(i.b()),
-                        r!(i.c()),
+                        rv!(i.b()),
+                        rv!(i.c()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.c()),
                         a
                     ),
                     op::IDIV => arith!(
                         ArithOp::IDiv,
-                        r!(i.b()),
-                        r!(i.c()),
+                        rv!(i.b()),
+                        rv!(i.c()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.c()),
                         a
                     ),
                     op::BAND => arith!(
                         ArithOp::BAnd,
-                        r!(i.b()),
-                        r!(i.c()),
+                        rv!(i.b()),
+                        rv!(i.c()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.c()),
                         a
                     ),
                     op::BOR => arith!(
                         ArithOp::BOr,
-                        r!(i.b()),
-                        r!(i.c()),
+                        rv!(i.b()),
+                        rv!(i.c()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.c()),
                         a
                     ),
                     op::BXOR => arith!(
                         ArithOp::BXor,
-                        r!(i.b()),
-                        r!(i.c()),
+                        rv!(i.b()),
+                        rv!(i.c()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.c()),
                         a
                     ),
                     op::SHL => arith!(
                         ArithOp::Shl,
-                        r!(i.b()),
-                        r!(i.c()),
+                        rv!(i.b()),
+                        rv!(i.c()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.c()),
                         a
                     ),
                     op::SHR => arith!(
                         ArithOp::Shr,
-                        r!(i.b()),
-                        r!(i.c()),
+                        rv!(i.b()),
+                        rv!(i.c()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.c()),
                         a
                     ),
                     op::UNM => arith!(
                         ArithOp::Unm,
-                        r!(i.b()),
-                        r!(i.b()),
+                        rv!(i.b()),
+                        rv!(i.b()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.b()),
                         a
                     ),
                     op::BNOT => arith!(
                         ArithOp::BNot,
-                        r!(i.b()),
-                        r!(i.b()),
+                        rv!(i.b()),
+                        rv!(i.b()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.b()),
                         a
                     ),
-                    op::NOT => r!(a) = Value::Bool(!r!(i.b()).truthy()),
+                    op::NOT => r!(a) = Value::Bool(!rv!(i.b()).truthy()),
                     op::LEN => {
-                        let v = r!(i.b());
+                        let v = rv!(i.b());
                         match v {
                             Value::Str(s) => r!(a) = Value::Int(s.get().len() as i64),
                             Value::Table(t) if t.get().metatable.is_none() => {
@@ -1212,7 +1219,7 @@ impl Vm {
                         }
                     }
                     op::EQ => {
-                        let (x, y) = (r!(a), r!(i.b()));
+                        let (x, y) = (rv!(a), rv!(i.b()));
                         let res = match (x, y) {
                             (Value::Table(_), Value::Table(_))
                             | (Value::UserData(_), Value::UserData(_)) => {
@@ -1226,7 +1233,7 @@ impl Vm {
                         cond!(res, i);
                     }
                     op::LT | op::LE => {
-                        let (x, y) = (r!(a), r!(i.b()));
+                        let (x, y) = (rv!(a), rv!(i.b()));
                         let le = i.op_byte() == op::LE;
                         let res = match (x, y) {
                             (Value::Int(p), Value::Int(q)) => {
@@ -1253,12 +1260,12 @@ impl Vm {
                         cond!(res, i);
                     }
                     op::EQK => {
-                        let res = r!(a).raw_eq(&konst(k, i.b() as usize));
+                        let res = rv!(a).raw_eq(&konst(k, i.b() as usize));
                         cond!(res, i);
                     }
                     op::EQI => {
                         let imm = i.sb() as i64;
-                        let res = match r!(a) {
+                        let res = match rv!(a) {
                             Value::Int(x) => x == imm,
                             Value::Num(f) => f == imm as f64,
                             _ => false,
@@ -1267,7 +1274,7 @@ impl Vm {
                     }
                     op::LTI | op::LEI | op::GTI | op::GEI => {
                         let imm = i.sb() as i64;
-                        let x = r!(a);
+                        let x = rv!(a);
                         let o = i.op_byte();
                         let res = match x {
                             Value::Int(v) => match o {
@@ -1301,11 +1308,11 @@ impl Vm {
                         cond!(res, i);
                     }
                     op::TEST => {
-                        let res = r!(a).truthy();
+                        let res = rv!(a).truthy();
                         cond!(res, i);
                     }
                     op::TESTSET => {
-                        let v = r!(i.b());
+                        let v = rv!(i.b());
                         if v.truthy() != i.k() {
                             pc += 1;
                         } else {
@@ -1324,7 +1331,7 @@ impl Vm {
                             self.interrupt()?;
                             reload!();
                         }
-                        if let Value::LuaFn(callee) = r!(a) {
+                        if let Value::LuaFn(callee) = rv!(a) {
                             self.precall_lua(func, callee, i.c() as i32 - 1)?;
                             continue 'newframe;
                         }
@@ -1356,7 +1363,7 @@ impl Vm {
                             self.interrupt()?;
                             reload!();
                         }
-                        let f = r!(a);
+                        let f = rv!(a);
                         if !f.is_function() && self.metamethod(f, TM::Call).is_nil() {
                             return Err(self.call_error(func));
                         }
@@ -1520,7 +1527,7 @@ impl Vm {
                             off = code[pc].ax_field() as usize;
                             pc += 1;
                         }
-                        let Value::Table(t) = r!(a) else {
+                        let Value::Table(t) = rv!(a) else {
                             unreachable!("SETLIST on a table")
                         };
                         let last = off + n;
@@ -1528,8 +1535,10 @@ impl Vm {
                             let hl = t.get().hash_len();
                             t.get_mut().resize(&self.heap, last, hl);
                         }
+                        // Checked: after an open VARARG the values may lie above the
+                        // frame's `max_stack_size` window.
                         for j in 1..=n {
-                            let v = r!(a + j);
+                            let v = st!()[base + a + j];
                             t.get_mut().set_int(&self.heap, (off + j) as i64, v);
                         }
                         barrier_table(&self.heap, t, Value::Nil);

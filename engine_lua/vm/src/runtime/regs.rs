@@ -23,6 +23,12 @@
 
 use super::value::Value;
 
+/// `Value::Int`'s tag byte (`repr(C, u8)`: discriminants in declaration order).
+const TAG_INT: u8 = 2;
+/// `Value::Num`'s tag byte.
+const TAG_NUM: u8 = 3;
+const _: () = assert!(std::mem::size_of::<Value>() == 16);
+
 /// A raw pointer to `R[0]` of the running frame.
 #[derive(Copy, Clone)]
 pub(crate) struct Regs {
@@ -59,6 +65,28 @@ impl Regs {
         unsafe { &mut *self.p.add(i) }
     }
 
+    /// `R[i]` read as its tag byte and payload word (not one 16-byte load, which the
+    /// processor cannot forward from the two narrower stores that wrote the register).
+    /// Same requirements as [`Regs::at`].
+    #[inline(always)]
+    pub(crate) fn get(&self, i: usize) -> Value {
+        #[cfg(debug_assertions)]
+        assert!(i < self.len, "register {i} outside the frame");
+        // SAFETY: as in `at` (valid, live slot). `Value` is `repr(C, u8)`: the tag byte
+        // (the discriminant, declaration order) at offset 0, an 8-byte aligned payload at
+        // offset 8; integers and floats are plain 8-byte payloads.
+        unsafe {
+            let slot = self.p.add(i);
+            let tag = *slot.cast::<u8>();
+            let word = *slot.cast::<u64>().add(1);
+            match tag {
+                TAG_INT => Value::Int(word as i64),
+                TAG_NUM => Value::Num(f64::from_bits(word)),
+                _ => *slot,
+            }
+        }
+    }
+
     /// `R[i..i + 4]` (the numeric for loop's slots); `i + 3` must be a validated
     /// register operand.
     #[inline(always)]
@@ -78,4 +106,24 @@ pub(crate) fn konst(k: &[Value], i: usize) -> Value {
     // SAFETY: constant operands are below `constants.len()` (the compiler emits only
     // indices it added; `dump::validate` checks binary chunks).
     unsafe { *k.get_unchecked(i) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn get_reads_back_every_kind() {
+        let mut stack = vec![
+            Value::Int(-7),
+            Value::Num(2.5),
+            Value::Bool(true),
+            Value::Nil,
+        ];
+        let r = Regs::new(&mut stack, 0, 4);
+        assert!(matches!(r.get(0), Value::Int(-7)));
+        assert!(matches!(r.get(1), Value::Num(x) if x == 2.5));
+        assert!(matches!(r.get(2), Value::Bool(true)));
+        assert!(matches!(r.get(3), Value::Nil));
+    }
 }

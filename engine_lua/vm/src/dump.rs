@@ -1,7 +1,7 @@
 //! Binary chunks: our own `string.dump` format, [`dump`] a [`Proto`] tree to bytes and
 //! [`undump`] (with [`validate`]) bytes back to a [`Proto`] that is safe to run.
 //!
-//! # Format ("engine_lua, format 1")
+//! # Format (the reference's header, engine_lua's own body layout)
 //!
 //! The header has the reference's shape (`lundump.c`'s `checkHeader`), so a chunk from
 //! another Lua, or from a build with other sizes or byte order, is rejected cleanly:
@@ -9,11 +9,15 @@
 //! ```text
 //!   1B 4C 75 61         signature "\x1bLua" (load's mode check looks at the first byte)
 //!   54                  version 5.4
-//!   E1                  format: engine_lua format 1 (the reference writes 0)
+//!   00                  format 0, the official one, as the reference writes it (the
+//!                       official test suite checks the header byte for byte)
 //!   19 93 0D 0A 1A 0A   LUAC_DATA, catches text-mode conversions
 //!   04 08 08            sizes of an instruction, an integer, a float
 //!   i64 0x5678          test integer (native byte order)
 //!   f64 370.5           test float (native byte order)
+//!   E1                  engine_lua body format 1 ([`BODY_FORMAT`]; where the reference
+//!                       has the main function's upvalue count, so one of its chunks
+//!                       is refused here with `format mismatch`)
 //!   function            the main function, as below
 //! ```
 //!
@@ -92,14 +96,16 @@ use std::rc::Rc;
 pub const SIGNATURE: &[u8; 4] = b"\x1bLua";
 /// The version byte (5.4, as `LUAC_VERSION`).
 pub const VERSION: u8 = 0x54;
-/// Our format byte: engine_lua, format 1 (the reference's official format is 0).
-pub const FORMAT: u8 = 0xE1;
+/// The format byte: 0, the official format (`LUAC_FORMAT`), as the reference writes.
+pub const FORMAT: u8 = 0;
 /// Bytes that catch text-mode conversions of the chunk (`LUAC_DATA`).
 pub const LUAC_DATA: &[u8; 6] = b"\x19\x93\r\n\x1a\n";
 /// The test integer written in the header (`LUAC_INT`).
 pub const TEST_INT: i64 = 0x5678;
 /// The test float written in the header (`LUAC_NUM`).
 pub const TEST_FLOAT: f64 = 370.5;
+/// The byte after the header naming our body layout (engine_lua format 1).
+pub const BODY_FORMAT: u8 = 0xE1;
 /// Deepest function nesting [`undump`] accepts (the parser stops far earlier).
 pub const MAX_DEPTH: usize = 256;
 
@@ -119,6 +125,7 @@ pub fn dump(proto: &Proto, strip: bool) -> Vec<u8> {
     w.out.push(size_of::<f64>() as u8);
     w.out.extend_from_slice(&TEST_INT.to_ne_bytes());
     w.out.extend_from_slice(&TEST_FLOAT.to_ne_bytes());
+    w.out.push(BODY_FORMAT);
     w.function(proto, None);
     w.out
 }
@@ -357,6 +364,9 @@ impl<'a> Reader<'a> {
         }
         if f64::from_ne_bytes(self.array()?) != TEST_FLOAT {
             return Err("float format mismatch".into());
+        }
+        if self.byte()? != BODY_FORMAT {
+            return Err("format mismatch".into());
         }
         Ok(())
     }

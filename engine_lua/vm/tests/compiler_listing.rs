@@ -1207,7 +1207,7 @@ fn if_break() {
             main <chunk:0,0> (10 instructions)
             0+ params, 2 slots, 1 upvalue, 0 locals, 2 constants, 0 functions
             	1	[1]	VARARGPREP	0
-            	2	[1]	LOOP     	0 0
+            	2	[2]	LOOP     	0 0
             	3	[2]	GETTABUP 	0 0 0	; _ENV "g"
             	4	[2]	CALL     	0 1 2	; 0 in 1 out
             	5	[2]	TEST     	0 1
@@ -1283,7 +1283,7 @@ fn repeat_with_upvalue() {
             main <chunk:0,0> (14 instructions)
             0+ params, 3 slots, 1 upvalue, 1 local, 2 constants, 1 function
             	1	[1]	VARARGPREP	0
-            	2	[1]	LOOP     	0 0
+            	2	[2]	LOOP     	0 0
             	3	[2]	GETTABUP 	0 0 0	; _ENV "f"
             	4	[2]	CALL     	0 1 2	; 0 in 1 out
             	5	[3]	GETTABUP 	1 0 1	; _ENV "g"
@@ -1424,7 +1424,7 @@ fn nested_loops_break() {
             	3	[1]	LOADI    	1 3
             	4	[1]	LOADI    	2 1
             	5	[1]	FORPREP  	0 5	; exit to 12
-            	6	[2]	LOOP     	0 0
+            	6	[3]	LOOP     	0 0
             	7	[3]	TEST     	3 1
             	8	[3]	JMP      	3	; to 12
             	9	[3]	JMP      	-4	; to 6
@@ -1452,7 +1452,7 @@ fn goto_forward_backward() {
             0+ params, 2 slots, 1 upvalue, 1 local, 1 constant, 0 functions
             	1	[1]	VARARGPREP	0
             	2	[1]	LOADI    	0 1
-            	3	[2]	LOOP     	0 0
+            	3	[3]	LOOP     	0 0
             	4	[3]	ADDI     	0 0 1
             	5	[4]	LTI      	0 3 0
             	6	[4]	JMP      	4	; to 11
@@ -1967,9 +1967,9 @@ fn multiline_lines() {
             	2	[1]	NEWTABLE 	0 0 1	; 1
             	3	[2]	LOADI    	1 1
             	4	[3]	GETTABUP 	2 0 0	; _ENV "f"
-            	5	[4]	LOADI    	3 2
+            	5	[5]	LOADI    	3 2
             	6	[3]	CALL     	2 2 0	; 1 in all out
-            	7	[4]	SETLIST  	0 0 0
+            	7	[6]	SETLIST  	0 0 0
             	8	[8]	GETI     	1 0 1
             	9	[9]	GETI     	2 0 2
             	10	[8]	ADD      	1 1 2

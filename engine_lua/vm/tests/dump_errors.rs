@@ -63,9 +63,15 @@ fn header_errors_read_as_the_reference() {
         "=x",
         expect!["x: bad binary format (version mismatch)"],
     );
-    // A chunk of the reference (format 0) is cleanly refused.
+    // The header's format byte is the official 0; another one is refused, and so is
+    // a body layout other than ours (the byte after the header).
     check(
-        &patched(5, &[0]),
+        &patched(5, &[1]),
+        "=x",
+        expect!["x: bad binary format (format mismatch)"],
+    );
+    check(
+        &patched(31, &[1]),
         "=x",
         expect!["x: bad binary format (format mismatch)"],
     );
@@ -286,13 +292,13 @@ fn validation_rejects_unsafe_protos() {
 
 #[test]
 fn forged_counts_do_not_allocate() {
-    // A code length of 2^40 right after the header and the function's fixed fields.
-    let mut b = sample()[..31].to_vec();
+    // A code length of 2^40 right after the header (with its body-format byte) and the function's fixed fields.
+    let mut b = sample()[..32].to_vec();
     b.extend_from_slice(&[3, b'=', b's', 0, 0, 0, 1, 2]);
     b.extend_from_slice(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x20]);
     check(&b, "=x", expect!["x: bad binary format (truncated chunk)"]);
     // A varint longer than 64 bits.
-    let mut b = sample()[..31].to_vec();
+    let mut b = sample()[..32].to_vec();
     b.extend_from_slice(&[0xFF; 11]);
     check(&b, "=x", expect!["x: bad binary format (integer overflow)"]);
 }
@@ -301,7 +307,7 @@ fn forged_counts_do_not_allocate() {
 fn deep_nesting_is_refused() {
     // Each level: source 0, lines 0 0, params, vararg, stack, no code, no constants, no
     // upvalues, one proto; the innermost is never reached.
-    let mut b = sample()[..31].to_vec();
+    let mut b = sample()[..32].to_vec();
     for _ in 0..100_000 {
         b.extend_from_slice(&[0, 0, 0, 0, 0, 2, 0, 0, 0, 1]);
     }

@@ -42,7 +42,7 @@ fn every_truncation_is_an_error() {
 fn mutate(rng: &mut XorShift, bytes: &mut Vec<u8>) {
     let len = bytes.len();
     // Leave the header alone most of the time: its checks are tested elsewhere.
-    let at = 31 + rng.below(len - 31);
+    let at = 32 + rng.below(len - 32);
     match rng.below(6) {
         0 => bytes[at] ^= 1 << rng.below(8),
         1 => bytes[at] = rng.next() as u8,

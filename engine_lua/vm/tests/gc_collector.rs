@@ -222,3 +222,40 @@ fn memory_limit_error_is_catchable_and_state_recovers() {
     assert_eq!(v, 1000);
     assert!(lua.vm().heap.bytes() < 8 * 1024 * 1024);
 }
+
+#[test]
+fn big_tables_traversed_in_chunks_survive_mutation_and_resize() {
+    // Tables bigger than the collector's chunk are traversed a chunk per step; the
+    // program stores into both halves, moves entries out, and grows the tables
+    // (a resize during the traversal) between the steps.
+    let mut lua = Lua::new();
+    lua.vm().heap.running = false;
+    lua.load(
+        "big = {} for i = 1, 20000 do big[i] = {v = i} end \
+         hbig = {} for i = 1, 5000 do hbig['k' .. i] = {v = i} end \
+         moved = {}",
+    )
+    .exec()
+    .unwrap();
+    for round in 0..400 {
+        lua.vm().gc_step(300);
+        let src = format!(
+            "local r = {round} \
+             big[(r * 37) % 20000 + 1] = {{v = (r * 37) % 20000 + 1}} \
+             moved[#moved + 1] = big[20000 - r] big[20000 - r] = {{v = 20000 - r}} \
+             hbig['k' .. (r % 5000 + 1)] = {{v = r % 5000 + 1}} \
+             if r % 50 == 0 then for i = 1, 3000 do big[#big + 1] = {{v = #big + 1}} end end \
+             if r % 70 == 0 then for i = 1, 2000 do hbig['n' .. r .. '_' .. i] = {{v = i}} end end"
+        );
+        lua.load(&src).exec().unwrap();
+    }
+    lua.vm().collect_garbage();
+    lua.load(
+        "for i = 1, #big do assert(big[i].v == i, i) end \
+         for i = 1, 5000 do assert(hbig['k' .. i].v == i) end \
+         for k, v in pairs(hbig) do assert(type(v.v) == 'number') end \
+         for i = 1, #moved do assert(type(moved[i].v) == 'number') end",
+    )
+    .exec()
+    .unwrap();
+}

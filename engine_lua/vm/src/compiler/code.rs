@@ -47,6 +47,17 @@ pub(crate) struct SemError {
     pub line: u32,
 }
 
+impl SemError {
+    /// The error as luac's `luaX_syntaxerror` words it while parsing: located at the
+    /// line of the token it was current at, ending with `near <token>`.
+    pub fn near(self, near: &crate::syntax::ast::Near) -> SemError {
+        SemError {
+            msg: format!("{} near {}", self.msg, near.text),
+            line: near.line,
+        }
+    }
+}
+
 pub(crate) type CResult<T> = Result<T, SemError>;
 
 /// Where an expression's value is (luac's `expkind` with its payload).
@@ -1416,6 +1427,12 @@ impl FuncState {
                 OpCode::JMP => {
                     let target = self.final_target(pc);
                     self.fix_jump(pc, target)?;
+                }
+                // Our loop-head marker has no counterpart in luac: it takes the line of
+                // the instruction after it, so a backward jump reports the line luac's
+                // jump target has.
+                OpCode::LOOP if pc + 1 < self.pc() => {
+                    self.f.line_info[pc] = self.f.line_info[pc + 1];
                 }
                 _ => {}
             }

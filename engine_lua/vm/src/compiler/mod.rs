@@ -18,10 +18,12 @@ mod listing;
 use crate::opcode::{MAX_ARG_BX, OpCode};
 use crate::proto::{Proto, VarKind};
 use crate::syntax::ast::{
-    self, Expr, ExprKind, FuncBody, FuncName, LocalName, Stat, StatKind, TableField,
+    self, Declared, Expr, ExprKind, FuncBody, FuncName, LocalName, Near, Stat, StatKind, TableField,
 };
 use crate::syntax::{SyntaxError, ast::Block};
-use code::{BlockCnt, CResult, ExpDesc, ExpKind, FuncState, LabelDesc, NO_JUMP, VKind, VarDesc};
+use code::{
+    BlockCnt, CResult, ExpDesc, ExpKind, FuncState, LabelDesc, NO_JUMP, SemError, VKind, VarDesc,
+};
 use std::rc::Rc;
 
 pub use listing::listing;
@@ -115,7 +117,7 @@ impl Compiler {
         self.open_func(fb.line);
         self.set_line(fb.line);
         for p in &fb.params {
-            self.new_localvar(p)?;
+            self.new_localvar(&p.name, &p.near)?;
         }
         self.adjust_local_vars(fb.params.len());
         let fs = self.fs();
@@ -229,10 +231,13 @@ impl Compiler {
         fs.vars.truncate(fs.nactvar);
     }
 
-    fn new_localvar(&mut self, name: &str) -> CResult<usize> {
+    /// Declares a local; `near` is the token luac had current (for the limit error).
+    fn new_localvar(&mut self, name: &str, near: &Near) -> CResult<usize> {
         let fs = self.fs();
         if fs.vars.len() + 1 > code::MAX_VARS {
-            return fs.error_limit(code::MAX_VARS, "local variables");
+            return fs
+                .error_limit(code::MAX_VARS, "local variables")
+                .map_err(|e| e.near(near));
         }
         fs.vars.push(VarDesc {
             name: Rc::from(name),
@@ -373,13 +378,17 @@ impl Compiler {
         Ok(ExpKind::Upval(idx))
     }
 
-    fn single_var(&mut self, name: &str) -> CResult<ExpDesc> {
+    /// A name reference; `near` is the token after the name (for the upvalue limit).
+    fn single_var(&mut self, name: &str, near: &Near) -> CResult<ExpDesc> {
         let level = self.fs.len() - 1;
-        let k = self.single_var_aux(level, name, true)?;
+        let with_near = |e: SemError| e.near(near);
+        let k = self.single_var_aux(level, name, true).map_err(with_near)?;
         if k != ExpKind::Void {
             return Ok(ExpDesc::new(k));
         }
-        let env = self.single_var_aux(level, "_ENV", true)?;
+        let env = self
+            .single_var_aux(level, "_ENV", true)
+            .map_err(with_near)?;
         let mut e = ExpDesc::new(env);
         let fs = self.fs();
         fs.exp2anyregup(&mut e)?;
@@ -410,9 +419,11 @@ impl Compiler {
 
     // ---- statements -----------------------------------------------------------------
 
+    /// `block`: its scope closes before the closing token is consumed.
     fn block(&mut self, b: &Block) -> CResult<()> {
         self.enter_block(false);
         self.statlist(&b.stats, b.ret.as_ref(), false, b.end_line)?;
+        self.set_line(b.last_line);
         self.leave_block()
     }
 
@@ -465,8 +476,8 @@ impl Compiler {
                 let i = fs.instr(pc).with_c(1);
                 fs.set_instr(pc, i);
             }
-            StatKind::Local { names, exprs } => self.local_stat(names, exprs)?,
-            StatKind::Assign { targets, exprs } => self.assign_stat(targets, exprs)?,
+            StatKind::Local { names, exprs } => self.local_stat(names, exprs, s.end_line)?,
+            StatKind::Assign { targets, exprs } => self.assign_stat(targets, exprs, s.end_line)?,
             StatKind::Do(b) => {
                 self.block(b)?;
                 self.set_line(b.end_line);
@@ -488,7 +499,10 @@ impl Compiler {
             } => self.for_list(names, exprs, block)?,
             StatKind::Function { name, body } => self.func_stat(name, body, s.line)?,
             StatKind::LocalFunction { name, body } => self.local_func(name, body)?,
-            StatKind::Goto(name) => self.goto_stat(name, s.line)?,
+            StatKind::Goto(name) => {
+                self.set_line(s.end_line);
+                self.goto_stat(name, s.line)?
+            }
             StatKind::Label(_) => unreachable!("labels are handled by statlist"),
             StatKind::Break => {
                 let j = self.fs().jump();
@@ -500,11 +514,12 @@ impl Compiler {
         Ok(())
     }
 
-    fn local_stat(&mut self, names: &[LocalName], exprs: &[Expr]) -> CResult<()> {
+    /// `end_line`: the statement's last line, where luac adjusts and declares.
+    fn local_stat(&mut self, names: &[LocalName], exprs: &[Expr], end_line: u32) -> CResult<()> {
         let mut toclose = None;
         let mut vidx = 0;
         for (i, n) in names.iter().enumerate() {
-            vidx = self.new_localvar(&n.name)?;
+            vidx = self.new_localvar(&n.name, &n.near)?;
             let kind = match n.attrib {
                 None => VKind::Regular,
                 Some(ast::Attrib::Const) => VKind::Const,
@@ -522,6 +537,7 @@ impl Compiler {
         }
         let nvars = names.len();
         let (mut e, nexps) = self.explist(exprs)?;
+        self.set_line(end_line);
         let fs = self.fs();
         let ctc = if nvars == nexps && fs.vars[vidx].kind == VKind::Const {
             fs.exp2const(&e)
@@ -568,10 +584,12 @@ impl Compiler {
         Ok(())
     }
 
-    fn assign_stat(&mut self, targets: &[Expr], exprs: &[Expr]) -> CResult<()> {
+    /// `end_line`: the statement's last line, where luac stores.
+    fn assign_stat(&mut self, targets: &[Expr], exprs: &[Expr], end_line: u32) -> CResult<()> {
         let mut lhs: Vec<ExpDesc> = Vec::with_capacity(targets.len());
         for t in targets {
             let v = self.expr(t)?;
+            self.set_line(t.end_line);
             if !v.is_var() {
                 return self.fs().err("syntax error");
             }
@@ -582,6 +600,7 @@ impl Compiler {
             lhs.push(v);
         }
         let (mut e, nexps) = self.explist(exprs)?;
+        self.set_line(end_line);
         let nvars = lhs.len();
         let fs = self.fs();
         let last = lhs.pop().expect("target");
@@ -650,6 +669,7 @@ impl Compiler {
 
     fn cond(&mut self, e: &Expr) -> CResult<i32> {
         let mut v = self.expr(e)?;
+        self.set_line(e.end_line);
         if v.k == ExpKind::Nil {
             v.k = ExpKind::False;
         }
@@ -678,18 +698,19 @@ impl Compiler {
         more: bool,
     ) -> CResult<()> {
         let mut v = self.expr(cond)?;
+        // luac tests the condition once it has consumed `then`.
+        self.set_line(blk.open_line);
         let jf;
         let rest;
         if let Some(first) = blk.stats.first()
             && first.kind == StatKind::Break
         {
             // `if x then break`: jump straight out of the loop when x is true.
-            self.set_line(first.line);
             self.fs().go_if_false(&mut v)?;
             self.enter_block(false);
             self.new_goto("break", first.line, v.t);
+            self.set_line(first.end_line);
             if blk.stats.len() == 1 && blk.ret.is_none() {
-                self.set_line(blk.end_line);
                 return self.leave_block();
             }
             jf = self.fs().jump() as i32;
@@ -701,6 +722,7 @@ impl Compiler {
             rest = &blk.stats[..];
         }
         self.statlist(rest, blk.ret.as_ref(), false, blk.end_line)?;
+        self.set_line(blk.last_line);
         self.leave_block()?;
         if more {
             let fs = self.fs();
@@ -754,6 +776,7 @@ impl Compiler {
 
     fn exp1(&mut self, e: &Expr) -> CResult<()> {
         let mut v = self.expr(e)?;
+        self.set_line(e.end_line);
         self.fs().exp2nextreg(&mut v)
     }
 
@@ -779,6 +802,8 @@ impl Compiler {
         generic: bool,
         block: &Block,
     ) -> CResult<()> {
+        // luac emits the FORPREP once it has consumed `do`.
+        self.set_line(block.open_line);
         let fs = self.fs();
         let prep = fs.code_abx(
             if generic {
@@ -793,7 +818,6 @@ impl Compiler {
         self.adjust_local_vars(nvars);
         self.fs().reserve_regs(nvars as u32)?;
         self.block(block)?;
-        self.set_line(block.end_line);
         self.leave_block()?;
         let here = self.fs().get_label();
         self.fix_for_jump(prep, here, false)?;
@@ -818,7 +842,7 @@ impl Compiler {
 
     fn for_num(
         &mut self,
-        var: &str,
+        var: &Declared,
         start: &Expr,
         limit: &Expr,
         step: Option<&Expr>,
@@ -828,9 +852,9 @@ impl Compiler {
         self.enter_block(true);
         let base = self.fs().freereg;
         for _ in 0..3 {
-            self.new_localvar("(for state)")?;
+            self.new_localvar("(for state)", &var.near)?;
         }
-        self.new_localvar(var)?;
+        self.new_localvar(&var.name, &var.near)?;
         self.exp1(start)?;
         self.exp1(limit)?;
         if let Some(s) = step {
@@ -843,25 +867,31 @@ impl Compiler {
         }
         self.adjust_local_vars(3);
         self.for_body(base, line, 1, false, block)?;
+        self.set_line(block.end_line);
         self.leave_block()
     }
 
-    fn for_list(&mut self, names: &[String], exprs: &[Expr], block: &Block) -> CResult<()> {
+    fn for_list(&mut self, names: &[Declared], exprs: &[Expr], block: &Block) -> CResult<()> {
         self.enter_block(true);
         let base = self.fs().freereg;
         for _ in 0..4 {
-            self.new_localvar("(for state)")?;
+            self.new_localvar("(for state)", &names[0].near)?;
         }
         for n in names {
-            self.new_localvar(n)?;
+            self.new_localvar(&n.name, &n.near)?;
         }
-        let line = exprs.first().map_or(self.fs().line, |e| e.line);
+        // luac's line for TFORCALL/TFORLOOP: the line of the first token after `in`.
+        let line = exprs.first().map_or(self.fs().line, first_line);
         let (mut e, n) = self.explist(exprs)?;
+        if let Some(last) = exprs.last() {
+            self.set_line(last.end_line);
+        }
         self.adjust_assign(4, n, &mut e)?;
         self.adjust_local_vars(4);
         self.mark_to_be_closed();
         self.fs().check_stack(3)?;
         self.for_body(base, line, names.len(), true, block)?;
+        self.set_line(block.end_line);
         self.leave_block()
     }
 
@@ -873,19 +903,16 @@ impl Compiler {
     }
 
     fn func_stat(&mut self, name: &FuncName, body: &FuncBody, line: u32) -> CResult<()> {
-        let mut v = self.single_var(&name.path[0])?;
+        let mut v = self.single_var(&name.path[0], &name.near)?;
+        // Each field access discharges the previous one before consuming its `.`/`:`,
+        // on the line of the previous name.
+        let mut prev_line = line;
         let mut lines = name.lines.iter().copied();
-        for n in &name.path[1..] {
-            if let Some(l) = lines.next() {
-                self.set_line(l);
-            }
+        let fields = name.path[1..].iter().chain(name.method.iter());
+        for n in fields {
+            self.set_line(prev_line);
             self.field_sel(&mut v, n)?;
-        }
-        if let Some(m) = &name.method {
-            if let Some(l) = lines.next() {
-                self.set_line(l);
-            }
-            self.field_sel(&mut v, m)?;
+            prev_line = lines.next().unwrap_or(prev_line);
         }
         let mut b = self.body(body)?;
         self.check_readonly(&v)?;
@@ -896,9 +923,9 @@ impl Compiler {
         Ok(())
     }
 
-    fn local_func(&mut self, name: &str, body: &FuncBody) -> CResult<()> {
+    fn local_func(&mut self, name: &Declared, body: &FuncBody) -> CResult<()> {
         let fvar = self.fs().nactvar;
-        self.new_localvar(name)?;
+        self.new_localvar(&name.name, &name.near)?;
         self.adjust_local_vars(1);
         self.body(body)?;
         let fs = self.fs();
@@ -945,6 +972,7 @@ impl Compiler {
             nret = 0;
         } else {
             let (mut e, n) = self.explist(&r.exprs)?;
+            self.set_line(r.end_line);
             let fs = self.fs();
             if e.is_multret() {
                 fs.set_multret(&mut e)?;
@@ -980,9 +1008,13 @@ impl Compiler {
             return Ok((ExpDesc::new(ExpKind::Void), 0));
         };
         let mut e = self.expr(first)?;
+        let mut prev = first;
         for x in rest {
+            // The item's end line is the line of the `,` after it.
+            self.set_line(prev.end_line);
             self.fs().exp2nextreg(&mut e)?;
             e = self.expr(x)?;
+            prev = x;
         }
         Ok((e, exprs.len()))
     }
@@ -1026,40 +1058,47 @@ impl Compiler {
                 self.set_line(e.line);
                 self.body(body)
             }
-            ExprKind::Table(fields) => self.constructor(fields, e.line),
+            ExprKind::Table(fields) => self.constructor(fields, e.line, e.end_line),
             ExprKind::Binary(..) => self.binary_expr(e),
             ExprKind::Unary(op, x) => {
                 let mut v = self.expr(x)?;
+                self.set_line(x.end_line);
                 self.fs().prefix(*op, &mut v, e.line)?;
                 Ok(v)
             }
-            ExprKind::Name(n) => {
+            ExprKind::Name(n, near) => {
                 self.set_line(e.line);
-                self.single_var(n)
+                self.single_var(n, near)
             }
             ExprKind::Index(obj, key) => {
                 let mut v = self.expr(obj)?;
+                // The object is discharged before `.`/`[` is consumed, the key before
+                // `]`, the indexing done after it.
+                self.set_line(obj.end_line);
                 self.fs().exp2anyregup(&mut v)?;
                 let mut k = self.expr(key)?;
-                let fs = self.fs();
-                fs.exp2val(&mut k)?;
-                fs.indexed(&mut v, &mut k)?;
+                self.set_line(key.end_line);
+                self.fs().exp2val(&mut k)?;
+                self.set_line(e.end_line);
+                self.fs().indexed(&mut v, &mut k)?;
                 Ok(v)
             }
             ExprKind::Call(f, args) => {
                 let mut v = self.expr(f)?;
+                self.set_line(f.end_line);
                 self.fs().exp2nextreg(&mut v)?;
-                self.funcargs(v, args, e.line)
+                self.funcargs(v, args, e.line, e.end_line)
             }
             ExprKind::MethodCall(obj, name, args) => {
                 let mut v = self.expr(obj)?;
                 self.set_line(e.line);
                 let mut key = ExpDesc::new(ExpKind::KStr(Rc::from(name.as_bytes())));
                 self.fs().code_self(&mut v, &mut key)?;
-                self.funcargs(v, args, e.line)
+                self.funcargs(v, args, first_line(obj), e.end_line)
             }
             ExprKind::Paren(x) => {
                 let mut v = self.expr(x)?;
+                self.set_line(e.end_line);
                 self.fs().discharge_vars(&mut v);
                 Ok(v)
             }
@@ -1073,8 +1112,10 @@ impl Compiler {
     fn binary_expr(&mut self, e: &Expr) -> CResult<ExpDesc> {
         enum Step<'a> {
             Eval(&'a Expr),
-            Infix(ast::BinOp),
-            Posfix(ast::BinOp, u32),
+            /// Operator and its line.
+            Infix(ast::BinOp, u32),
+            /// Operator, its line, the right operand's end line.
+            Posfix(ast::BinOp, u32, u32),
         }
         let mut work = vec![Step::Eval(e)];
         let mut values: Vec<ExpDesc> = Vec::new();
@@ -1082,20 +1123,25 @@ impl Compiler {
             match step {
                 Step::Eval(x) => {
                     if let ExprKind::Binary(op, l, r) = &x.kind {
-                        work.push(Step::Posfix(*op, x.line));
+                        work.push(Step::Posfix(*op, x.line, r.end_line));
                         work.push(Step::Eval(r));
-                        work.push(Step::Infix(*op));
+                        work.push(Step::Infix(*op, x.line));
                         work.push(Step::Eval(l));
                     } else {
                         let v = self.expr(x)?;
                         values.push(v);
                     }
                 }
-                Step::Infix(op) => {
+                Step::Infix(op, line) => {
+                    // luac's `infix` runs once the operator is consumed.
+                    self.set_line(line);
                     let v = values.last_mut().expect("operand");
                     self.fs.last_mut().expect("function").infix(op, v)?;
                 }
-                Step::Posfix(op, line) => {
+                Step::Posfix(op, line, right_end) => {
+                    // `posfix` runs once the right operand is read (the arithmetic
+                    // instruction itself is fixed to the operator's line).
+                    self.set_line(right_end);
                     let mut e2 = values.pop().expect("operand");
                     let e1 = values.last_mut().expect("operand");
                     self.fs
@@ -1108,11 +1154,21 @@ impl Compiler {
         Ok(values.pop().expect("result"))
     }
 
-    fn funcargs(&mut self, f: ExpDesc, args: &[Expr], line: u32) -> CResult<ExpDesc> {
+    /// The arguments and the `CALL`: `line` is the line the call gets (where its
+    /// suffixed expression starts), `close_line` the line of its last token (`)`, the
+    /// string or the `}`), where the last argument is discharged.
+    fn funcargs(
+        &mut self,
+        f: ExpDesc,
+        args: &[Expr],
+        line: u32,
+        close_line: u32,
+    ) -> CResult<ExpDesc> {
         let ExpKind::NonReloc(base) = f.k else {
             unreachable!("function not in a register")
         };
         let (mut a, _) = self.explist(args)?;
+        self.set_line(close_line);
         let fs = self.fs();
         let nparams = if a.is_multret() {
             fs.set_multret(&mut a)?;
@@ -1129,7 +1185,8 @@ impl Compiler {
         Ok(ExpDesc::new(ExpKind::Call(pc)))
     }
 
-    fn constructor(&mut self, fields: &[TableField], line: u32) -> CResult<ExpDesc> {
+    /// `line`: where the `NEWTABLE` goes (the token before `{`); `end_line`: the `}`.
+    fn constructor(&mut self, fields: &[TableField], line: u32, end_line: u32) -> CResult<ExpDesc> {
         self.set_line(line);
         let fs = self.fs();
         let pc = fs.code_abc(OpCode::NEWTABLE, 0, 0, 0);
@@ -1137,8 +1194,11 @@ impl Compiler {
         fs.reserve_regs(1)?;
         let (mut na, mut nh, mut tostore) = (0u32, 0u32, 0u32);
         let mut v = ExpDesc::new(ExpKind::Void);
+        let mut pending_line = line;
         for field in fields {
             if v.k != ExpKind::Void {
+                // The pending item is closed after its separator (its end line).
+                self.set_line(pending_line);
                 let fs = self.fs();
                 fs.exp2nextreg(&mut v)?;
                 v = ExpDesc::new(ExpKind::Void);
@@ -1151,6 +1211,7 @@ impl Compiler {
             match field {
                 TableField::Positional(x) => {
                     v = self.expr(x)?;
+                    pending_line = x.end_line;
                     tostore += 1;
                 }
                 TableField::Named(name, x) => {
@@ -1160,12 +1221,14 @@ impl Compiler {
                 }
                 TableField::Keyed(k, x) => {
                     let mut key = self.expr(k)?;
+                    self.set_line(k.end_line);
                     self.fs().exp2val(&mut key)?;
                     nh += 1;
                     self.rec_field(t, key, x)?;
                 }
             }
         }
+        self.set_line(end_line);
         let fs = self.fs();
         if tostore > 0 {
             if v.is_multret() {
@@ -1196,10 +1259,23 @@ impl Compiler {
         let mut tab = ExpDesc::new(ExpKind::NonReloc(t));
         fs.indexed(&mut tab, &mut key)?;
         let mut v = self.expr(val)?;
+        self.set_line(val.end_line);
         let fs = self.fs();
         fs.store_var(&tab, &mut v)?;
         fs.freereg = reg;
         Ok(())
+    }
+}
+
+/// The line of an expression's first token, as far as the tree tells (for a call
+/// through a chain of suffixes: the innermost name or parenthesis).
+fn first_line(mut e: &Expr) -> u32 {
+    loop {
+        e = match &e.kind {
+            ExprKind::Binary(_, l, _) => l,
+            ExprKind::Index(obj, _) | ExprKind::Call(obj, _) | ExprKind::MethodCall(obj, ..) => obj,
+            _ => return e.line,
+        };
     }
 }
 

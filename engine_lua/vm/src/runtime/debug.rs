@@ -257,10 +257,26 @@ impl Vm {
         let fi = frames.len() - 1 - level;
         let f = &frames[fi];
         match frame_proto(f) {
-            Some(p) => {
-                let line = p.line_info.get(frame_pc(f)).copied().unwrap_or(0);
-                format!("{}:{}: ", chunk_id(&p.source), line)
-            }
+            Some(p) => match p.line_info.get(frame_pc(f)) {
+                Some(line) => format!("{}:{}: ", chunk_id(&p.source), line),
+                // No line information (stripped code): no position at all.
+                None => String::new(),
+            },
+            None => String::new(),
+        }
+    }
+
+    /// `chunkid:line: ` of the running Lua function for a runtime error
+    /// (`luaG_addinfo`): stripped code reads `?:-1: `; `""` in a native function.
+    pub fn runtime_where(&self) -> String {
+        let Some(f) = self.current.get().frames.last() else {
+            return String::new();
+        };
+        match frame_proto(f) {
+            Some(p) => match p.line_info.get(frame_pc(f)) {
+                Some(line) => format!("{}:{}: ", chunk_id(&p.source), line),
+                None => format!("{}:-1: ", chunk_id(&p.source)),
+            },
             None => String::new(),
         }
     }

@@ -129,6 +129,9 @@ const FINOBJ: u8 = 1;
 
 /// Work units charged per object visited by the sweep.
 pub const SWEEP_COST: usize = 16;
+/// Tables with more slots than this are traversed this many slots at a time during
+/// propagation, so one big table does not make one long step.
+pub const SCAN_CHUNK: usize = 1024;
 /// Work units charged per finalizer called.
 pub const FINALIZER_COST: usize = 50;
 
@@ -384,6 +387,8 @@ impl GcRef {
 #[derive(Default)]
 pub struct Marker {
     gray: Vec<GcRef>,
+    /// Objects turned from white to gray or black (each one a likely cache miss).
+    marked: usize,
 }
 
 impl Marker {
@@ -392,6 +397,7 @@ impl Marker {
     #[inline]
     pub fn mark(&mut self, r: GcRef) {
         if r.color() < GRAY {
+            self.marked += 1;
             if let GcRef::Str(s) = r {
                 s.set_color(BLACK);
             } else {
@@ -417,39 +423,87 @@ impl Marker {
 }
 
 /// The string intern table (weak: a dead string leaves it when the sweep frees it).
+///
+/// Open addressing with linear probing over a power-of-two array of slots (8 bytes
+/// each), at most 3/4 full; removal shifts the following entries of the run back
+/// (no tombstones). A fresh state's few hundred names fit in 256 slots (2 KiB), where
+/// a bucket of `Vec`s per hash cost a header per bucket and an allocation per string.
 struct Interner {
-    buckets: Vec<Vec<Gc<LuaStr>>>,
+    slots: Vec<Option<Gc<LuaStr>>>,
     count: usize,
 }
 
 impl Interner {
-    fn find(&self, bytes: &[u8], hash: u32) -> Option<Gc<LuaStr>> {
-        let b = &self.buckets[hash as usize & (self.buckets.len() - 1)];
-        b.iter()
-            .copied()
-            .find(|s| s.get().hash_cached() == hash && s.get().as_bytes() == bytes)
+    /// Slots of a fresh table.
+    const INITIAL: usize = 256;
+
+    fn mask(&self) -> usize {
+        self.slots.len() - 1
     }
-    fn insert(&mut self, s: Gc<LuaStr>) {
-        if self.count >= self.buckets.len() {
-            let n = self.buckets.len() * 2;
-            let mut nb: Vec<Vec<Gc<LuaStr>>> = (0..n).map(|_| Vec::new()).collect();
-            for b in self.buckets.drain(..) {
-                for s in b {
-                    nb[s.get().hash_cached() as usize & (n - 1)].push(s);
-                }
+
+    fn find(&self, bytes: &[u8], hash: u32) -> Option<Gc<LuaStr>> {
+        let mask = self.mask();
+        let mut i = hash as usize & mask;
+        while let Some(s) = self.slots[i] {
+            let v = s.get();
+            if v.hash_cached() == hash && v.as_bytes() == bytes {
+                return Some(s);
             }
-            self.buckets = nb;
+            i = (i + 1) & mask;
         }
-        let n = self.buckets.len();
-        self.buckets[s.get().hash_cached() as usize & (n - 1)].push(s);
+        None
+    }
+
+    fn place(slots: &mut [Option<Gc<LuaStr>>], s: Gc<LuaStr>) {
+        let mask = slots.len() - 1;
+        let mut i = s.get().hash_cached() as usize & mask;
+        while slots[i].is_some() {
+            i = (i + 1) & mask;
+        }
+        slots[i] = Some(s);
+    }
+
+    fn insert(&mut self, s: Gc<LuaStr>) {
+        if (self.count + 1) * 4 > self.slots.len() * 3 {
+            let n = self.slots.len() * 2;
+            let old = std::mem::replace(&mut self.slots, vec![None; n]);
+            for s in old.into_iter().flatten() {
+                Self::place(&mut self.slots, s);
+            }
+        }
+        Self::place(&mut self.slots, s);
         self.count += 1;
     }
+
     fn remove(&mut self, s: Gc<LuaStr>) {
-        let n = self.buckets.len();
-        let b = &mut self.buckets[s.get().hash_cached() as usize & (n - 1)];
-        if let Some(i) = b.iter().position(|x| *x == s) {
-            b.swap_remove(i);
-            self.count -= 1;
+        let mask = self.mask();
+        let mut i = s.get().hash_cached() as usize & mask;
+        loop {
+            match self.slots[i] {
+                None => return,
+                Some(x) if x == s => break,
+                Some(_) => i = (i + 1) & mask,
+            }
+        }
+        self.slots[i] = None;
+        self.count -= 1;
+        // Shift back the entries of the run after the hole that may sit there: an
+        // entry moves into the hole unless its home lies cyclically in (hole, j].
+        let mut hole = i;
+        let mut j = (i + 1) & mask;
+        while let Some(x) = self.slots[j] {
+            let home = x.get().hash_cached() as usize & mask;
+            let stays = if hole <= j {
+                hole < home && home <= j
+            } else {
+                hole < home || home <= j
+            };
+            if !stays {
+                self.slots[hole] = Some(x);
+                self.slots[j] = None;
+                hole = j;
+            }
+            j = (j + 1) & mask;
         }
     }
 }
@@ -558,6 +612,31 @@ pub struct GcStats {
     pub limit: usize,
 }
 
+/// A big table being traversed a chunk at a time (see [`SCAN_CHUNK`]).
+#[derive(Copy, Clone)]
+struct TableScan {
+    t: Gc<Table>,
+    /// Next slot: array indices first, then nodes.
+    pos: usize,
+    /// The table's [`Table::gc_layout`] when the traversal began.
+    layout: [usize; 4],
+}
+
+/// One automatic step, as recorded in [`Heap::pause_log`] (benchmarks).
+#[derive(Copy, Clone, Debug, Default)]
+pub struct PauseRecord {
+    /// How long the step took.
+    pub time: Duration,
+    /// The phases the step worked in: bit 0 start of a cycle, 1 propagate, 2 atomic,
+    /// 3 sweep.
+    pub phases: u8,
+    /// Work units done.
+    pub work: usize,
+    /// The change of [`Heap::pause_probe`] across the step (e.g. context switches:
+    /// a benchmark can leave out the steps the OS preempted).
+    pub probe: u64,
+}
+
 /// The heap: owns every object, counts bytes, interns short strings, collects.
 pub struct Heap {
     objects: Vec<GcRef>,
@@ -577,7 +656,11 @@ pub struct Heap {
     /// Stress mode.
     pub stress: Stress,
     /// When set, the duration of every automatic step is appended (benchmarks).
-    pub pause_log: Option<Vec<Duration>>,
+    pub pause_log: Option<Vec<PauseRecord>>,
+    /// Read before and after every automatic step when `pause_log` is on.
+    pub pause_probe: Option<fn() -> u64>,
+    /// What the last call to [`Heap::step`] did (for `pause_log`).
+    last_step: PauseRecord,
     phase: Phase,
     white: u8,
     atomic: bool,
@@ -590,6 +673,8 @@ pub struct Heap {
     barrier_back: RefCell<Vec<GcRef>>,
     /// Threads and weak tables waiting for the atomic phase.
     grayagain: Vec<GcRef>,
+    /// The big table under incremental traversal, if any.
+    scan: Option<TableScan>,
     weak: Vec<Gc<Table>>,
     ephemeron: Vec<Gc<Table>>,
     allweak: Vec<Gc<Table>>,
@@ -621,7 +706,7 @@ impl Default for Heap {
             bytes: Cell::new(0),
             threshold: 256 * 1024,
             strings: Interner {
-                buckets: (0..256).map(|_| Vec::new()).collect(),
+                slots: vec![None; Interner::INITIAL],
                 count: 0,
             },
             seed: 0x2545_F491,
@@ -631,6 +716,8 @@ impl Default for Heap {
             params: GcParams::default(),
             stress: Stress::from_env(),
             pause_log: None,
+            last_step: PauseRecord::default(),
+            pause_probe: None,
             phase: Phase::Pause,
             white: WHITE0,
             atomic: false,
@@ -638,6 +725,7 @@ impl Default for Heap {
             barrier: RefCell::new(Vec::new()),
             barrier_back: RefCell::new(Vec::new()),
             grayagain: Vec::new(),
+            scan: None,
             weak: Vec::new(),
             ephemeron: Vec::new(),
             allweak: Vec::new(),
@@ -706,6 +794,12 @@ impl Heap {
             .set(self.bytes.get().saturating_add_signed(delta));
     }
 
+    /// Releases the object list's spare capacity. Called once a fresh state is
+    /// built: thousands of idle states should not each keep a list grown by doubling.
+    pub fn trim(&mut self) {
+        self.objects.shrink_to_fit();
+    }
+
     /// Bytes in use.
     pub fn bytes(&self) -> usize {
         self.bytes.get()
@@ -763,11 +857,11 @@ impl Heap {
                 }
                 return s;
             }
-            let s = self.alloc(LuaStr::new_short(bytes.into(), h));
+            let s = self.alloc(LuaStr::new_short(bytes, h));
             self.strings.insert(s);
             s
         } else {
-            self.alloc(LuaStr::new_long(bytes.into()))
+            self.alloc(LuaStr::new_long(bytes))
         }
     }
 
@@ -790,13 +884,17 @@ impl Heap {
     }
 
     /// Records a step's duration in the statistics.
-    pub(crate) fn record_step(&mut self, d: Duration, auto: bool) {
+    pub(crate) fn record_step(&mut self, d: Duration, auto: bool, probe: u64) {
         self.stats.steps += 1;
         self.stats.last_step = d;
         self.stats.longest_step = self.stats.longest_step.max(d);
         self.stats.peak_bytes = self.stats.peak_bytes.max(self.bytes());
         if auto && let Some(log) = &mut self.pause_log {
-            log.push(d);
+            log.push(PauseRecord {
+                time: d,
+                probe,
+                ..self.last_step
+            });
         }
     }
 
@@ -886,34 +984,46 @@ impl Heap {
     pub fn step(&mut self, budget: usize, roots: &[Value]) -> bool {
         let mut work = 0usize;
         let mut started = false;
+        self.last_step = PauseRecord::default();
         loop {
             match self.phase {
                 Phase::Pause => {
                     if started {
+                        self.last_step.work = work;
                         return true;
                     }
                     started = true;
+                    self.last_step.phases |= 1;
                     self.start_cycle(roots);
                     work += roots.len() + 1;
                 }
                 Phase::Propagate => {
                     started = true;
-                    match self.next_gray() {
-                        Some(r) => work += self.traverse(r),
-                        None => {
-                            work += self.atomic(roots);
+                    self.last_step.phases |= 2;
+                    if self.scan.is_some() {
+                        work += self.scan_chunk();
+                    } else {
+                        match self.next_gray() {
+                            Some(r) => work += self.traverse(r),
+                            None => {
+                                self.last_step.phases |= 4;
+                                work += self.atomic(roots);
+                            }
                         }
                     }
                 }
                 Phase::Sweep => {
                     started = true;
+                    self.last_step.phases |= 8;
                     work += self.sweep_some(budget.saturating_sub(work).max(SWEEP_COST));
                     if self.phase == Phase::Pause {
+                        self.last_step.work = work;
                         return true;
                     }
                 }
             }
             if work >= budget {
+                self.last_step.work = work;
                 return false;
             }
         }
@@ -994,6 +1104,7 @@ impl Heap {
         self.barrier.borrow_mut().clear();
         self.barrier_back.borrow_mut().clear();
         self.grayagain.clear();
+        self.scan = None;
         self.weak.clear();
         self.ephemeron.clear();
         self.allweak.clear();
@@ -1065,6 +1176,21 @@ impl Heap {
         let (wk, wv) = self.weak_mode(t);
         if !wk && !wv {
             t.set_color(BLACK);
+            let slots = t.get().array_len() + t.get().hash_len();
+            if !self.atomic && slots > SCAN_CHUNK {
+                // Black from now on, so a store into it before the traversal ends
+                // queues it for the atomic phase (backward barrier), which then
+                // traverses it whole.
+                if let Some(mt) = t.get().metatable {
+                    self.marker.mark_obj(mt);
+                }
+                self.scan = Some(TableScan {
+                    t,
+                    pos: 0,
+                    layout: t.get().gc_layout(),
+                });
+                return 1;
+            }
             t.get().trace(&mut self.marker);
             return work;
         }
@@ -1094,6 +1220,51 @@ impl Heap {
                 }
                 self.weak.push(t);
             }
+        }
+        work
+    }
+
+    /// Traverses the next [`SCAN_CHUNK`] slots of the big table under traversal.
+    fn scan_chunk(&mut self) -> usize {
+        let Some(mut s) = self.scan.take() else {
+            return 0;
+        };
+        let t = s.t;
+        let tb = t.get();
+        // A store into the table since the traversal began made it gray and queued
+        // it for the atomic phase, which traverses it whole; the traversal goes on
+        // anyway, so that the atomic phase finds its children marked.
+        if tb.gc_layout() != s.layout {
+            // Resized: entries moved between the traversed and untraversed parts.
+            // The atomic phase traverses it whole; start again on the new layout.
+            if t.color() == BLACK {
+                t.set_color(GRAY);
+                self.barrier_back.borrow_mut().push(GcRef::Table(t));
+            }
+            s.pos = 0;
+            s.layout = tb.gc_layout();
+        }
+        let marked = self.marker.marked;
+        let array = tb.gc_array();
+        let total = array.len() + tb.hash_len();
+        let end = (s.pos + SCAN_CHUNK).min(total);
+        if s.pos < array.len() {
+            for &v in &array[s.pos..end.min(array.len())] {
+                self.marker.mark_value(v);
+            }
+        }
+        if end > array.len() {
+            let from = s.pos.max(array.len()) - array.len();
+            for (k, v) in tb.gc_node_range(from, end - array.len()) {
+                self.marker.mark_value(k);
+                self.marker.mark_value(v);
+            }
+        }
+        // A slot costs one unit; reaching a new object costs a cache miss more.
+        let work = end - s.pos + 1 + (self.marker.marked - marked) * SWEEP_COST;
+        s.pos = end;
+        if end < total {
+            self.scan = Some(s);
         }
         work
     }

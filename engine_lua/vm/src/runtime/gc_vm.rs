@@ -37,7 +37,7 @@ impl Vm {
         let roots = self.gc_roots();
         self.heap.full_collect(&roots);
         self.heap.set_pause();
-        self.heap.record_step(t.elapsed(), false);
+        self.heap.record_step(t.elapsed(), false, 0);
         self.check_limit();
         self.run_finalizers(usize::MAX);
     }
@@ -82,10 +82,17 @@ impl Vm {
         if self.heap.in_finalizer {
             return false;
         }
+        let probe = self
+            .heap
+            .pause_probe
+            .filter(|_| self.heap.pause_log.is_some());
+        let p0 = probe.map_or(0, |f| f());
         let t = Instant::now();
         let roots = self.gc_roots();
         self.heap.auto_step(&roots);
-        self.heap.record_step(t.elapsed(), true);
+        let d = t.elapsed();
+        let p1 = probe.map_or(0, |f| f());
+        self.heap.record_step(d, true, p1.wrapping_sub(p0));
         self.check_limit();
         if self.heap.has_pending_finalizers() {
             self.run_finalizers(FINALIZERS_PER_STEP);
@@ -106,7 +113,7 @@ impl Vm {
         if done {
             self.heap.set_pause();
         }
-        self.heap.record_step(t.elapsed(), false);
+        self.heap.record_step(t.elapsed(), false, 0);
         self.run_finalizers(FINALIZERS_PER_STEP);
         done
     }
@@ -118,7 +125,7 @@ impl Vm {
         let t = Instant::now();
         let roots = self.gc_roots();
         let done = self.heap.step_kb(kb, &roots);
-        self.heap.record_step(t.elapsed(), false);
+        self.heap.record_step(t.elapsed(), false, 0);
         self.run_finalizers(FINALIZERS_PER_STEP);
         done
     }

@@ -287,8 +287,20 @@ impl Vm {
         if matches!(p.code[pc].opcode(), OpCode::VARARGPREP | OpCode::LOOP) {
             return Ok(());
         }
-        let mut m = m;
         let h = self.hooks.get_mut(th).expect("hooked thread");
+        // The reference runs `TFORLOOP` straight after `TFORCALL`, and `TFORCALL` straight
+        // after `TFORPREP`, without fetching them: they are not traced then.
+        match p.code[pc].opcode() {
+            OpCode::TFORLOOP => return Ok(()),
+            OpCode::TFORCALL
+                if h.last_frame == fi
+                    && p.code.get(h.oldpc).map(|i| i.opcode()) == Some(OpCode::TFORPREP) =>
+            {
+                return Ok(());
+            }
+            _ => {}
+        }
+        let mut m = m;
         if h.pending_vararg == Some(fi) {
             h.pending_vararg = None;
             self.hook_call_event(fi, m, pc)?;

@@ -48,25 +48,66 @@ pub const MAX_C_DEPTH: u32 = 200;
 /// capture buffer, for tests and embedding).
 pub enum Output {
     /// Buffered process standard output.
-    Stdout(std::io::BufWriter<std::io::Stdout>),
+    Stdout(StdoutBuffer),
     /// Captured into memory.
     Capture(Vec<u8>),
+}
+
+/// A state's standard output buffer. It holds up to [`StdoutBuffer::CAPACITY`] bytes
+/// before writing them out, as a `BufWriter` of that size would, but its memory grows
+/// with what is written: a state that never prints owns no buffer, one that printed a
+/// line owns a few bytes (10,000 states must not cost 32 KiB each). It is flushed on
+/// drop.
+#[derive(Default)]
+pub struct StdoutBuffer {
+    buf: Vec<u8>,
+}
+
+impl StdoutBuffer {
+    /// Bytes held before they are written out.
+    pub const CAPACITY: usize = 32 * 1024;
+
+    fn write(&mut self, b: &[u8]) {
+        if self.buf.len() + b.len() > Self::CAPACITY {
+            self.flush();
+        }
+        if b.len() >= Self::CAPACITY {
+            let _ = std::io::stdout().lock().write_all(b);
+        } else {
+            self.buf.extend_from_slice(b);
+        }
+    }
+
+    fn flush(&mut self) {
+        let mut out = std::io::stdout().lock();
+        if !self.buf.is_empty() {
+            let _ = out.write_all(&self.buf);
+            self.buf.clear();
+        }
+        let _ = out.flush();
+    }
+}
+
+impl Drop for StdoutBuffer {
+    fn drop(&mut self) {
+        if !self.buf.is_empty() {
+            self.flush();
+        }
+    }
 }
 
 impl Output {
     /// Writes bytes.
     pub fn write(&mut self, b: &[u8]) {
         match self {
-            Output::Stdout(w) => {
-                let _ = w.write_all(b);
-            }
+            Output::Stdout(w) => w.write(b),
             Output::Capture(v) => v.extend_from_slice(b),
         }
     }
     /// Flushes.
     pub fn flush(&mut self) {
         if let Output::Stdout(w) = self {
-            let _ = w.flush();
+            w.flush();
         }
     }
 }
@@ -150,10 +191,7 @@ impl Vm {
             type_mt: [None; 9],
             tm_names,
             depth: 0,
-            stdout: Output::Stdout(std::io::BufWriter::with_capacity(
-                32 * 1024,
-                std::io::stdout(),
-            )),
+            stdout: Output::Stdout(StdoutBuffer::default()),
             warnings_on: false,
             warn_buf: None,
             last_traceback: None,
@@ -174,6 +212,16 @@ impl Vm {
         let loaded = vm.new_table();
         let l = vm.new_str("_LOADED");
         vm.registry.get_mut().set_str(&vm.heap, l, loaded);
+        // Anchor the metamethod names (the reference fixes them, `luaC_fix`): the
+        // collector must never free them while `tm_names` holds them.
+        let names = vm.new_table_with(vm.tm_names.len(), 0);
+        for (i, n) in vm.tm_names.clone().into_iter().enumerate() {
+            vm.raw_set_int(names, i as i64 + 1, Value::Str(n));
+        }
+        let k = vm.new_str("_TMNAMES");
+        vm.registry
+            .get_mut()
+            .set_str(&vm.heap, k, Value::Table(names));
         vm
     }
 

@@ -340,10 +340,8 @@ fn f_close(vm: &mut Vm) -> LuaResult<Ret> {
 }
 
 fn f_gc(vm: &mut Vm) -> LuaResult<Ret> {
-    if let Some(u) = as_file(vm.arg(1))
-        && lf(&u).stream.is_some()
-        && !lf(&u).is_std()
-    {
+    let u = check_file(vm, 1)?;
+    if lf(&u).stream.is_some() && !lf(&u).is_std() {
         close_file(vm, 1)?;
     }
     Ok(Ret::Values(0))

@@ -6,23 +6,55 @@
 //!
 //! # Lines
 //!
-//! Every node carries the source line(s) that the reference compiler (`luac` 5.4) would
-//! attribute to the instructions it produces, so that runtime error messages
-//! (`input:3: attempt to ...`) and `luac -l`-style listings agree with lua5.4:
+//! luac 5.4 gives each instruction the line of the last token its parser had consumed
+//! when it emitted the instruction (`ls->lastline`), and fixes a few afterwards to the
+//! line of an operator or of the start of a call (`luaK_fixline`). Our compiler
+//! emits code after parsing, so the tree records, for each point where luac emits
+//! code, the `lastline` it had there; the compiler sets its current line from these
+//! before each emission, in the reference's order, and so runtime errors, line hooks
+//! and listings agree with lua5.4:
 //!
 //! * [`Expr::line`]: the line of the token that "does" the expression — for a binary or
-//!   unary operator the line of the operator token; for a call the line where the whole
-//!   suffixed expression starts (luac's `funcargs(ls, v, line)`); for an index `a.b` /
-//!   `a[b]` and a method call the line of the `.`/`[`/`:` token; for literals, names,
-//!   `...`, table constructors and function bodies the line of their first token;
-//!   for `(expr)` the line of the `(`. (The line luac gives a method call's `CALL` is
-//!   the line where the suffixed expression starts: the line of the innermost
-//!   `Name`/`Paren` reached through the object of `Index`/`Call`/`MethodCall`.)
-//! * [`Stat::line`]: the line of the statement's first token.
-//! * [`Block::end_line`]: the line of the token that closes the block (`end`, `until`,
-//!   `else`, `elseif`); for the main chunk, the line of the last token before `<eof>`
-//!   (luac's `lastline`, 1 for an empty chunk). Used for the final `RETURN` of a
-//!   function, for goto/label checks done at block end and for `lastlinedefined`.
+//!   unary operator the line of the operator token (`infix` runs there and the
+//!   arithmetic instruction is fixed to it); for a call the line where the whole
+//!   suffixed expression starts (luac's `funcargs(ls, v, line)`, also for method
+//!   calls: the line of the innermost `Name`/`Paren` reached through the object of
+//!   `Index`/`Call`/`MethodCall`); for an index `a.b` / `a[b]` the line of the
+//!   `.`/`[`; for a method call the line of the method name (where `SELF` is
+//!   emitted); for literals, names and function bodies the line of their first
+//!   token; for `(expr)` the line of the `(`. For `...` and `{` (whose `VARARG` and
+//!   `NEWTABLE` luac emits before consuming them) the line of the token before them.
+//! * [`Expr::end_line`]: `lastline` when the expression's consumer discharges it: the
+//!   line of its last token, except for an item of an expression list or a positional
+//!   table field followed by a separator (`,` `;`), where luac discharges the item
+//!   after consuming the separator: the separator's line.
+//! * [`Stat::line`]: the line of the statement's first token; [`Stat::end_line`] the
+//!   line of its last token (where `local`, assignments, `goto` emit their code).
+//! * [`Block::open_line`]: the line of the token before the block's first statement
+//!   (`then`, `do`, `else`, `repeat`, the `)` of a parameter list): luac tests an `if`
+//!   condition and emits `FORPREP` there. [`Block::last_line`]: the line of the last
+//!   token before the closing token (inner `CLOSE`s and loop jumps). [`Block::end_line`]:
+//!   the line of the token that closes the block (`end`, `until`, `else`, `elseif`);
+//!   for the main chunk, the line of the last token before `<eof>` (luac's `lastline`,
+//!   1 for an empty chunk). Used for the final `RETURN` of a function, for goto/label
+//!   checks done at block end and for `lastlinedefined`.
+//!
+//! Deviation: the line of a separator `,`/`;` is not recorded when it differs from the
+//! line of a named table field's value (luac stores the field before the separator, so
+//! nothing is lost there).
+//!
+//! # Limit errors
+//!
+//! luac checks its limits (200 local variables, 255 upvalues per function) while
+//! parsing and words the error with the token current at that moment:
+//! `too many local variables (limit is 200) in main function near '='`. The compiler
+//! checks them later, so each place that can hit a limit records that token as a
+//! [`Near`]: every declared name ([`Declared`], [`LocalName`]: the token after the
+//! name, or after `(` for a method's implicit `self`, `=` for a numeric `for`'s
+//! variable) and every name reference ([`ExprKind::Name`], [`FuncName::near`]: the
+//! token after the name, where luac resolves it and may create upvalues).
+
+use std::borrow::Cow;
 
 /// An identifier. Lua identifiers are ASCII in the C locale, so `String` is exact.
 pub type Name = String;
@@ -41,6 +73,10 @@ pub struct Block {
     pub stats: Vec<Stat>,
     /// The final `return explist`, if any.
     pub ret: Option<Return>,
+    /// Line of the token before the first statement (see the module docs).
+    pub open_line: u32,
+    /// Line of the last token before the closing token (see the module docs).
+    pub last_line: u32,
     /// Line of the token that closes the block (see the module docs).
     pub end_line: u32,
 }
@@ -52,6 +88,9 @@ pub struct Return {
     pub exprs: Vec<Expr>,
     /// Line of the `return` keyword.
     pub line: u32,
+    /// Line of the last token of the expression list (of `return` when it is empty),
+    /// where luac emits the `RETURN`.
+    pub end_line: u32,
 }
 
 /// A statement with its first line.
@@ -61,6 +100,8 @@ pub struct Stat {
     pub kind: StatKind,
     /// Line of the statement's first token.
     pub line: u32,
+    /// Line of the statement's last token.
+    pub end_line: u32,
 }
 
 /// The statement forms of Lua 5.4.
@@ -108,8 +149,9 @@ pub enum StatKind {
     },
     /// `for var = start, limit [, step] do block end`.
     NumericFor {
-        /// The control variable.
-        var: Name,
+        /// The control variable (`near` is the `=`, also for the three hidden state
+        /// variables declared with it).
+        var: Declared,
         /// Initial value.
         start: Expr,
         /// Limit.
@@ -121,8 +163,9 @@ pub enum StatKind {
     },
     /// `for n1, n2 in explist do block end`.
     GenericFor {
-        /// The declared variables (at least one).
-        names: Vec<Name>,
+        /// The declared variables (at least one; the first's `near` also stands for
+        /// the four hidden state variables).
+        names: Vec<Declared>,
         /// The iterator expressions (at least one).
         exprs: Vec<Expr>,
         /// The body.
@@ -139,7 +182,7 @@ pub enum StatKind {
     /// `local function name(params) body end` (the name is in scope in the body).
     LocalFunction {
         /// The local's name.
-        name: Name,
+        name: Declared,
         /// The function.
         body: Box<FuncBody>,
     },
@@ -158,6 +201,29 @@ pub struct LocalName {
     pub name: Name,
     /// `<const>` or `<close>`, if given.
     pub attrib: Option<Attrib>,
+    /// The token after the name (see "Limit errors" in the module docs).
+    pub near: Near,
+}
+
+/// A declared name (parameter, `for` variable, `local function` name) with the token
+/// luac's parser had current when it declared it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Declared {
+    /// The variable's name.
+    pub name: Name,
+    /// The token current at the declaration (see "Limit errors" in the module docs).
+    pub near: Near,
+}
+
+/// The token current in luac's parser at a point where it may raise a limit error:
+/// the lexer's line then and the token as a `near` part shows it (`'='`, `<eof>`,
+/// `'foo'`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Near {
+    /// The lexer's line (`ls->linenumber`): the line the error names.
+    pub line: u32,
+    /// The token as quoted after `near ` (see [`super::lexer::near_text`]).
+    pub text: Cow<'static, str>,
 }
 
 /// A local variable attribute.
@@ -179,13 +245,15 @@ pub struct FuncName {
     /// Line of each name in `path` after the first, and of `method`, as luac uses for
     /// the field accesses (one entry per name after the first, then one for `method`).
     pub lines: Vec<u32>,
+    /// The token after the first name, where luac resolves it.
+    pub near: Near,
 }
 
 /// A function body: parameters and block.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FuncBody {
     /// Named parameters, in order (`self` first for methods).
-    pub params: Vec<Name>,
+    pub params: Vec<Declared>,
     /// Whether the parameter list ends with `...`.
     pub is_vararg: bool,
     /// The body; `block.end_line` is the line of the closing `end`
@@ -204,6 +272,8 @@ pub struct Expr {
     pub kind: ExprKind,
     /// The line luac attributes to the expression's instruction.
     pub line: u32,
+    /// `lastline` when the expression's consumer discharges it (see the module docs).
+    pub end_line: u32,
 }
 
 /// The expression forms of Lua 5.4.
@@ -232,8 +302,9 @@ pub enum ExprKind {
     Binary(BinOp, Box<Expr>, Box<Expr>),
     /// `op operand`.
     Unary(UnOp, Box<Expr>),
-    /// A variable reference: local, upvalue or global (resolved by the compiler).
-    Name(Name),
+    /// A variable reference: local, upvalue or global (resolved by the compiler), with
+    /// the token after the name (see "Limit errors" in the module docs).
+    Name(Name, Near),
     /// `obj[key]`, and `obj.name` as `Index(obj, Str(name))`.
     Index(Box<Expr>, Box<Expr>),
     /// `f(args)`, `f"str"`, `f{table}`.

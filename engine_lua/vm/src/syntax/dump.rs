@@ -137,7 +137,7 @@ impl Dumper {
                 step,
                 block,
             } => {
-                let _ = write!(self.out, "(for {var} ");
+                let _ = write!(self.out, "(for {} ", var.name);
                 self.expr(start, indent);
                 self.out.push(' ');
                 self.expr(limit, indent);
@@ -154,6 +154,7 @@ impl Dumper {
                 exprs,
                 block,
             } => {
+                let names: Vec<&str> = names.iter().map(|n| n.name.as_str()).collect();
                 let _ = write!(self.out, "(for-in [{}] ", names.join(" "));
                 self.list(exprs, indent);
                 self.out.push('\n');
@@ -175,7 +176,7 @@ impl Dumper {
                 self.out.push_str(")\n");
             }
             StatKind::LocalFunction { name, body } => {
-                let _ = write!(self.out, "(local-function {name} ");
+                let _ = write!(self.out, "(local-function {} ", name.name);
                 self.body(body, indent);
                 self.out.push_str(")\n");
             }
@@ -196,7 +197,7 @@ impl Dumper {
 
     fn body(&mut self, body: &FuncBody, indent: usize) {
         self.out.push_str("(function (");
-        let mut params: Vec<&str> = body.params.iter().map(String::as_str).collect();
+        let mut params: Vec<&str> = body.params.iter().map(|p| p.name.as_str()).collect();
         if body.is_vararg {
             params.push("...");
         }
@@ -265,7 +266,7 @@ impl Dumper {
                 self.expr(a, indent);
                 self.out.push(')');
             }
-            ExprKind::Name(n) => self.out.push_str(n),
+            ExprKind::Name(n, _) => self.out.push_str(n),
             ExprKind::Index(o, k) => {
                 self.out.push_str("(index ");
                 self.expr(o, indent);

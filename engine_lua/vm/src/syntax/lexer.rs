@@ -666,6 +666,67 @@ pub fn near_text(lexeme: &Lexeme) -> String {
     }
 }
 
+/// Every printable ASCII byte quoted (`' '`, `'!'`, ...), three bytes each.
+const QUOTED_CHARS: &str = "' ''!''\"''#''$''%''&'''''('')''*''+'',''-''.''/''0''1''2''3''4''5''6''7''8''9'':'';''<''=''>''?''@''A''B''C''D''E''F''G''H''I''J''K''L''M''N''O''P''Q''R''S''T''U''V''W''X''Y''Z''[''\\'']''^''_''`''a''b''c''d''e''f''g''h''i''j''k''l''m''n''o''p''q''r''s''t''u''v''w''x''y''z''{''|''}''~'";
+
+/// [`near_text`] without allocating, for the tokens whose text does not depend on the
+/// source (symbols, keywords, `<eof>`); `None` for names, strings, numerals.
+pub fn near_static(token: &Token) -> Option<&'static str> {
+    Some(match token {
+        Token::Char(c) if (0x20..0x7f).contains(c) => {
+            let i = (*c as usize - 0x20) * 3;
+            &QUOTED_CHARS[i..i + 3]
+        }
+        Token::Eof => "<eof>",
+        Token::Name(_) | Token::Str(_) | Token::Int(_) | Token::Float(_) | Token::Char(_) => {
+            return None;
+        }
+        other => {
+            let s = other.symbol();
+            let i = QUOTED_SYMBOLS
+                .iter()
+                .position(|q| &q[1..q.len() - 1] == s)?;
+            QUOTED_SYMBOLS[i]
+        }
+    })
+}
+
+/// Keywords and multi-byte symbols quoted.
+const QUOTED_SYMBOLS: &[&str] = &[
+    "'and'",
+    "'break'",
+    "'do'",
+    "'else'",
+    "'elseif'",
+    "'end'",
+    "'false'",
+    "'for'",
+    "'function'",
+    "'goto'",
+    "'if'",
+    "'in'",
+    "'local'",
+    "'nil'",
+    "'not'",
+    "'or'",
+    "'repeat'",
+    "'return'",
+    "'then'",
+    "'true'",
+    "'until'",
+    "'while'",
+    "'//'",
+    "'..'",
+    "'...'",
+    "'=='",
+    "'>='",
+    "'<='",
+    "'~='",
+    "'<<'",
+    "'>>'",
+    "'::'",
+];
+
 /// Encodes a code point up to 2^31 - 1 in the reference's extended UTF-8
 /// (`luaO_utf8esc`: up to six bytes).
 pub fn utf8_encode(x: u32) -> Vec<u8> {

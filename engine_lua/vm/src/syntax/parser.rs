@@ -10,7 +10,8 @@
 
 use super::SyntaxError;
 use super::ast::*;
-use super::lexer::{Lexeme, Lexer, Token};
+use super::lexer::{Lexeme, Lexer, Token, near_static, near_text};
+use std::borrow::Cow;
 
 /// Nesting depth (statements, sub-expressions, assignment targets) at which the
 /// reference stops with `C stack overflow`: its `LUAI_MAXCCALLS` (200) minus the one C
@@ -29,6 +30,7 @@ pub fn parse_chunk(source: &[u8], chunkname: &str) -> Result<Chunk, SyntaxError>
         lastline: 1,
         depth: 0,
         vararg: vec![true],
+        fvars: vec![(0, 0)],
     };
     parser.main_chunk()
 }
@@ -44,7 +46,15 @@ struct Parser<'a> {
     depth: u32,
     /// Whether each enclosing function is vararg, innermost last.
     vararg: Vec<bool>,
+    /// For each enclosing function, innermost last: the line it starts on (0 for the
+    /// main chunk) and how many local variables its open blocks declare, counted as
+    /// the reference does (hidden `for` state included) to raise its "too many local
+    /// variables" error at the same token.
+    fvars: Vec<(u32, usize)>,
 }
+
+/// Most local variables a function may have in scope at once (`MAXVARS`).
+const MAX_VARS: usize = 200;
 
 type PResult<T> = Result<T, SyntaxError>;
 
@@ -69,6 +79,27 @@ impl Parser<'_> {
 
     fn line(&self) -> u32 {
         self.t.line
+    }
+
+    /// The current token as a limit error would quote it.
+    fn near(&self) -> Near {
+        let text = match near_static(&self.t.token) {
+            Some(s) => Cow::Borrowed(s),
+            None => Cow::Owned(near_text(&self.t)),
+        };
+        Near {
+            line: self.lexer.line,
+            text,
+        }
+    }
+
+    /// An expression whose last token was just consumed.
+    fn expr_here(&self, kind: ExprKind, line: u32) -> Expr {
+        Expr {
+            kind,
+            line,
+            end_line: self.lastline,
+        }
     }
 
     fn is(&self, c: u8) -> bool {
@@ -139,6 +170,35 @@ impl Parser<'_> {
         }
     }
 
+    /// Counts `n` new local variables of the current function (`new_localvar`),
+    /// failing past [`MAX_VARS`] near the current token.
+    fn new_localvars(&mut self, n: usize) -> PResult<()> {
+        let (line, count) = self.fvars.last_mut().expect("a function being parsed");
+        *count += n;
+        if *count > MAX_VARS {
+            let line = *line;
+            let place = if line == 0 {
+                "main function".to_string()
+            } else {
+                format!("function at line {line}")
+            };
+            return Err(self.error(&format!(
+                "too many local variables (limit is {MAX_VARS}) in {place}"
+            )));
+        }
+        Ok(())
+    }
+
+    /// The number of local variables in scope in the current function.
+    fn nvars(&self) -> usize {
+        self.fvars.last().expect("a function being parsed").1
+    }
+
+    /// Closes the scopes opened since [`Self::nvars`] returned `n`.
+    fn restore_vars(&mut self, n: usize) {
+        self.fvars.last_mut().expect("a function being parsed").1 = n;
+    }
+
     fn enter_level(&mut self) -> PResult<()> {
         self.depth += 1;
         if self.depth >= MAX_DEPTH {
@@ -169,12 +229,15 @@ impl Parser<'_> {
 
     // mainfunc -> statlist EOS
     fn main_chunk(&mut self) -> PResult<Chunk> {
+        let open_line = self.lastline;
         let (stats, ret) = self.stat_list()?;
         self.check(&Token::Eof)?;
         Ok(Chunk {
             block: Block {
                 stats,
                 ret,
+                open_line,
+                last_line: self.lastline,
                 end_line: self.lastline,
             },
         })
@@ -182,10 +245,15 @@ impl Parser<'_> {
 
     // block -> statlist
     fn block(&mut self) -> PResult<Block> {
+        let nvars = self.nvars();
+        let open_line = self.lastline;
         let (stats, ret) = self.stat_list()?;
+        self.restore_vars(nvars);
         Ok(Block {
             stats,
             ret,
+            open_line,
+            last_line: self.lastline,
             end_line: self.line(),
         })
     }
@@ -217,8 +285,13 @@ impl Parser<'_> {
         } else {
             self.expr_list()?
         };
+        let end_line = self.lastline;
         self.test_next(&Token::Char(b';'))?;
-        Ok(Return { exprs, line })
+        Ok(Return {
+            exprs,
+            line,
+            end_line,
+        })
     }
 
     // stat -> ';' | ifstat | whilestat | DO block END | forstat | repeatstat
@@ -268,7 +341,12 @@ impl Parser<'_> {
             _ => Some(self.expr_stat()?),
         };
         self.leave_level();
-        Ok(kind.map(|kind| Stat { kind, line }))
+        let end_line = self.lastline;
+        Ok(kind.map(|kind| Stat {
+            kind,
+            line,
+            end_line,
+        }))
     }
 
     // ifstat -> IF cond THEN block {ELSEIF cond THEN block} [ELSE block] END
@@ -325,9 +403,15 @@ impl Parser<'_> {
     #[inline(never)]
     fn for_stat(&mut self, line: u32) -> PResult<StatKind> {
         self.next()?;
-        let var = self.check_name()?;
+        let var = Declared {
+            name: self.check_name()?,
+            near: self.near(),
+        };
+        let nvars = self.nvars();
         let kind = match self.t.token {
             Token::Char(b'=') => {
+                // three hidden state variables and the control variable
+                self.new_localvars(4)?;
                 self.next()?;
                 let start = self.expr()?;
                 self.check_next(&Token::Char(b','))?;
@@ -348,9 +432,16 @@ impl Parser<'_> {
                 }
             }
             Token::Char(b',') | Token::In => {
+                // four hidden state variables and the first name
+                self.new_localvars(5)?;
                 let mut names = vec![var];
                 while self.test_next(&Token::Char(b','))? {
-                    names.push(self.check_name()?);
+                    let name = self.check_name()?;
+                    names.push(Declared {
+                        name,
+                        near: self.near(),
+                    });
+                    self.new_localvars(1)?;
                 }
                 self.check_next(&Token::In)?;
                 let exprs = self.expr_list()?;
@@ -364,6 +455,7 @@ impl Parser<'_> {
             }
             _ => return Err(self.error("'=' or 'in' expected")),
         };
+        self.restore_vars(nvars);
         self.check_match(&Token::End, &Token::For, line)?;
         Ok(kind)
     }
@@ -374,6 +466,7 @@ impl Parser<'_> {
     fn func_stat(&mut self, line: u32) -> PResult<StatKind> {
         self.next()?;
         let mut path = vec![self.check_name()?];
+        let near = self.near();
         let mut lines = Vec::new();
         let mut method = None;
         while self.is(b'.') {
@@ -392,6 +485,7 @@ impl Parser<'_> {
                 path,
                 method,
                 lines,
+                near,
             },
             body: Box::new(body),
         })
@@ -400,7 +494,11 @@ impl Parser<'_> {
     // localfunc -> NAME body
     #[inline(never)]
     fn local_func(&mut self) -> PResult<StatKind> {
-        let name = self.check_name()?;
+        let name = Declared {
+            name: self.check_name()?,
+            near: self.near(),
+        };
+        self.new_localvars(1)?;
         let line = self.line();
         let body = self.body(false, line)?;
         Ok(StatKind::LocalFunction {
@@ -417,6 +515,8 @@ impl Parser<'_> {
         let mut has_close = false;
         loop {
             let name = self.check_name()?;
+            let near = self.near();
+            self.new_localvars(1)?;
             let attrib = if self.test_next(&Token::Char(b'<'))? {
                 let attr = self.check_name()?;
                 self.check_next(&Token::Char(b'>'))?;
@@ -434,7 +534,7 @@ impl Parser<'_> {
                 }
                 has_close = true;
             }
-            names.push(LocalName { name, attrib });
+            names.push(LocalName { name, attrib, near });
             if !self.test_next(&Token::Char(b','))? {
                 break;
             }
@@ -458,7 +558,7 @@ impl Parser<'_> {
             let mut levels = 0;
             loop {
                 let last = targets.last().expect("one target at least");
-                if !matches!(last.kind, ExprKind::Name(_) | ExprKind::Index(..)) {
+                if !matches!(last.kind, ExprKind::Name(..) | ExprKind::Index(..)) {
                     return Err(self.error("syntax error"));
                 }
                 if !self.test_next(&Token::Char(b','))? {
@@ -486,18 +586,27 @@ impl Parser<'_> {
     // parlist -> [ {NAME ','} (NAME | '...') ]
     #[inline(never)]
     fn body(&mut self, is_method: bool, line: u32) -> PResult<FuncBody> {
+        self.fvars.push((line, usize::from(is_method)));
         self.check_next(&Token::Char(b'('))?;
         let mut params = Vec::new();
         if is_method {
-            params.push("self".to_string());
+            params.push(Declared {
+                name: "self".to_string(),
+                near: self.near(),
+            });
         }
         let mut is_vararg = false;
         if !self.is(b')') {
             loop {
                 match &self.t.token {
                     Token::Name(n) => {
-                        params.push(n.clone());
+                        let name = n.clone();
                         self.next()?;
+                        params.push(Declared {
+                            name,
+                            near: self.near(),
+                        });
+                        self.new_localvars(1)?;
                     }
                     Token::Dots => {
                         self.next()?;
@@ -512,8 +621,11 @@ impl Parser<'_> {
         }
         self.check_next(&Token::Char(b')'))?;
         self.vararg.push(is_vararg);
+        let open_line = self.lastline;
         let (stats, ret) = self.stat_list()?;
         self.vararg.pop();
+        self.fvars.pop();
+        let last_line = self.lastline;
         let end_line = self.line();
         self.check_match(&Token::End, &Token::Function, line)?;
         Ok(FuncBody {
@@ -522,6 +634,8 @@ impl Parser<'_> {
             block: Block {
                 stats,
                 ret,
+                open_line,
+                last_line,
                 end_line,
             },
             line,
@@ -534,6 +648,8 @@ impl Parser<'_> {
     fn expr_list(&mut self) -> PResult<Vec<Expr>> {
         let mut list = vec![self.expr()?];
         while self.test_next(&Token::Char(b','))? {
+            // luac discharges an item after consuming the separator that follows it.
+            list.last_mut().expect("one item").end_line = self.lastline;
             list.push(self.expr()?);
         }
         Ok(list)
@@ -590,10 +706,7 @@ impl Parser<'_> {
             let line = self.line();
             self.next()?;
             let (operand, _) = self.sub_expr(UNARY_PRIORITY)?;
-            Expr {
-                kind: ExprKind::Unary(op, Box::new(operand)),
-                line,
-            }
+            self.expr_here(ExprKind::Unary(op, Box::new(operand)), line)
         } else {
             self.simple_expr()?
         };
@@ -606,10 +719,7 @@ impl Parser<'_> {
             let line = self.line();
             self.next()?;
             let (right, next_op) = self.sub_expr(right_priority)?;
-            left = Expr {
-                kind: ExprKind::Binary(o, Box::new(left), Box::new(right)),
-                line,
-            };
+            left = self.expr_here(ExprKind::Binary(o, Box::new(left), Box::new(right)), line);
             op = next_op;
         }
         self.leave_level();
@@ -619,7 +729,7 @@ impl Parser<'_> {
     // simpleexp -> FLT | INT | STRING | NIL | TRUE | FALSE | ... | constructor
     //            | FUNCTION body | suffixedexp
     fn simple_expr(&mut self) -> PResult<Expr> {
-        let line = self.line();
+        let mut line = self.line();
         let kind = match &self.t.token {
             Token::Float(f) => ExprKind::Float(*f),
             Token::Int(i) => ExprKind::Int(*i),
@@ -631,6 +741,8 @@ impl Parser<'_> {
                 if !self.vararg.last().copied().unwrap_or(true) {
                     return Err(self.error("cannot use '...' outside a vararg function"));
                 }
+                // luac emits the VARARG before consuming `...`.
+                line = self.lastline;
                 ExprKind::Vararg
             }
             Token::Char(b'{') => return self.constructor(),
@@ -638,15 +750,12 @@ impl Parser<'_> {
                 self.next()?;
                 let body_line = self.line();
                 let body = self.body(false, body_line)?;
-                return Ok(Expr {
-                    kind: ExprKind::Function(Box::new(body)),
-                    line,
-                });
+                return Ok(self.expr_here(ExprKind::Function(Box::new(body)), line));
             }
             _ => return self.suffixed_expr(),
         };
         self.next()?;
-        Ok(Expr { kind, line })
+        Ok(self.expr_here(kind, line))
     }
 
     // primaryexp -> NAME | '(' expr ')'
@@ -654,18 +763,15 @@ impl Parser<'_> {
         let line = self.line();
         match &self.t.token {
             Token::Name(n) => {
-                let kind = ExprKind::Name(n.clone());
+                let name = n.clone();
                 self.next()?;
-                Ok(Expr { kind, line })
+                Ok(self.expr_here(ExprKind::Name(name, self.near()), line))
             }
             Token::Char(b'(') => {
                 self.next()?;
                 let inner = self.expr()?;
                 self.check_match(&Token::Char(b')'), &Token::Char(b'('), line)?;
-                Ok(Expr {
-                    kind: ExprKind::Paren(Box::new(inner)),
-                    line,
-                })
+                Ok(self.expr_here(ExprKind::Paren(Box::new(inner)), line))
             }
             _ => Err(self.error("unexpected symbol")),
         }
@@ -681,35 +787,23 @@ impl Parser<'_> {
                     let dot_line = self.line();
                     self.next()?;
                     let key = self.name_as_string()?;
-                    e = Expr {
-                        kind: ExprKind::Index(Box::new(e), Box::new(key)),
-                        line: dot_line,
-                    };
+                    e = self.expr_here(ExprKind::Index(Box::new(e), Box::new(key)), dot_line);
                 }
                 Token::Char(b'[') => {
                     let bracket_line = self.line();
                     let key = self.index()?;
-                    e = Expr {
-                        kind: ExprKind::Index(Box::new(e), Box::new(key)),
-                        line: bracket_line,
-                    };
+                    e = self.expr_here(ExprKind::Index(Box::new(e), Box::new(key)), bracket_line);
                 }
                 Token::Char(b':') => {
-                    let colon_line = self.line();
                     self.next()?;
+                    let name_line = self.line();
                     let name = self.check_name()?;
                     let args = self.func_args(line)?;
-                    e = Expr {
-                        kind: ExprKind::MethodCall(Box::new(e), name, args),
-                        line: colon_line,
-                    };
+                    e = self.expr_here(ExprKind::MethodCall(Box::new(e), name, args), name_line);
                 }
                 Token::Char(b'(' | b'{') | Token::Str(_) => {
                     let args = self.func_args(line)?;
-                    e = Expr {
-                        kind: ExprKind::Call(Box::new(e), args),
-                        line,
-                    };
+                    e = self.expr_here(ExprKind::Call(Box::new(e), args), line);
                 }
                 _ => return Ok(e),
             }
@@ -720,10 +814,7 @@ impl Parser<'_> {
     fn name_as_string(&mut self) -> PResult<Expr> {
         let line = self.line();
         let name = self.check_name()?;
-        Ok(Expr {
-            kind: ExprKind::Str(name.into_bytes()),
-            line,
-        })
+        Ok(self.expr_here(ExprKind::Str(name.into_bytes()), line))
     }
 
     // index -> '[' expr ']'
@@ -750,12 +841,9 @@ impl Parser<'_> {
             }
             Token::Char(b'{') => Ok(vec![self.constructor()?]),
             Token::Str(s) => {
-                let arg = Expr {
-                    kind: ExprKind::Str(s.clone()),
-                    line: self.line(),
-                };
+                let (s, line) = (s.clone(), self.line());
                 self.next()?;
-                Ok(vec![arg])
+                Ok(vec![self.expr_here(ExprKind::Str(s), line)])
             }
             _ => Err(self.error("function arguments expected")),
         }
@@ -766,6 +854,8 @@ impl Parser<'_> {
     #[inline(never)]
     fn constructor(&mut self) -> PResult<Expr> {
         let line = self.line();
+        // luac emits the NEWTABLE before consuming `{`.
+        let newtable_line = self.lastline;
         self.check_next(&Token::Char(b'{'))?;
         let mut fields = Vec::new();
         loop {
@@ -776,12 +866,13 @@ impl Parser<'_> {
             if !(self.test_next(&Token::Char(b','))? || self.test_next(&Token::Char(b';'))?) {
                 break;
             }
+            // A positional item is stored after its separator is consumed.
+            if let Some(TableField::Positional(e)) = fields.last_mut() {
+                e.end_line = self.lastline;
+            }
         }
         self.check_match(&Token::Char(b'}'), &Token::Char(b'{'), line)?;
-        Ok(Expr {
-            kind: ExprKind::Table(fields),
-            line,
-        })
+        Ok(self.expr_here(ExprKind::Table(fields), newtable_line))
     }
 
     // field -> listfield | recfield

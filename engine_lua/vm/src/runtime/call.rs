@@ -425,24 +425,34 @@ impl Vm {
         self.close_upvals(level);
         let mut err = err;
         let mut result = Ok(());
+        let th = self.current;
+        if th.get().tbc.last().is_none_or(|&idx| idx < level) {
+            return result;
+        }
+        // The error travelling through the closes lives in a stack slot, so that a
+        // collection run by a `__close` handler cannot free it before the next one.
+        let anchor = th.get().top;
+        self.push(err.unwrap_or(Value::Nil));
         loop {
-            let th = self.current.get_mut();
-            let Some(&idx) = th.tbc.last() else { break };
+            let thm = th.get_mut();
+            let Some(&idx) = thm.tbc.last() else { break };
             if idx < level {
                 break;
             }
-            th.tbc.pop();
-            let v = th.stack[idx];
+            thm.tbc.pop();
+            let v = thm.stack[idx];
             // A metamethod removed since the variable was marked is still
             // "called": `attempt to call a nil value (metamethod 'close')`.
             let mm = self.metamethod(v, TM::Close);
             let e = err.unwrap_or(Value::Nil);
-            // Keep the stack above everything live.
             if let Err(ne) = self.call_function(mm, &[v, e], 0) {
                 err = Some(ne.0);
+                th.get_mut().stack[anchor] = ne.0;
                 result = Err(ne);
             }
+            th.get_mut().top = anchor + 1;
         }
+        th.get_mut().top = anchor;
         result
     }
 

@@ -48,6 +48,7 @@ impl Lua {
             vm.raw_set_str(r, "LUA_NOENV", Value::Bool(true));
         }
         crate::stdlib::open_libs(&mut vm);
+        vm.heap.trim();
         Lua { vm, options }
     }
 

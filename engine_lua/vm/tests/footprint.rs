@@ -53,3 +53,12 @@ fn fresh_state_heap_is_small() {
     let lua = Lua::new();
     assert!(lua.used_memory() < 40 * 1024, "{}", lua.used_memory());
 }
+
+#[test]
+fn short_strings_live_inside_their_object() {
+    // Bytes inline up to 22: the object stays 32 bytes (40 with the GC header).
+    assert_eq!(std::mem::size_of::<engine_lua::runtime::LuaStr>(), 32);
+    let mut lua = Lua::new();
+    let s = lua.create_string("twenty-two bytes long!");
+    assert_eq!(s.as_bytes(&lua).unwrap().len(), 22);
+}

@@ -222,3 +222,100 @@ fn memory_limit_error_is_catchable_and_state_recovers() {
     assert_eq!(v, 1000);
     assert!(lua.vm().heap.bytes() < 8 * 1024 * 1024);
 }
+
+#[test]
+fn big_tables_traversed_in_chunks_survive_mutation_and_resize() {
+    // Tables bigger than the collector's chunk are traversed a chunk per step; the
+    // program stores into both halves, moves entries out, and grows the tables
+    // (a resize during the traversal) between the steps.
+    let mut lua = Lua::new();
+    lua.vm().heap.running = false;
+    lua.load(
+        "big = {} for i = 1, 20000 do big[i] = {v = i} end \
+         hbig = {} for i = 1, 5000 do hbig['k' .. i] = {v = i} end \
+         moved = {}",
+    )
+    .exec()
+    .unwrap();
+    for round in 0..400 {
+        lua.vm().gc_step(300);
+        let src = format!(
+            "local r = {round} \
+             big[(r * 37) % 20000 + 1] = {{v = (r * 37) % 20000 + 1}} \
+             moved[#moved + 1] = big[20000 - r] big[20000 - r] = {{v = 20000 - r}} \
+             hbig['k' .. (r % 5000 + 1)] = {{v = r % 5000 + 1}} \
+             if r % 50 == 0 then for i = 1, 3000 do big[#big + 1] = {{v = #big + 1}} end end \
+             if r % 70 == 0 then for i = 1, 2000 do hbig['n' .. r .. '_' .. i] = {{v = i}} end end"
+        );
+        lua.load(&src).exec().unwrap();
+    }
+    lua.vm().collect_garbage();
+    lua.load(
+        "for i = 1, #big do assert(big[i].v == i, i) end \
+         for i = 1, 5000 do assert(hbig['k' .. i].v == i) end \
+         for k, v in pairs(hbig) do assert(type(v.v) == 'number') end \
+         for i = 1, #moved do assert(type(moved[i].v) == 'number') end",
+    )
+    .exec()
+    .unwrap();
+}
+
+fn limited(bytes: usize) -> Lua {
+    let mut lua = Lua::new();
+    lua.set_limits(Limits {
+        memory: Some(bytes),
+        ..Limits::default()
+    });
+    lua
+}
+
+#[test]
+fn memory_limit_checked_before_a_huge_string() {
+    let mut lua = limited(8 * 1024 * 1024);
+    // 1 GB (and 100 MB through a separator) would be allocated before a safe point;
+    // the limit is checked first and nothing is allocated.
+    let r = lua
+        .load(
+            "local ok1, e1 = pcall(string.rep, 'x', 1e9) \
+             local ok2, e2 = pcall(string.rep, 'ab', 1e6, ('-'):rep(100)) \
+             local s = ('y'):rep(1000) \
+             return ok1, e1, ok2, e2, #s",
+        )
+        .eval::<(bool, String, bool, String, i64)>()
+        .unwrap();
+    assert_eq!(
+        r,
+        (
+            false,
+            "not enough memory".to_string(),
+            false,
+            "not enough memory".to_string(),
+            1000
+        )
+    );
+    assert!(lua.vm().heap.bytes() < 8 * 1024 * 1024);
+    assert!(lua.vm().gc_stats().peak_bytes < 8 * 1024 * 1024);
+}
+
+#[test]
+fn memory_limit_deep_recursion() {
+    let mut lua = limited(4 * 1024 * 1024);
+    // Deep recursion: the stack growth is checked before it happens (the stack's
+    // own limit, a 16 MB stack, is beyond the memory limit).
+    let r = lua
+        .load(
+            "local function f(n) return 1 + f(n + 1) end \
+             local ok, e = pcall(f, 1) \
+             local function g(n) if n == 0 then return 0 end return 1 + g(n - 1) end \
+             return ok, e, g(1000)",
+        )
+        .eval::<(bool, String, i64)>()
+        .unwrap();
+    assert_eq!(r, (false, "not enough memory".to_string(), 1000));
+    assert!(lua.vm().gc_stats().peak_bytes < 3 * 4 * 1024 * 1024);
+    let v = lua
+        .load("return ('z'):rep(10) .. #{1, 2, 3}")
+        .eval::<String>()
+        .unwrap();
+    assert_eq!(v, "zzzzzzzzzz3");
+}

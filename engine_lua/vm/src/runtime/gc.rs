@@ -116,7 +116,7 @@ use std::time::Duration;
 use super::function::{FuncProto, LuaClosure, NativeClosure, UpVal};
 use super::string::LuaStr;
 use super::table::Table;
-use super::thread::{FrameKind, Thread};
+use super::thread::{Frame, FrameKind, Thread};
 use super::userdata::UserData;
 use super::value::Value;
 
@@ -129,6 +129,9 @@ const FINOBJ: u8 = 1;
 
 /// Work units charged per object visited by the sweep.
 pub const SWEEP_COST: usize = 16;
+/// Tables with more slots than this are traversed this many slots at a time during
+/// propagation, so one big table does not make one long step.
+pub const SCAN_CHUNK: usize = 1024;
 /// Work units charged per finalizer called.
 pub const FINALIZER_COST: usize = 50;
 
@@ -384,6 +387,8 @@ impl GcRef {
 #[derive(Default)]
 pub struct Marker {
     gray: Vec<GcRef>,
+    /// Objects turned from white to gray or black (each one a likely cache miss).
+    marked: usize,
 }
 
 impl Marker {
@@ -392,6 +397,7 @@ impl Marker {
     #[inline]
     pub fn mark(&mut self, r: GcRef) {
         if r.color() < GRAY {
+            self.marked += 1;
             if let GcRef::Str(s) = r {
                 s.set_color(BLACK);
             } else {
@@ -606,6 +612,31 @@ pub struct GcStats {
     pub limit: usize,
 }
 
+/// A big table being traversed a chunk at a time (see [`SCAN_CHUNK`]).
+#[derive(Copy, Clone)]
+struct TableScan {
+    t: Gc<Table>,
+    /// Next slot: array indices first, then nodes.
+    pos: usize,
+    /// The table's [`Table::gc_layout`] when the traversal began.
+    layout: [usize; 4],
+}
+
+/// One automatic step, as recorded in [`Heap::pause_log`] (benchmarks).
+#[derive(Copy, Clone, Debug, Default)]
+pub struct PauseRecord {
+    /// How long the step took.
+    pub time: Duration,
+    /// The phases the step worked in: bit 0 start of a cycle, 1 propagate, 2 atomic,
+    /// 3 sweep.
+    pub phases: u8,
+    /// Work units done.
+    pub work: usize,
+    /// The change of [`Heap::pause_probe`] across the step (e.g. context switches:
+    /// a benchmark can leave out the steps the OS preempted).
+    pub probe: u64,
+}
+
 /// The heap: owns every object, counts bytes, interns short strings, collects.
 pub struct Heap {
     objects: Vec<GcRef>,
@@ -625,7 +656,11 @@ pub struct Heap {
     /// Stress mode.
     pub stress: Stress,
     /// When set, the duration of every automatic step is appended (benchmarks).
-    pub pause_log: Option<Vec<Duration>>,
+    pub pause_log: Option<Vec<PauseRecord>>,
+    /// Read before and after every automatic step when `pause_log` is on.
+    pub pause_probe: Option<fn() -> u64>,
+    /// What the last call to [`Heap::step`] did (for `pause_log`).
+    last_step: PauseRecord,
     phase: Phase,
     white: u8,
     atomic: bool,
@@ -638,6 +673,8 @@ pub struct Heap {
     barrier_back: RefCell<Vec<GcRef>>,
     /// Threads and weak tables waiting for the atomic phase.
     grayagain: Vec<GcRef>,
+    /// The big table under incremental traversal, if any.
+    scan: Option<TableScan>,
     weak: Vec<Gc<Table>>,
     ephemeron: Vec<Gc<Table>>,
     allweak: Vec<Gc<Table>>,
@@ -679,6 +716,8 @@ impl Default for Heap {
             params: GcParams::default(),
             stress: Stress::from_env(),
             pause_log: None,
+            last_step: PauseRecord::default(),
+            pause_probe: None,
             phase: Phase::Pause,
             white: WHITE0,
             atomic: false,
@@ -686,6 +725,7 @@ impl Default for Heap {
             barrier: RefCell::new(Vec::new()),
             barrier_back: RefCell::new(Vec::new()),
             grayagain: Vec::new(),
+            scan: None,
             weak: Vec::new(),
             ephemeron: Vec::new(),
             allweak: Vec::new(),
@@ -754,6 +794,12 @@ impl Heap {
             .set(self.bytes.get().saturating_add_signed(delta));
     }
 
+    /// Releases the object list's spare capacity. Called once a fresh state is
+    /// built: thousands of idle states should not each keep a list grown by doubling.
+    pub fn trim(&mut self) {
+        self.objects.shrink_to_fit();
+    }
+
     /// Bytes in use.
     pub fn bytes(&self) -> usize {
         self.bytes.get()
@@ -811,11 +857,11 @@ impl Heap {
                 }
                 return s;
             }
-            let s = self.alloc(LuaStr::new_short(bytes.into(), h));
+            let s = self.alloc(LuaStr::new_short(bytes, h));
             self.strings.insert(s);
             s
         } else {
-            self.alloc(LuaStr::new_long(bytes.into()))
+            self.alloc(LuaStr::new_long(bytes))
         }
     }
 
@@ -838,13 +884,17 @@ impl Heap {
     }
 
     /// Records a step's duration in the statistics.
-    pub(crate) fn record_step(&mut self, d: Duration, auto: bool) {
+    pub(crate) fn record_step(&mut self, d: Duration, auto: bool, probe: u64) {
         self.stats.steps += 1;
         self.stats.last_step = d;
         self.stats.longest_step = self.stats.longest_step.max(d);
         self.stats.peak_bytes = self.stats.peak_bytes.max(self.bytes());
         if auto && let Some(log) = &mut self.pause_log {
-            log.push(d);
+            log.push(PauseRecord {
+                time: d,
+                probe,
+                ..self.last_step
+            });
         }
     }
 
@@ -934,34 +984,46 @@ impl Heap {
     pub fn step(&mut self, budget: usize, roots: &[Value]) -> bool {
         let mut work = 0usize;
         let mut started = false;
+        self.last_step = PauseRecord::default();
         loop {
             match self.phase {
                 Phase::Pause => {
                     if started {
+                        self.last_step.work = work;
                         return true;
                     }
                     started = true;
+                    self.last_step.phases |= 1;
                     self.start_cycle(roots);
                     work += roots.len() + 1;
                 }
                 Phase::Propagate => {
                     started = true;
-                    match self.next_gray() {
-                        Some(r) => work += self.traverse(r),
-                        None => {
-                            work += self.atomic(roots);
+                    self.last_step.phases |= 2;
+                    if self.scan.is_some() {
+                        work += self.scan_chunk();
+                    } else {
+                        match self.next_gray() {
+                            Some(r) => work += self.traverse(r),
+                            None => {
+                                self.last_step.phases |= 4;
+                                work += self.atomic(roots);
+                            }
                         }
                     }
                 }
                 Phase::Sweep => {
                     started = true;
+                    self.last_step.phases |= 8;
                     work += self.sweep_some(budget.saturating_sub(work).max(SWEEP_COST));
                     if self.phase == Phase::Pause {
+                        self.last_step.work = work;
                         return true;
                     }
                 }
             }
             if work >= budget {
+                self.last_step.work = work;
                 return false;
             }
         }
@@ -1042,6 +1104,7 @@ impl Heap {
         self.barrier.borrow_mut().clear();
         self.barrier_back.borrow_mut().clear();
         self.grayagain.clear();
+        self.scan = None;
         self.weak.clear();
         self.ephemeron.clear();
         self.allweak.clear();
@@ -1113,6 +1176,21 @@ impl Heap {
         let (wk, wv) = self.weak_mode(t);
         if !wk && !wv {
             t.set_color(BLACK);
+            let slots = t.get().array_len() + t.get().hash_len();
+            if !self.atomic && slots > SCAN_CHUNK {
+                // Black from now on, so a store into it before the traversal ends
+                // queues it for the atomic phase (backward barrier), which then
+                // traverses it whole.
+                if let Some(mt) = t.get().metatable {
+                    self.marker.mark_obj(mt);
+                }
+                self.scan = Some(TableScan {
+                    t,
+                    pos: 0,
+                    layout: t.get().gc_layout(),
+                });
+                return 1;
+            }
             t.get().trace(&mut self.marker);
             return work;
         }
@@ -1142,6 +1220,51 @@ impl Heap {
                 }
                 self.weak.push(t);
             }
+        }
+        work
+    }
+
+    /// Traverses the next [`SCAN_CHUNK`] slots of the big table under traversal.
+    fn scan_chunk(&mut self) -> usize {
+        let Some(mut s) = self.scan.take() else {
+            return 0;
+        };
+        let t = s.t;
+        let tb = t.get();
+        // A store into the table since the traversal began made it gray and queued
+        // it for the atomic phase, which traverses it whole; the traversal goes on
+        // anyway, so that the atomic phase finds its children marked.
+        if tb.gc_layout() != s.layout {
+            // Resized: entries moved between the traversed and untraversed parts.
+            // The atomic phase traverses it whole; start again on the new layout.
+            if t.color() == BLACK {
+                t.set_color(GRAY);
+                self.barrier_back.borrow_mut().push(GcRef::Table(t));
+            }
+            s.pos = 0;
+            s.layout = tb.gc_layout();
+        }
+        let marked = self.marker.marked;
+        let array = tb.gc_array();
+        let total = array.len() + tb.hash_len();
+        let end = (s.pos + SCAN_CHUNK).min(total);
+        if s.pos < array.len() {
+            for &v in &array[s.pos..end.min(array.len())] {
+                self.marker.mark_value(v);
+            }
+        }
+        if end > array.len() {
+            let from = s.pos.max(array.len()) - array.len();
+            for (k, v) in tb.gc_node_range(from, end - array.len()) {
+                self.marker.mark_value(k);
+                self.marker.mark_value(v);
+            }
+        }
+        // A slot costs one unit; reaching a new object costs a cache miss more.
+        let work = end - s.pos + 1 + (self.marker.marked - marked) * SWEEP_COST;
+        s.pos = end;
+        if end < total {
+            self.scan = Some(s);
         }
         work
     }
@@ -1217,12 +1340,43 @@ impl Heap {
             for v in &mut th.get_mut().stack[live..] {
                 *v = Value::Nil;
             }
+            self.shrink_thread(th);
         } else {
             // Popped from the gray stack, so gray: stays gray (and out of the gray
             // stack, since only white objects are pushed) until the atomic phase.
             self.grayagain.push(GcRef::Thread(th));
         }
         work
+    }
+
+    /// Gives back the memory of a stack and frame list that a deep recursion grew and
+    /// that are mostly unused now (as the reference shrinks stacks in its atomic
+    /// phase): keeps twice the slots in use (every frame's registers, the top) and
+    /// never shrinks below 8192 slots or 1024 frames.
+    fn shrink_thread(&mut self, th: Gc<Thread>) {
+        const MIN_SLOTS: usize = 8192;
+        const MIN_FRAMES: usize = 1024;
+        let t = th.get_mut();
+        let mut in_use = t.top;
+        for f in &t.frames {
+            if let FrameKind::Lua(c) = f.kind {
+                in_use = in_use.max(f.base + c.get().proto.get().proto.max_stack_size as usize);
+            }
+        }
+        let len = t.stack.len();
+        if len > MIN_SLOTS && len > 4 * in_use {
+            let keep = (2 * in_use).max(MIN_SLOTS);
+            let before = t.stack.capacity();
+            t.stack.truncate(keep);
+            t.stack.shrink_to_fit();
+            self.adjust(-(((before - t.stack.capacity()) * 16) as isize));
+        }
+        let cap = t.frames.capacity();
+        if cap > MIN_FRAMES && cap > 4 * t.frames.len() {
+            t.frames.shrink_to((2 * t.frames.len()).max(MIN_FRAMES));
+            let freed = (cap - t.frames.capacity()) * std::mem::size_of::<Frame>();
+            self.adjust(-(freed as isize));
+        }
     }
 
     fn converge_ephemerons(&mut self) -> usize {

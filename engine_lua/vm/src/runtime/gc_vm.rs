@@ -5,6 +5,7 @@
 use std::time::Instant;
 
 use super::Vm;
+use super::api::LuaResult;
 use super::gc::{GcStats, Stress};
 use super::thread::FrameKind;
 use super::value::Value;
@@ -37,9 +38,29 @@ impl Vm {
         let roots = self.gc_roots();
         self.heap.full_collect(&roots);
         self.heap.set_pause();
-        self.heap.record_step(t.elapsed(), false);
+        self.heap.record_step(t.elapsed(), false, 0);
         self.check_limit();
         self.run_finalizers(usize::MAX);
+    }
+
+    /// Checks, before a single large allocation of `n` bytes (a string built by the
+    /// library, a stack growth), that it fits under the memory limit: if it would
+    /// not, collects fully (finalizers stay pending: this is not a safe point for a
+    /// re-entrant call) and checks again. `Err`: the catchable `not enough memory`,
+    /// raised before anything is allocated, so the state stays consistent. Smaller
+    /// allocations (and table growth, at most the table's own size again) are caught
+    /// at the next safe point instead.
+    pub fn reserve_memory(&mut self, n: usize) -> LuaResult<()> {
+        if self.heap.bytes().saturating_add(n) <= self.heap.limit {
+            return Ok(());
+        }
+        let roots = self.gc_roots();
+        self.heap.full_collect(&roots);
+        self.heap.set_pause();
+        if self.heap.bytes().saturating_add(n) <= self.heap.limit {
+            return Ok(());
+        }
+        Err(self.error_plain("not enough memory"))
     }
 
     /// Over the memory limit after collector work: the next back-edge or call raises
@@ -82,10 +103,17 @@ impl Vm {
         if self.heap.in_finalizer {
             return false;
         }
+        let probe = self
+            .heap
+            .pause_probe
+            .filter(|_| self.heap.pause_log.is_some());
+        let p0 = probe.map_or(0, |f| f());
         let t = Instant::now();
         let roots = self.gc_roots();
         self.heap.auto_step(&roots);
-        self.heap.record_step(t.elapsed(), true);
+        let d = t.elapsed();
+        let p1 = probe.map_or(0, |f| f());
+        self.heap.record_step(d, true, p1.wrapping_sub(p0));
         self.check_limit();
         if self.heap.has_pending_finalizers() {
             self.run_finalizers(FINALIZERS_PER_STEP);
@@ -106,7 +134,7 @@ impl Vm {
         if done {
             self.heap.set_pause();
         }
-        self.heap.record_step(t.elapsed(), false);
+        self.heap.record_step(t.elapsed(), false, 0);
         self.run_finalizers(FINALIZERS_PER_STEP);
         done
     }
@@ -118,7 +146,7 @@ impl Vm {
         let t = Instant::now();
         let roots = self.gc_roots();
         let done = self.heap.step_kb(kb, &roots);
-        self.heap.record_step(t.elapsed(), false);
+        self.heap.record_step(t.elapsed(), false, 0);
         self.run_finalizers(FINALIZERS_PER_STEP);
         done
     }

@@ -7,10 +7,44 @@ use super::gc::{Heap, Marker, Trace};
 
 /// An immutable byte string.
 pub struct LuaStr {
-    bytes: Box<[u8]>,
+    bytes: Bytes,
     hash: Cell<u32>,
     /// Short (interned) or long; for long strings whether `hash` is computed yet.
     state: Cell<u8>,
+}
+
+/// Where a string's bytes live: inside the object when they fit (most names and
+/// keys: one allocation per string instead of two, at no size cost since the object's
+/// allocation rounds up to the same size class), else in their own box.
+enum Bytes {
+    Inline { len: u8, buf: [u8; INLINE] },
+    Boxed(Box<[u8]>),
+}
+
+/// Longest string stored inside its object.
+const INLINE: usize = 22;
+
+impl Bytes {
+    fn new(b: &[u8]) -> Self {
+        if b.len() <= INLINE {
+            let mut buf = [0; INLINE];
+            buf[..b.len()].copy_from_slice(b);
+            Bytes::Inline {
+                len: b.len() as u8,
+                buf,
+            }
+        } else {
+            Bytes::Boxed(b.into())
+        }
+    }
+
+    #[inline]
+    fn get(&self) -> &[u8] {
+        match self {
+            Bytes::Inline { len, buf } => &buf[..*len as usize],
+            Bytes::Boxed(b) => b,
+        }
+    }
 }
 
 const SHORT: u8 = 0;
@@ -21,17 +55,17 @@ impl LuaStr {
     /// Longest string that is interned (the reference's `LUAI_MAXSHORTLEN`).
     pub const MAX_SHORT: usize = 40;
 
-    pub(crate) fn new_short(bytes: Box<[u8]>, hash: u32) -> Self {
+    pub(crate) fn new_short(bytes: &[u8], hash: u32) -> Self {
         LuaStr {
-            bytes,
+            bytes: Bytes::new(bytes),
             hash: Cell::new(hash),
             state: Cell::new(SHORT),
         }
     }
 
-    pub(crate) fn new_long(bytes: Box<[u8]>) -> Self {
+    pub(crate) fn new_long(bytes: &[u8]) -> Self {
         LuaStr {
-            bytes,
+            bytes: Bytes::new(bytes),
             hash: Cell::new(0),
             state: Cell::new(LONG_UNHASHED),
         }
@@ -40,19 +74,19 @@ impl LuaStr {
     /// The bytes.
     #[inline]
     pub fn as_bytes(&self) -> &[u8] {
-        &self.bytes
+        self.bytes.get()
     }
 
     /// Length in bytes.
     #[inline]
     pub fn len(&self) -> usize {
-        self.bytes.len()
+        self.as_bytes().len()
     }
 
     /// Whether the string is empty.
     #[inline]
     pub fn is_empty(&self) -> bool {
-        self.bytes.is_empty()
+        self.len() == 0
     }
 
     /// Whether the string is short (interned: equal contents means same object).
@@ -71,7 +105,8 @@ impl LuaStr {
     #[inline]
     pub fn hash(&self) -> u32 {
         if self.state.get() == LONG_UNHASHED {
-            self.hash.set(Heap::hash_bytes(0x2545_F491, &self.bytes));
+            self.hash
+                .set(Heap::hash_bytes(0x2545_F491, self.bytes.get()));
             self.state.set(LONG_HASHED);
         }
         self.hash.get()
@@ -79,13 +114,16 @@ impl LuaStr {
 
     /// The bytes as text, lossily (for messages).
     pub fn to_str_lossy(&self) -> std::borrow::Cow<'_, str> {
-        String::from_utf8_lossy(&self.bytes)
+        String::from_utf8_lossy(self.bytes.get())
     }
 }
 
 impl Trace for LuaStr {
     fn trace(&self, _m: &mut Marker) {}
     fn extra_bytes(&self) -> usize {
-        self.bytes.len()
+        match &self.bytes {
+            Bytes::Inline { .. } => 0,
+            Bytes::Boxed(b) => b.len(),
+        }
     }
 }

@@ -569,6 +569,30 @@ impl Table {
             .map(|n| (n.key, n.val))
     }
 
+    /// The collector's view of the nodes `from..to` (clamped): (key, value) of those
+    /// with a key, for the incremental traversal of big tables.
+    pub(crate) fn gc_node_range(
+        &self,
+        from: usize,
+        to: usize,
+    ) -> impl Iterator<Item = (Value, Value)> + '_ {
+        let to = to.min(self.nodes.len());
+        self.nodes[from.min(to)..to]
+            .iter()
+            .filter(|n| !n.key.is_nil())
+            .map(|n| (n.key, n.val))
+    }
+
+    /// Identity of the parts' buffers (addresses and lengths): changes on a resize.
+    pub(crate) fn gc_layout(&self) -> [usize; 4] {
+        [
+            self.array.as_ptr() as usize,
+            self.array.len(),
+            self.nodes.as_ptr() as usize,
+            self.nodes.len(),
+        ]
+    }
+
     /// The collector's mutable view of the entries, to clear weak ones: the array
     /// part and (key, value) of every node with a key. A cleared collectable key must
     /// become a light userdata with the same address (same main position, so chains

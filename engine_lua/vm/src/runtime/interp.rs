@@ -813,6 +813,8 @@ impl Vm {
                         if self.check_gc_at(base + $a + 1) {
                             continue 'newframe;
                         }
+                        // A collection step may shrink (reallocate) the stack.
+                        reload!();
                     }
                 };
             }

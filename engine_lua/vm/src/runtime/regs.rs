@@ -9,10 +9,14 @@
 //!   `A + B` of `LOADNIL`).
 //! - [`Regs::new`] checks once that the stack holds `base + max_stack_size` slots (the
 //!   call setup grows it to that before the frame runs).
-//! - The thread's stack never shrinks; it only grows by reallocation, which happens in
-//!   calls, metamethod calls, hooks, finalizers and host interrupts. The dispatch loop
-//!   takes a fresh [`Regs`] after every such operation (its `reload!` macro) and at every
-//!   frame entry (`'newframe`), so a `Regs` in use always points into the live buffer.
+//! - The thread's stack is reallocated only by growth (calls, metamethod calls, hooks,
+//!   finalizers, host interrupts, `VARARG`) and by the collector's stack shrinking
+//!   (collection steps at safe points, full collections under the memory limit), which
+//!   keeps every frame's `base + max_stack_size` slots. The dispatch loop takes a fresh
+//!   [`Regs`] after every such operation (its `reload!` macro: after each slow-path
+//!   helper, hook, interrupt and GC safe point) and at every frame entry (`'newframe`),
+//!   so a `Regs` in use always points into the live buffer.
+//! - Values pushed above the window (an open `VARARG` result) are read checked.
 //! - Constant operands are below `constants.len()`: the compiler emits only indices it
 //!   added, and `dump::validate` checks them for binary chunks.
 #![expect(

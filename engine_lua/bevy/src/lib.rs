@@ -350,8 +350,8 @@ pub struct ReloadRecord {
 pub struct LuaDiagnostics {
     /// Frame number.
     pub frame: u64,
-    /// Script instances.
-    pub scripts: Vec<ScriptInfo>,
+    /// Script instances (shared: rebuilt only when the set changes).
+    pub scripts: std::sync::Arc<Vec<ScriptInfo>>,
     /// Live scheduler coroutines.
     pub coroutines: Vec<CoroutineInfo>,
     /// Distinct errors so far.

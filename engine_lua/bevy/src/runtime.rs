@@ -81,6 +81,75 @@ pub struct LuaRuntime {
     reload_failures: u64,
     gc_base: usize,
     gc_runs: u64,
+    batch: Batch,
+    script_infos: std::cell::RefCell<Option<std::sync::Arc<Vec<ScriptInfo>>>>,
+    infos_dirty: std::cell::Cell<bool>,
+}
+
+/// The `on_update` batch: one call from Rust runs a Lua loop over every script's
+/// `on_update` under `pcall`, each with a fresh instruction budget (set by `enter`),
+/// instead of one host-to-Lua call per script.
+struct Batch {
+    dispatcher: Function,
+    enter: Function,
+    envs: Table,
+    errs: Table,
+    keys: BatchKeys,
+    last: Rc<std::cell::Cell<i64>>,
+    dirty: bool,
+}
+
+/// The batch's script list: instance key and entity, in `envs` order.
+type BatchKeys = Rc<std::cell::RefCell<Vec<(u64, Option<Entity>)>>>;
+
+const DISPATCHER: &str = r#"
+local pcall = ...
+return function(envs, first, n, dt, enter, errs)
+  for i = first, n do
+    local f = envs[i].on_update
+    if f ~= nil and enter(i) then
+      local ok, e = pcall(f, dt)
+      if not ok then errs[#errs + 1] = i; errs[#errs + 1] = e end
+    end
+  end
+end
+"#;
+
+impl Batch {
+    fn new(lua: &mut Lua, ctx: &Rc<Ctx>) -> Result<Batch> {
+        let pcall: Function = lua.globals().get(&mut *lua, "pcall")?;
+        let dispatcher: Function = lua
+            .load(DISPATCHER)
+            .set_name("=on_update batch")
+            .call(pcall)?;
+        let keys: BatchKeys = Rc::default();
+        let last: Rc<std::cell::Cell<i64>> = Rc::default();
+        let (c, k, l) = (ctx.clone(), keys.clone(), last.clone());
+        let enter = lua.create_function(move |vm, i: i64| {
+            vm.reset_instruction_budget();
+            c.flush();
+            l.set(i);
+            let Some(&(key, e)) = k.borrow().get(i as usize - 1) else {
+                return Ok(false);
+            };
+            if let Some(e) = e
+                && c.world.borrow().get_entity(e).is_err()
+            {
+                return Ok(false);
+            }
+            c.sched.borrow_mut().current_owner = Some(key);
+            Ok(true)
+        })?;
+        Ok(Batch {
+            dispatcher,
+            enter,
+            envs: lua.create_table(),
+            errs: lua.create_table(),
+            keys,
+            last,
+            dirty: true,
+        })
+    }
 }
 
 /// Splits `file:line: message` (the position Lua prefixes to errors).
@@ -161,6 +230,7 @@ impl LuaRuntime {
             None
         };
         let gc_base = lua.used_memory();
+        let batch = Batch::new(&mut lua, &ctx).expect("on_update batch");
         LuaRuntime {
             lua,
             ctx,
@@ -181,6 +251,9 @@ impl LuaRuntime {
             reload_failures: 0,
             gc_base,
             gc_runs: 0,
+            batch,
+            script_infos: std::cell::RefCell::new(None),
+            infos_dirty: std::cell::Cell::new(true),
         }
     }
 
@@ -322,6 +395,8 @@ impl LuaRuntime {
         if let Some(inst) = self.scripts.get_mut(&key) {
             inst.env = Some(env.clone());
         }
+        self.batch.dirty = true;
+        self.infos_dirty.set(true);
         if let Ok(Some(f)) = env.raw_get::<Option<Function>>(&mut self.lua, "on_load") {
             self.start_coroutine(Some(key), &f, "on_load");
         }
@@ -373,6 +448,8 @@ impl LuaRuntime {
     /// Removes an instance: `on_unload()`, its coroutines stop.
     pub(crate) fn remove_script(&mut self, key: u64) {
         self.callback(key, "on_unload", ());
+        self.batch.dirty = true;
+        self.infos_dirty.set(true);
         if let Some(inst) = self.scripts.remove(&key)
             && let Some(e) = inst.entity
             && self.by_entity.get(&e) == Some(&key)
@@ -501,7 +578,8 @@ impl LuaRuntime {
         }
     }
 
-    /// `on_update(dt)` for every script whose entity still exists.
+    /// `on_update(dt)` for every script whose entity still exists (one batch call,
+    /// see [`Batch`]); each callback's error is recorded and the others run on.
     pub(crate) fn update(&mut self) {
         let dt = self
             .ctx
@@ -509,16 +587,74 @@ impl LuaRuntime {
             .borrow()
             .get_resource::<Time>()
             .map_or(0.0, |t| t.delta_secs_f64());
-        let keys: Vec<(u64, Option<Entity>)> =
-            self.scripts.iter().map(|(k, s)| (*k, s.entity)).collect();
-        for (k, e) in keys {
-            if let Some(e) = e
-                && self.ctx.world.borrow().get_entity(e).is_err()
-            {
-                continue;
+        if self.batch.dirty {
+            self.batch.dirty = false;
+            let _ = self.batch.envs.clear(&mut self.lua);
+            let mut keys = self.batch.keys.borrow_mut();
+            keys.clear();
+            for (k, s) in &self.scripts {
+                if let Some(env) = &s.env {
+                    keys.push((*k, s.entity));
+                    let _ = self
+                        .batch
+                        .envs
+                        .raw_set(&mut self.lua, keys.len() as i64, env);
+                }
             }
-            self.callback(k, "on_update", dt);
         }
+        let n = self.batch.keys.borrow().len() as i64;
+        let mut first = 1;
+        let mut escaped = Vec::new();
+        while first <= n {
+            self.batch.last.set(0);
+            let b = &self.batch;
+            let r = b
+                .dispatcher
+                .call::<_, ()>(&mut self.lua, (&b.envs, first, n, dt, &b.enter, &b.errs));
+            match r {
+                Ok(()) => break,
+                Err(e) => {
+                    let at = self.batch.last.get().max(first);
+                    escaped.push((at, error_message(&e)));
+                    first = at + 1;
+                }
+            }
+        }
+        self.ctx.sched.borrow_mut().current_owner = None;
+        self.ctx.flush();
+        let errs: Vec<LuaValue> = self
+            .batch
+            .errs
+            .sequence_values::<LuaValue>(&mut self.lua)
+            .filter_map(|v| v.ok())
+            .collect();
+        let _ = self.batch.errs.clear(&mut self.lua);
+        let mut seen = HashSet::new();
+        for pair in errs.chunks(2) {
+            let (LuaValue::Integer(i), msg) = (&pair[0], &pair[1]) else {
+                continue;
+            };
+            seen.insert(*i);
+            let msg = match msg {
+                LuaValue::String(s) => s.to_str(&self.lua).unwrap_or("?").to_string(),
+                other => format!("(error object is a {} value)", other.type_name()),
+            };
+            self.record_update_error(*i, &msg);
+        }
+        for (i, msg) in escaped {
+            if !seen.contains(&i) {
+                self.record_update_error(i, &msg);
+            }
+        }
+    }
+
+    fn record_update_error(&mut self, i: i64, msg: &str) {
+        let key = self.batch.keys.borrow().get(i as usize - 1).map(|k| k.0);
+        let path = key
+            .and_then(|k| self.scripts.get(&k))
+            .map(|s| s.path.clone())
+            .unwrap_or_default();
+        self.record_error(ErrorKind::Runtime, &path, 0, msg);
     }
 
     /// Starts a coroutine running `f` now; if it suspends, the scheduler keeps it.
@@ -710,15 +846,22 @@ impl LuaRuntime {
                 }
             })
             .collect();
-        let scripts = self
-            .scripts
-            .values()
-            .map(|s| ScriptInfo {
-                path: s.path.clone(),
-                entity: s.entity,
-                loaded: s.env.is_some(),
-            })
-            .collect();
+        let scripts = {
+            let mut cache = self.script_infos.borrow_mut();
+            if cache.is_none() || self.infos_dirty.replace(false) {
+                *cache = Some(std::sync::Arc::new(
+                    self.scripts
+                        .values()
+                        .map(|s| ScriptInfo {
+                            path: s.path.clone(),
+                            entity: s.entity,
+                            loaded: s.env.is_some(),
+                        })
+                        .collect(),
+                ));
+            }
+            cache.clone().expect("just built")
+        };
         LuaDiagnostics {
             frame,
             scripts,

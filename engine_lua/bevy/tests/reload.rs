@@ -13,7 +13,7 @@ use engine_lua_bevy::{LuaPlugin, Script};
 const DEADLINE: Duration = Duration::from_secs(10);
 
 fn reload_app(dir: &Path) -> App {
-    app_with(dir, LuaPlugin::new(dir).debounce(Duration::from_millis(30)))
+    app_with(dir, LuaPlugin::new(dir).debounce(Duration::from_millis(40)))
 }
 
 /// Updates the app until `cond` holds (panics after the deadline).

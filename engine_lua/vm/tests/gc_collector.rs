@@ -259,3 +259,63 @@ fn big_tables_traversed_in_chunks_survive_mutation_and_resize() {
     .exec()
     .unwrap();
 }
+
+fn limited(bytes: usize) -> Lua {
+    let mut lua = Lua::new();
+    lua.set_limits(Limits {
+        memory: Some(bytes),
+        ..Limits::default()
+    });
+    lua
+}
+
+#[test]
+fn memory_limit_checked_before_a_huge_string() {
+    let mut lua = limited(8 * 1024 * 1024);
+    // 1 GB (and 100 MB through a separator) would be allocated before a safe point;
+    // the limit is checked first and nothing is allocated.
+    let r = lua
+        .load(
+            "local ok1, e1 = pcall(string.rep, 'x', 1e9) \
+             local ok2, e2 = pcall(string.rep, 'ab', 1e6, ('-'):rep(100)) \
+             local s = ('y'):rep(1000) \
+             return ok1, e1, ok2, e2, #s",
+        )
+        .eval::<(bool, String, bool, String, i64)>()
+        .unwrap();
+    assert_eq!(
+        r,
+        (
+            false,
+            "not enough memory".to_string(),
+            false,
+            "not enough memory".to_string(),
+            1000
+        )
+    );
+    assert!(lua.vm().heap.bytes() < 8 * 1024 * 1024);
+    assert!(lua.vm().gc_stats().peak_bytes < 8 * 1024 * 1024);
+}
+
+#[test]
+fn memory_limit_deep_recursion() {
+    let mut lua = limited(4 * 1024 * 1024);
+    // Deep recursion: the stack growth is checked before it happens (the stack's
+    // own limit, a 16 MB stack, is beyond the memory limit).
+    let r = lua
+        .load(
+            "local function f(n) return 1 + f(n + 1) end \
+             local ok, e = pcall(f, 1) \
+             local function g(n) if n == 0 then return 0 end return 1 + g(n - 1) end \
+             return ok, e, g(1000)",
+        )
+        .eval::<(bool, String, i64)>()
+        .unwrap();
+    assert_eq!(r, (false, "not enough memory".to_string(), 1000));
+    assert!(lua.vm().gc_stats().peak_bytes < 3 * 4 * 1024 * 1024);
+    let v = lua
+        .load("return ('z'):rep(10) .. #{1, 2, 3}")
+        .eval::<String>()
+        .unwrap();
+    assert_eq!(v, "zzzzzzzzzz3");
+}

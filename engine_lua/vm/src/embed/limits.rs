@@ -206,6 +206,29 @@ impl Vm {
         self.countdown = p;
     }
 
+    /// Gives the running code a fresh instruction budget now, from inside a host
+    /// function: for hosts that run many callbacks from one Lua dispatch loop and
+    /// want each to get its own budget (the Bevy plugin's `on_update` batch).
+    ///
+    /// ```
+    /// use engine_lua::{Limits, Lua};
+    ///
+    /// let mut lua = Lua::new();
+    /// lua.set_limits(Limits { instructions: Some(10_000), ..Limits::default() });
+    /// let fresh = lua.create_function(|vm, ()| { vm.reset_instruction_budget(); Ok(()) }).unwrap();
+    /// lua.globals().set(&mut lua, "fresh", fresh).unwrap();
+    /// // 20 slices of 5,000 ticks each: over the budget in total, each within it.
+    /// lua.load("for i = 1, 20 do fresh() for j = 1, 5000 do end end").exec().unwrap();
+    /// ```
+    pub fn reset_instruction_budget(&mut self) {
+        if let Some(e) = self.embed.as_mut()
+            && let Some(b) = e.limits.budget
+        {
+            e.limits.remaining = b.min(i64::MAX as u64) as i64;
+            self.countdown = e.limits.restart();
+        }
+    }
+
     /// Called by the host entry points: a new host call gets a fresh budget.
     pub(crate) fn reset_budget(&mut self) {
         if self.depth == 0

@@ -153,6 +153,17 @@ impl Vm {
         usize::from(self.in_handler) * 50
     }
 
+    /// Doubles the frame list's capacity, counted against the memory limit.
+    #[cold]
+    fn grow_frames(&mut self) -> LuaResult<()> {
+        let cap = self.current.get().frames.capacity().max(8);
+        let bytes = cap * std::mem::size_of::<Frame>();
+        self.reserve_memory(bytes)?;
+        self.current.get_mut().frames.reserve_exact(cap);
+        self.heap.adjust(bytes as isize);
+        Ok(())
+    }
+
     /// Ensures `th.stack` has `n` slots.
     #[inline]
     pub(crate) fn ensure_stack(&mut self, n: usize) -> LuaResult<()> {
@@ -164,6 +175,8 @@ impl Vm {
             }
             let old = th.stack.len();
             let new = (old * 2).max(n).min(limit + 200);
+            self.reserve_memory((new - old) * 16)?;
+            let th = self.current.get_mut();
             th.stack.resize(new, Value::Nil);
             self.heap.adjust(((new - old) * 16) as isize);
         }
@@ -194,6 +207,9 @@ impl Vm {
                     if th.frames.len() >= self.max_frames + self.error_slack() {
                         return Err(self.rt_error("stack overflow"));
                     }
+                    if th.frames.len() == th.frames.capacity() {
+                        self.grow_frames()?;
+                    }
                     self.ensure_stack(need)?;
                     let th = self.current.get_mut();
                     for i in nargs..np {
@@ -223,6 +239,10 @@ impl Vm {
                     if th.frames.len() >= self.max_frames + self.error_slack() {
                         return Err(self.rt_error("stack overflow"));
                     }
+                    if th.frames.len() == th.frames.capacity() {
+                        self.grow_frames()?;
+                    }
+                    let th = self.current.get_mut();
                     let top = th.top;
                     th.frames.push(Frame {
                         kind: FrameKind::Native(nc),
@@ -281,7 +301,10 @@ impl Vm {
         let nargs = th.top - func - 1;
         let np = p.num_params as usize;
         let need = func + 1 + nargs.max(np) + p.max_stack_size as usize + EXTRA_STACK;
-        if need > th.stack.len() || th.frames.len() >= MAX_FRAMES {
+        if need > th.stack.len()
+            || th.frames.len() >= MAX_FRAMES
+            || th.frames.len() == th.frames.capacity()
+        {
             return self.precall(func, nresults, 0).map(|_| ());
         }
         if nargs < np {

@@ -116,7 +116,7 @@ use std::time::Duration;
 use super::function::{FuncProto, LuaClosure, NativeClosure, UpVal};
 use super::string::LuaStr;
 use super::table::Table;
-use super::thread::{FrameKind, Thread};
+use super::thread::{Frame, FrameKind, Thread};
 use super::userdata::UserData;
 use super::value::Value;
 
@@ -1340,12 +1340,43 @@ impl Heap {
             for v in &mut th.get_mut().stack[live..] {
                 *v = Value::Nil;
             }
+            self.shrink_thread(th);
         } else {
             // Popped from the gray stack, so gray: stays gray (and out of the gray
             // stack, since only white objects are pushed) until the atomic phase.
             self.grayagain.push(GcRef::Thread(th));
         }
         work
+    }
+
+    /// Gives back the memory of a stack and frame list that a deep recursion grew and
+    /// that are mostly unused now (as the reference shrinks stacks in its atomic
+    /// phase): keeps twice the slots in use (every frame's registers, the top) and
+    /// never shrinks below 8192 slots or 1024 frames.
+    fn shrink_thread(&mut self, th: Gc<Thread>) {
+        const MIN_SLOTS: usize = 8192;
+        const MIN_FRAMES: usize = 1024;
+        let t = th.get_mut();
+        let mut in_use = t.top;
+        for f in &t.frames {
+            if let FrameKind::Lua(c) = f.kind {
+                in_use = in_use.max(f.base + c.get().proto.get().proto.max_stack_size as usize);
+            }
+        }
+        let len = t.stack.len();
+        if len > MIN_SLOTS && len > 4 * in_use {
+            let keep = (2 * in_use).max(MIN_SLOTS);
+            let before = t.stack.capacity();
+            t.stack.truncate(keep);
+            t.stack.shrink_to_fit();
+            self.adjust(-(((before - t.stack.capacity()) * 16) as isize));
+        }
+        let cap = t.frames.capacity();
+        if cap > MIN_FRAMES && cap > 4 * t.frames.len() {
+            t.frames.shrink_to((2 * t.frames.len()).max(MIN_FRAMES));
+            let freed = (cap - t.frames.capacity()) * std::mem::size_of::<Frame>();
+            self.adjust(-(freed as isize));
+        }
     }
 
     fn converge_ephemerons(&mut self) -> usize {

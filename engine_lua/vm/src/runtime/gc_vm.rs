@@ -5,6 +5,7 @@
 use std::time::Instant;
 
 use super::Vm;
+use super::api::LuaResult;
 use super::gc::{GcStats, Stress};
 use super::thread::FrameKind;
 use super::value::Value;
@@ -40,6 +41,26 @@ impl Vm {
         self.heap.record_step(t.elapsed(), false, 0);
         self.check_limit();
         self.run_finalizers(usize::MAX);
+    }
+
+    /// Checks, before a single large allocation of `n` bytes (a string built by the
+    /// library, a stack growth), that it fits under the memory limit: if it would
+    /// not, collects fully (finalizers stay pending: this is not a safe point for a
+    /// re-entrant call) and checks again. `Err`: the catchable `not enough memory`,
+    /// raised before anything is allocated, so the state stays consistent. Smaller
+    /// allocations (and table growth, at most the table's own size again) are caught
+    /// at the next safe point instead.
+    pub fn reserve_memory(&mut self, n: usize) -> LuaResult<()> {
+        if self.heap.bytes().saturating_add(n) <= self.heap.limit {
+            return Ok(());
+        }
+        let roots = self.gc_roots();
+        self.heap.full_collect(&roots);
+        self.heap.set_pause();
+        if self.heap.bytes().saturating_add(n) <= self.heap.limit {
+            return Ok(());
+        }
+        Err(self.error_plain("not enough memory"))
     }
 
     /// Over the memory limit after collector work: the next back-edge or call raises

@@ -14,6 +14,7 @@ use super::debug::{Loc, local_name};
 use super::function::{LuaClosure, UpVal};
 use super::gc::barrier_table;
 use super::meta::{self, ArithError, ArithOp, TM};
+use super::regs::{Regs, konst};
 use super::thread::{FrameKind, flags};
 use super::value::{Value, float_to_int};
 use crate::opcode::{Instruction, OpCode, op};
@@ -693,6 +694,15 @@ impl Vm {
             let fp = clr.proto.get();
             let code: &[Instruction] = &fp.proto.code;
             let k: &[Value] = &fp.constants;
+            let msz = fp.proto.max_stack_size as usize;
+            let mut regs = Regs::new(&mut th.get_mut().stack, base, msz);
+            // A fresh register window after anything that can reallocate the stack
+            // (calls into Lua or the host: hooks, metamethods, `__close`, interrupts).
+            macro_rules! reload {
+                () => {
+                    regs = Regs::new(&mut th.get_mut().stack, base, msz)
+                };
+            }
             macro_rules! st {
                 () => {
                     th.get_mut().stack
@@ -700,7 +710,14 @@ impl Vm {
             }
             macro_rules! r {
                 ($x:expr) => {
-                    th.get_mut().stack[base + $x as usize]
+                    (*regs.at($x as usize))
+                };
+            }
+            // Reads go field by field (tag byte, payload word) so that a register
+            // written by the previous instruction is forwarded from its stores.
+            macro_rules! rv {
+                ($x:expr) => {
+                    regs.get($x as usize)
                 };
             }
             macro_rules! savepc {
@@ -710,7 +727,7 @@ impl Vm {
             }
             macro_rules! kstr {
                 ($x:expr) => {
-                    match k[$x as usize] {
+                    match konst(k, $x as usize) {
                         Value::Str(s) => s,
                         _ => unreachable!("constant operand must be a string"),
                     }
@@ -735,6 +752,7 @@ impl Vm {
                         None => {
                             savepc!();
                             let s = self.arith_step($op, x, y, $lx, $ly)?;
+                            reload!();
                             let v = meta_result!(s, 1);
                             r!($a) = v;
                         }
@@ -758,7 +776,7 @@ impl Vm {
             macro_rules! settable {
                 ($a:expr, $key:expr, $val:expr) => {{
                     let a: usize = $a;
-                    let t = r!(a);
+                    let t = rv!(a);
                     let key = $key;
                     let v = $val;
                     if let Value::Table(h) = t
@@ -783,6 +801,7 @@ impl Vm {
                         self.push_meta_call(fi, f, &args, 0)?;
                         return Ok(Flow::Continue);
                     }
+                    reload!();
                 }};
             }
             macro_rules! gc_point {
@@ -794,23 +813,26 @@ impl Vm {
                         if self.check_gc_at(base + $a + 1) {
                             continue 'newframe;
                         }
+                        // A collection step may shrink (reallocate) the stack.
+                        reload!();
                     }
                 };
             }
             loop {
                 if self.hooks.active {
                     self.hook_instruction(fi, pc)?;
+                    reload!();
                 }
                 let i = code[pc];
                 pc += 1;
                 let a = i.a() as usize;
                 match i.op_byte() {
-                    op::MOVE => r!(a) = r!(i.b()),
+                    op::MOVE => r!(a) = rv!(i.b()),
                     op::LOADI => r!(a) = Value::Int(i.sbx() as i64),
                     op::LOADF => r!(a) = Value::Num(i.sbx() as f64),
-                    op::LOADK => r!(a) = k[i.bx() as usize],
+                    op::LOADK => r!(a) = konst(k, i.bx() as usize),
                     op::LOADKX => {
-                        r!(a) = k[code[pc].ax_field() as usize];
+                        r!(a) = konst(k, code[pc].ax_field() as usize);
                         pc += 1;
                     }
                     op::LOADFALSE => r!(a) = Value::Bool(false),
@@ -826,7 +848,7 @@ impl Vm {
                     }
                     op::GETUPVAL => r!(a) = self.upval_get(clr.upvals[i.b() as usize]),
                     op::SETUPVAL => {
-                        let v = r!(a);
+                        let v = rv!(a);
                         self.upval_set(clr.upvals[i.b() as usize], v);
                     }
                     op::GETTABUP => {
@@ -841,10 +863,11 @@ impl Vm {
                         }
                         savepc!();
                         let s = self.index_step(t, Value::Str(key), Loc::Up(i.b()))?;
+                        reload!();
                         r!(a) = meta_result!(s, 1);
                     }
                     op::GETFIELD | op::SELFK => {
-                        let t = r!(i.b());
+                        let t = rv!(i.b());
                         let ks = kstr!(i.c());
                         if i.op_byte() == op::SELFK {
                             r!(a + 1) = t;
@@ -857,13 +880,14 @@ impl Vm {
                         }
                         savepc!();
                         let s = self.index_step(t, Value::Str(ks), Loc::Reg(i.b()))?;
+                        reload!();
                         r!(a) = meta_result!(s, 1);
                     }
                     op::GETTABLE | op::GETI | op::SELF => {
-                        let t = r!(i.b());
+                        let t = rv!(i.b());
                         let key = match i.op_byte() {
                             op::GETI => Value::Int(i.c() as i64),
-                            _ => r!(i.c()),
+                            _ => rv!(i.c()),
                         };
                         if i.op_byte() == op::SELF {
                             r!(a + 1) = t;
@@ -882,15 +906,16 @@ impl Vm {
                         }
                         savepc!();
                         let s = self.index_step(t, key, Loc::Reg(i.b()))?;
+                        reload!();
                         r!(a) = meta_result!(s, 1);
                     }
                     op::SETTABUP | op::SETTABUPK => {
                         let t = self.upval_get(clr.upvals[a]);
-                        let key = k[i.b() as usize];
+                        let key = konst(k, i.b() as usize);
                         let v = if i.op_byte() == op::SETTABUP {
-                            r!(i.c())
+                            rv!(i.c())
                         } else {
-                            k[i.c() as usize]
+                            konst(k, i.c() as usize)
                         };
                         if let Value::Table(h) = t
                             && h.get().metatable.is_none()
@@ -907,13 +932,16 @@ impl Vm {
                             self.push_meta_call(fi, f, &args, 0)?;
                             return Ok(Flow::Continue);
                         }
+                        reload!();
                     }
-                    op::SETTABLE => settable!(a, r!(i.b()), r!(i.c())),
-                    op::SETTABLEK => settable!(a, r!(i.b()), k[i.c() as usize]),
-                    op::SETI => settable!(a, Value::Int(i.b() as i64), r!(i.c())),
-                    op::SETIK => settable!(a, Value::Int(i.b() as i64), k[i.c() as usize]),
-                    op::SETFIELD => settable!(a, k[i.b() as usize], r!(i.c())),
-                    op::SETFIELDK => settable!(a, k[i.b() as usize], k[i.c() as usize]),
+                    op::SETTABLE => settable!(a, rv!(i.b()), rv!(i.c())),
+                    op::SETTABLEK => settable!(a, rv!(i.b()), konst(k, i.c() as usize)),
+                    op::SETI => settable!(a, Value::Int(i.b() as i64), rv!(i.c())),
+                    op::SETIK => settable!(a, Value::Int(i.b() as i64), konst(k, i.c() as usize)),
+                    op::SETFIELD => settable!(a, konst(k, i.b() as usize), rv!(i.c())),
+                    op::SETFIELDK => {
+                        settable!(a, konst(k, i.b() as usize), konst(k, i.c() as usize))
+                    }
                     op::NEWTABLE => {
                         let b = i.b();
                         let nh = if b > 0 { 1usize << (b - 1) } else { 0 };
@@ -924,7 +952,7 @@ impl Vm {
                     op::ADDI => {
                         arith!(
                             ArithOp::Add,
-                            r!(i.b()),
+                            rv!(i.b()),
                             Value::Int(i.sc() as i64),
                             Loc::Reg(i.b()),
                             Loc::None,
@@ -933,80 +961,80 @@ impl Vm {
                     }
                     op::ADDK => arith!(
                         ArithOp::Add,
-                        r!(i.b()),
-                        k[i.c() as usize],
+                        rv!(i.b()),
+                        konst(k, i.c() as usize),
                         Loc::Reg(i.b()),
                         Loc::None,
                         a
                     ),
                     op::SUBK => arith!(
                         ArithOp::Sub,
-                        r!(i.b()),
-                        k[i.c() as usize],
+                        rv!(i.b()),
+                        konst(k, i.c() as usize),
                         Loc::Reg(i.b()),
                         Loc::None,
                         a
                     ),
                     op::MULK => arith!(
                         ArithOp::Mul,
-                        r!(i.b()),
-                        k[i.c() as usize],
+                        rv!(i.b()),
+                        konst(k, i.c() as usize),
                         Loc::Reg(i.b()),
                         Loc::None,
                         a
                     ),
                     op::MODK => arith!(
                         ArithOp::Mod,
-                        r!(i.b()),
-                        k[i.c() as usize],
+                        rv!(i.b()),
+                        konst(k, i.c() as usize),
                         Loc::Reg(i.b()),
                         Loc::None,
                         a
                     ),
                     op::POWK => arith!(
                         ArithOp::Pow,
-                        r!(i.b()),
-                        k[i.c() as usize],
+                        rv!(i.b()),
+                        konst(k, i.c() as usize),
                         Loc::Reg(i.b()),
                         Loc::None,
                         a
                     ),
                     op::DIVK => arith!(
                         ArithOp::Div,
-                        r!(i.b()),
-                        k[i.c() as usize],
+                        rv!(i.b()),
+                        konst(k, i.c() as usize),
                         Loc::Reg(i.b()),
                         Loc::None,
                         a
                     ),
                     op::IDIVK => arith!(
                         ArithOp::IDiv,
-                        r!(i.b()),
-                        k[i.c() as usize],
+                        rv!(i.b()),
+                        konst(k, i.c() as usize),
                         Loc::Reg(i.b()),
                         Loc::None,
                         a
                     ),
                     op::BANDK => arith!(
                         ArithOp::BAnd,
-                        r!(i.b()),
-                        k[i.c() as usize],
+                        rv!(i.b()),
+                        konst(k, i.c() as usize),
                         Loc::Reg(i.b()),
                         Loc::None,
                         a
                     ),
                     op::BORK => arith!(
                         ArithOp::BOr,
-                        r!(i.b()),
-                        k[i.c() as usize],
+                        rv!(i.b()),
+                        konst(k, i.c() as usize),
                         Loc::Reg(i.b()),
                         Loc::None,
                         a
                     ),
                     op::BXORK => arith!(
                         ArithOp::BXor,
-                        r!(i.b()),
-                        k[i.c() as usize],
+                        rv!(i.b()),
+                        konst(k, i.c() as usize),
                         Loc::Reg(i.b()),
                         Loc::None,
                         a
@@ -1014,7 +1042,7 @@ impl Vm {
                     op::SHRI => {
                         arith!(
                             ArithOp::Shr,
-                            r!(i.b()),
+                            rv!(i.b()),
                             Value::Int(i.sc() as i64),
                             Loc::Reg(i.b()),
                             Loc::None,
@@ -1025,7 +1053,7 @@ impl Vm {
                         arith!(
                             ArithOp::Shl,
                             Value::Int(i.sc() as i64),
-                            r!(i.b()),
+                            rv!(i.b()),
                             Loc::None,
                             Loc::Reg(i.b()),
                             a
@@ -1033,119 +1061,119 @@ impl Vm {
                     }
                     op::ADD => arith!(
                         ArithOp::Add,
-                        r!(i.b()),
-                        r!(i.c()),
+                        rv!(i.b()),
+                        rv!(i.c()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.c()),
                         a
                     ),
                     op::SUB => arith!(
                         ArithOp::Sub,
-                        r!(i.b()),
-                        r!(i.c()),
+                        rv!(i.b()),
+                        rv!(i.c()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.c()),
                         a
                     ),
                     op::MUL => arith!(
                         ArithOp::Mul,
-                        r!(i.b()),
-                        r!(i.c()),
+                        rv!(i.b()),
+                        rv!(i.c()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.c()),
                         a
                     ),
                     op::MOD => arith!(
                         ArithOp::Mod,
-                        r!(i.b()),
-                        r!(i.c()),
+                        rv!(i.b()),
+                        rv!(i.c()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.c()),
                         a
                     ),
                     op::POW => arith!(
                         ArithOp::Pow,
-                        r!(i.b()),
-                        r!(i.c()),
+                        rv!(i.b()),
+                        rv!(i.c()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.c()),
                         a
                     ),
                     op::DIV => arith!(
                         ArithOp::Div,
-                        r!(i.b()),
-                        r!(i.c()),
+                        rv!(i.b()),
+                        rv!(i.c()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.c()),
                         a
                     ),
                     op::IDIV => arith!(
                         ArithOp::IDiv,
-                        r!(i.b()),
-                        r!(i.c()),
+                        rv!(i.b()),
+                        rv!(i.c()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.c()),
                         a
                     ),
                     op::BAND => arith!(
                         ArithOp::BAnd,
-                        r!(i.b()),
-                        r!(i.c()),
+                        rv!(i.b()),
+                        rv!(i.c()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.c()),
                         a
                     ),
                     op::BOR => arith!(
                         ArithOp::BOr,
-                        r!(i.b()),
-                        r!(i.c()),
+                        rv!(i.b()),
+                        rv!(i.c()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.c()),
                         a
                     ),
                     op::BXOR => arith!(
                         ArithOp::BXor,
-                        r!(i.b()),
-                        r!(i.c()),
+                        rv!(i.b()),
+                        rv!(i.c()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.c()),
                         a
                     ),
                     op::SHL => arith!(
                         ArithOp::Shl,
-                        r!(i.b()),
-                        r!(i.c()),
+                        rv!(i.b()),
+                        rv!(i.c()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.c()),
                         a
                     ),
                     op::SHR => arith!(
                         ArithOp::Shr,
-                        r!(i.b()),
-                        r!(i.c()),
+                        rv!(i.b()),
+                        rv!(i.c()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.c()),
                         a
                     ),
                     op::UNM => arith!(
                         ArithOp::Unm,
-                        r!(i.b()),
-                        r!(i.b()),
+                        rv!(i.b()),
+                        rv!(i.b()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.b()),
                         a
                     ),
                     op::BNOT => arith!(
                         ArithOp::BNot,
-                        r!(i.b()),
-                        r!(i.b()),
+                        rv!(i.b()),
+                        rv!(i.b()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.b()),
                         a
                     ),
-                    op::NOT => r!(a) = Value::Bool(!r!(i.b()).truthy()),
+                    op::NOT => r!(a) = Value::Bool(!rv!(i.b()).truthy()),
                     op::LEN => {
-                        let v = r!(i.b());
+                        let v = rv!(i.b());
                         match v {
                             Value::Str(s) => r!(a) = Value::Int(s.get().len() as i64),
                             Value::Table(t) if t.get().metatable.is_none() => {
@@ -1154,6 +1182,7 @@ impl Vm {
                             _ => {
                                 savepc!();
                                 let s = self.len_step(v, Loc::Reg(i.b()))?;
+                                reload!();
                                 r!(a) = meta_result!(s, 1);
                             }
                         }
@@ -1163,6 +1192,7 @@ impl Vm {
                         if !self.concat_from(fi, a, i.b() as usize)? {
                             return Ok(Flow::Continue);
                         }
+                        reload!();
                         gc_point!(a);
                     }
                     op::CLOSE => {
@@ -1170,6 +1200,7 @@ impl Vm {
                         let t = th.get_mut();
                         t.top = base + fp.proto.max_stack_size as usize;
                         self.close_level(base + a, None)?;
+                        reload!();
                     }
                     op::TBC => {
                         savepc!();
@@ -1177,6 +1208,7 @@ impl Vm {
                             .unwrap_or("?")
                             .to_string();
                         self.mark_tbc(base + a, &name)?;
+                        reload!();
                     }
                     op::JMP => pc = (pc as i64 + i.sj_field() as i64) as usize,
                     op::LOOP => {
@@ -1185,15 +1217,17 @@ impl Vm {
                         if self.countdown <= 0 {
                             savepc!();
                             self.interrupt()?;
+                            reload!();
                         }
                     }
                     op::EQ => {
-                        let (x, y) = (r!(a), r!(i.b()));
+                        let (x, y) = (rv!(a), rv!(i.b()));
                         let res = match (x, y) {
                             (Value::Table(_), Value::Table(_))
                             | (Value::UserData(_), Value::UserData(_)) => {
                                 savepc!();
                                 let s = self.eq_step(x, y);
+                                reload!();
                                 meta_result!(s, 1).truthy()
                             }
                             _ => x.raw_eq(&y),
@@ -1201,7 +1235,7 @@ impl Vm {
                         cond!(res, i);
                     }
                     op::LT | op::LE => {
-                        let (x, y) = (r!(a), r!(i.b()));
+                        let (x, y) = (rv!(a), rv!(i.b()));
                         let le = i.op_byte() == op::LE;
                         let res = match (x, y) {
                             (Value::Int(p), Value::Int(q)) => {
@@ -1221,18 +1255,19 @@ impl Vm {
                             _ => {
                                 savepc!();
                                 let s = self.order_step(x, y, le)?;
+                                reload!();
                                 meta_result!(s, 1).truthy()
                             }
                         };
                         cond!(res, i);
                     }
                     op::EQK => {
-                        let res = r!(a).raw_eq(&k[i.b() as usize]);
+                        let res = rv!(a).raw_eq(&konst(k, i.b() as usize));
                         cond!(res, i);
                     }
                     op::EQI => {
                         let imm = i.sb() as i64;
-                        let res = match r!(a) {
+                        let res = match rv!(a) {
                             Value::Int(x) => x == imm,
                             Value::Num(f) => f == imm as f64,
                             _ => false,
@@ -1241,7 +1276,7 @@ impl Vm {
                     }
                     op::LTI | op::LEI | op::GTI | op::GEI => {
                         let imm = i.sb() as i64;
-                        let x = r!(a);
+                        let x = rv!(a);
                         let o = i.op_byte();
                         let res = match x {
                             Value::Int(v) => match o {
@@ -1268,17 +1303,18 @@ impl Vm {
                                     op::GTI => self.order_step(iv, x, false)?,
                                     _ => self.order_step(iv, x, true)?,
                                 };
+                                reload!();
                                 meta_result!(s, 1).truthy()
                             }
                         };
                         cond!(res, i);
                     }
                     op::TEST => {
-                        let res = r!(a).truthy();
+                        let res = rv!(a).truthy();
                         cond!(res, i);
                     }
                     op::TESTSET => {
-                        let v = r!(i.b());
+                        let v = rv!(i.b());
                         if v.truthy() != i.k() {
                             pc += 1;
                         } else {
@@ -1295,8 +1331,9 @@ impl Vm {
                         self.countdown -= 1;
                         if self.countdown <= 0 {
                             self.interrupt()?;
+                            reload!();
                         }
-                        if let Value::LuaFn(callee) = r!(a) {
+                        if let Value::LuaFn(callee) = rv!(a) {
                             self.precall_lua(func, callee, i.c() as i32 - 1)?;
                             continue 'newframe;
                         }
@@ -1326,8 +1363,9 @@ impl Vm {
                         if self.countdown <= 0 {
                             th.get_mut().top = func + 1 + nargs;
                             self.interrupt()?;
+                            reload!();
                         }
-                        let f = r!(a);
+                        let f = rv!(a);
                         if !f.is_function() && self.metamethod(f, TM::Call).is_nil() {
                             return Err(self.call_error(func));
                         }
@@ -1394,11 +1432,7 @@ impl Vm {
                         }
                     }
                     op::FORLOOP => {
-                        let ra = base + a;
-                        // One bounds check for the four loop slots.
-                        let s: &mut [Value; 4] = (&mut st!()[ra..ra + 4])
-                            .try_into()
-                            .expect("four for-loop slots");
+                        let s: &mut [Value; 4] = regs.four(a);
                         match s[2] {
                             Value::Int(step) => {
                                 if let Value::Int(count) = s[1]
@@ -1416,6 +1450,7 @@ impl Vm {
                                     if self.countdown <= 0 {
                                         savepc!();
                                         self.interrupt()?;
+                                        reload!();
                                     }
                                 }
                             }
@@ -1432,6 +1467,7 @@ impl Vm {
                                     if self.countdown <= 0 {
                                         savepc!();
                                         self.interrupt()?;
+                                        reload!();
                                     }
                                 }
                             }
@@ -1443,10 +1479,12 @@ impl Vm {
                         if !self.for_prep(base + a)? {
                             pc += i.bx() as usize + 1;
                         }
+                        reload!();
                     }
                     op::TFORPREP => {
                         savepc!();
                         self.mark_tbc(base + a + 3, "(for state)")?;
+                        reload!();
                         pc += i.bx() as usize;
                     }
                     op::TFORCALL => {
@@ -1477,6 +1515,7 @@ impl Vm {
                             if self.countdown <= 0 {
                                 savepc!();
                                 self.interrupt()?;
+                                reload!();
                             }
                         }
                     }
@@ -1490,7 +1529,7 @@ impl Vm {
                             off = code[pc].ax_field() as usize;
                             pc += 1;
                         }
-                        let Value::Table(t) = r!(a) else {
+                        let Value::Table(t) = rv!(a) else {
                             unreachable!("SETLIST on a table")
                         };
                         let last = off + n;
@@ -1498,8 +1537,10 @@ impl Vm {
                             let hl = t.get().hash_len();
                             t.get_mut().resize(&self.heap, last, hl);
                         }
+                        // Checked: after an open VARARG the values may lie above the
+                        // frame's `max_stack_size` window.
                         for j in 1..=n {
-                            let v = r!(a + j);
+                            let v = st!()[base + a + j];
                             t.get_mut().set_int(&self.heap, (off + j) as i64, v);
                         }
                         barrier_table(&self.heap, t, Value::Nil);
@@ -1532,6 +1573,7 @@ impl Vm {
                         };
                         savepc!();
                         self.ensure_stack(base + a + n + EXTRA_STACK)?;
+                        reload!();
                         let t = th.get_mut();
                         for j in 0..n {
                             t.stack[base + a + j] = if j < nextra {

@@ -14,6 +14,7 @@ mod gc_vm;
 pub mod hook;
 mod interp;
 pub mod meta;
+mod regs;
 pub mod string;
 pub mod table;
 pub mod thread;

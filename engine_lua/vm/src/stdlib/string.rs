@@ -158,6 +158,7 @@ fn str_rep(vm: &mut Vm) -> LuaResult<Ret> {
     if unit > MAX_SIZE / n {
         return Err(vm.error("resulting string too large"));
     }
+    vm.reserve_memory(unit * n)?;
     let mut out = Vec::with_capacity(unit * n);
     for i in 0..n {
         if i > 0 {

@@ -1,0 +1,133 @@
+//! The running Lua frame's register window and constant table as unchecked views for
+//! the dispatch loop (`interp.rs`): register and constant access without a bounds check
+//! or a reload of the stack pointer after every store.
+//!
+//! Invariants this module relies on (its single audit point):
+//! - Register operands are below the proto's `max_stack_size`: the compiler allocates
+//!   registers below it, and `dump::validate` checks every register operand of a binary
+//!   chunk (including the derived ones: `A + 1` of `SELF`, `A + 3` of the for loops,
+//!   `A + B` of `LOADNIL`).
+//! - [`Regs::new`] checks once that the stack holds `base + max_stack_size` slots (the
+//!   call setup grows it to that before the frame runs).
+//! - The thread's stack is reallocated only by growth (calls, metamethod calls, hooks,
+//!   finalizers, host interrupts, `VARARG`) and by the collector's stack shrinking
+//!   (collection steps at safe points, full collections under the memory limit), which
+//!   keeps every frame's `base + max_stack_size` slots. The dispatch loop takes a fresh
+//!   [`Regs`] after every such operation (its `reload!` macro: after each slow-path
+//!   helper, hook, interrupt and GC safe point) and at every frame entry (`'newframe`),
+//!   so a `Regs` in use always points into the live buffer.
+//! - Values pushed above the window (an open `VARARG` result) are read checked.
+//! - Constant operands are below `constants.len()`: the compiler emits only indices it
+//!   added, and `dump::validate` checks them for binary chunks.
+#![expect(
+    unsafe_code,
+    reason = "unchecked register and constant access in the dispatch loop; bounds are \
+              guaranteed by the loader's validation and checked once per frame entry"
+)]
+
+use super::value::Value;
+
+/// `Value::Int`'s tag byte (`repr(C, u8)`: discriminants in declaration order).
+const TAG_INT: u8 = 2;
+/// `Value::Num`'s tag byte.
+const TAG_NUM: u8 = 3;
+const _: () = assert!(std::mem::size_of::<Value>() == 16);
+
+/// A raw pointer to `R[0]` of the running frame.
+#[derive(Copy, Clone)]
+pub(crate) struct Regs {
+    p: *mut Value,
+    /// Number of valid registers (checked in debug builds only).
+    #[cfg(debug_assertions)]
+    len: usize,
+}
+
+impl Regs {
+    /// The window `stack[base..base + size]`. Panics when the stack is shorter (a broken
+    /// frame setup), so every later access below `size` is in bounds.
+    #[inline(always)]
+    pub(crate) fn new(stack: &mut [Value], base: usize, size: usize) -> Regs {
+        let window = &mut stack[base..base + size];
+        Regs {
+            p: window.as_mut_ptr(),
+            #[cfg(debug_assertions)]
+            len: size,
+        }
+    }
+
+    /// `R[i]` as a place; `i` must be a validated register operand (below
+    /// `max_stack_size`) and the stack must not have been reallocated since `new`.
+    #[inline(always)]
+    pub(crate) fn at(&mut self, i: usize) -> &mut Value {
+        #[cfg(debug_assertions)]
+        assert!(i < self.len, "register {i} outside the frame");
+        // SAFETY: `i < size` (validated operand, see the module invariants) and `new`
+        // checked `base + size <= stack.len()`; the buffer has not been reallocated since
+        // (the dispatch loop reloads after every operation that can grow the stack), and
+        // the returned borrow ends within the dispatch loop's expression using it, before
+        // any other access to the stack.
+        unsafe { &mut *self.p.add(i) }
+    }
+
+    /// `R[i]` read as its tag byte and payload word (not one 16-byte load, which the
+    /// processor cannot forward from the two narrower stores that wrote the register).
+    /// Same requirements as [`Regs::at`].
+    #[inline(always)]
+    pub(crate) fn get(&self, i: usize) -> Value {
+        #[cfg(debug_assertions)]
+        assert!(i < self.len, "register {i} outside the frame");
+        // SAFETY: as in `at` (valid, live slot). `Value` is `repr(C, u8)`: the tag byte
+        // (the discriminant, declaration order) at offset 0, an 8-byte aligned payload at
+        // offset 8; integers and floats are plain 8-byte payloads.
+        unsafe {
+            let slot = self.p.add(i);
+            let tag = *slot.cast::<u8>();
+            let word = *slot.cast::<u64>().add(1);
+            match tag {
+                TAG_INT => Value::Int(word as i64),
+                TAG_NUM => Value::Num(f64::from_bits(word)),
+                _ => *slot,
+            }
+        }
+    }
+
+    /// `R[i..i + 4]` (the numeric for loop's slots); `i + 3` must be a validated
+    /// register operand.
+    #[inline(always)]
+    pub(crate) fn four(&mut self, i: usize) -> &mut [Value; 4] {
+        #[cfg(debug_assertions)]
+        assert!(i + 4 <= self.len, "for-loop slots outside the frame");
+        // SAFETY: as in `at`: `i + 3 < size` (validated `A + 3` of FORPREP/FORLOOP), the
+        // buffer is live, and `[Value; 4]` has the layout of four consecutive slots.
+        unsafe { &mut *self.p.add(i).cast::<[Value; 4]>() }
+    }
+}
+
+/// `k[i]` without a bounds check; `i` must be a validated constant operand.
+#[inline(always)]
+pub(crate) fn konst(k: &[Value], i: usize) -> Value {
+    debug_assert!(i < k.len(), "constant {i} out of range");
+    // SAFETY: constant operands are below `constants.len()` (the compiler emits only
+    // indices it added; `dump::validate` checks binary chunks).
+    unsafe { *k.get_unchecked(i) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn get_reads_back_every_kind() {
+        let mut stack = vec![
+            Value::Int(-7),
+            Value::Num(2.5),
+            Value::Bool(true),
+            Value::Nil,
+        ];
+        let r = Regs::new(&mut stack, 0, 4);
+        assert!(matches!(r.get(0), Value::Int(-7)));
+        assert!(matches!(r.get(1), Value::Num(x) if x == 2.5));
+        assert!(matches!(r.get(2), Value::Bool(true)));
+        assert!(matches!(r.get(3), Value::Nil));
+    }
+}

@@ -15,8 +15,10 @@
 //!   conversions, host functions, userdata, serde, sandbox and limits).
 //!
 //! Architecture invariants: the front end (`syntax`, `compiler`, `proto`, `opcode`,
-//! `number`) has no dependency on `runtime`; only `runtime::gc` contains `unsafe` that
-//! touches heap objects.
+//! `number`) has no dependency on `runtime`. `unsafe` lives in two audited modules:
+//! `runtime::gc` (heap objects) and `runtime::regs` (the interpreter's unchecked
+//! register window and constant reads); each opts in with a reason and each block has a
+//! `// SAFETY:` line.
 
 pub mod compiler;
 pub mod dump;

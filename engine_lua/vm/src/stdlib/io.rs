@@ -15,7 +15,7 @@ use std::process::{Child, Command, Stdio};
 use std::rc::{Rc, Weak};
 
 use super::auxlib::new_lib;
-use super::os::{file_result, strerror};
+use super::os::{exec_result, file_result, strerror};
 use crate::runtime::{Gc, LuaResult, NativeFn, Ret, Table, UserData, Value, Vm};
 
 /// Registry key of the file metatable.
@@ -428,28 +428,6 @@ fn close_file(vm: &mut Vm, i: usize) -> LuaResult<Ret> {
             file_result(vm, r, None)
         }
         _ => file_result(vm, Ok(()), None),
-    }
-}
-
-fn exec_result(vm: &mut Vm, st: std::io::Result<std::process::ExitStatus>) -> LuaResult<Ret> {
-    use std::os::unix::process::ExitStatusExt;
-    match st {
-        Err(e) => file_result(vm, Err(e), None),
-        Ok(st) => {
-            let (what, code) = match (st.code(), st.signal()) {
-                (Some(c), _) => ("exit", c),
-                (None, Some(s)) => ("signal", s),
-                _ => ("exit", -1),
-            };
-            if what == "exit" && code == 0 {
-                vm.push_bool(true);
-            } else {
-                vm.push_nil();
-            }
-            vm.push_bytes(what.as_bytes());
-            vm.push_int(i64::from(code));
-            Ok(Ret::Values(3))
-        }
     }
 }
 

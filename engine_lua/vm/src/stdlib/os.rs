@@ -281,7 +281,6 @@ fn os_tmpname(vm: &mut Vm) -> LuaResult<Ret> {
 }
 
 fn os_execute(vm: &mut Vm) -> LuaResult<Ret> {
-    use std::os::unix::process::ExitStatusExt;
     let cmd = vm.opt_str(1)?.map(|s| s.get().as_bytes().to_vec());
     let Some(cmd) = cmd else {
         vm.push_bool(true);
@@ -293,7 +292,15 @@ fn os_execute(vm: &mut Vm) -> LuaResult<Ret> {
         .arg("-c")
         .arg(std::ffi::OsStr::from_bytes(&cmd))
         .status();
-    match status {
+    exec_result(vm, status)
+}
+
+/// Pushes the reference's `luaL_execresult` for a finished command (`os.execute`,
+/// `file:close` of a `io.popen` file): `true|nil, "exit"|"signal", code`, or the
+/// `luaL_fileresult` triple when the command could not run.
+pub fn exec_result(vm: &mut Vm, st: std::io::Result<std::process::ExitStatus>) -> LuaResult<Ret> {
+    use std::os::unix::process::ExitStatusExt;
+    match st {
         Err(e) => file_result(vm, Err(e), None),
         Ok(st) => {
             let (what, code) = match (st.code(), st.signal()) {

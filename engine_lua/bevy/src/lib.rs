@@ -28,6 +28,7 @@
 //! ```
 
 pub mod bind;
+pub mod inspect;
 pub mod math;
 pub mod runtime;
 pub mod sched;

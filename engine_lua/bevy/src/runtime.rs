@@ -1100,6 +1100,12 @@ impl LuaRuntime {
     pub fn root(&self) -> &Path {
         &self.ctx.root
     }
+
+    /// The scheduler's live coroutines as `(id, owning script instance key, thread)`,
+    /// for debuggers that inspect their stacks.
+    pub fn coroutine_threads(&self) -> impl Iterator<Item = (u64, Option<u64>, &Thread)> {
+        self.coroutines.iter().map(|c| (c.id, c.owner, &c.thread))
+    }
 }
 
 /// Copies `new`'s contents into `old`, keeping the identity of tables both have

@@ -456,6 +456,22 @@ impl Vm {
         result
     }
 
+    /// Closes upvalues at or above `level` and takes the innermost pending
+    /// to-be-closed variable there, if any: its `__close` metamethod (nil if removed
+    /// since, which the call then reports) and value, for the interpreter to call as
+    /// a frame of its own (normal exit, so the error argument is nil).
+    pub(crate) fn pop_close(&mut self, level: usize) -> Option<(Value, Value)> {
+        self.close_upvals(level);
+        let th = self.current;
+        let idx = *th.get().tbc.last()?;
+        if idx < level {
+            return None;
+        }
+        th.get_mut().tbc.pop();
+        let v = th.get().stack[idx];
+        Some((self.metamethod(v, TM::Close), v))
+    }
+
     /// Closes every upvalue and to-be-closed variable of the running thread
     /// (`coroutine.close`).
     pub fn close_thread_level(&mut self) -> LuaResult<()> {

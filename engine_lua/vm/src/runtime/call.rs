@@ -168,6 +168,18 @@ impl Vm {
         usize::from(self.in_handler) * 50
     }
 
+    /// The error for a stack (slots or frames) past its limit: `stack overflow`, or,
+    /// when a message handler already runs in the extra room a stack overflow gave
+    /// it, `error in error handling` (the reference's `LUA_ERRERR`).
+    #[cold]
+    fn stack_overflow(&mut self) -> LuaError {
+        if self.in_handler {
+            LuaError(self.new_string(b"error in error handling"))
+        } else {
+            self.rt_error("stack overflow")
+        }
+    }
+
     /// Doubles the frame list's capacity, counted against the memory limit.
     #[cold]
     fn grow_frames(&mut self) -> LuaResult<()> {
@@ -186,7 +198,7 @@ impl Vm {
         if n > th.stack.len() {
             let limit = MAX_STACK + 200 * self.error_slack();
             if n > limit {
-                return Err(self.rt_error("stack overflow"));
+                return Err(self.stack_overflow());
             }
             let old = th.stack.len();
             let new = (old * 2).max(n).min(limit + 200);
@@ -220,7 +232,7 @@ impl Vm {
                     let np = p.num_params as usize;
                     let need = func + 1 + nargs.max(np) + p.max_stack_size as usize + EXTRA_STACK;
                     if th.frames.len() >= self.max_frames + self.error_slack() {
-                        return Err(self.rt_error("stack overflow"));
+                        return Err(self.stack_overflow());
                     }
                     if th.frames.len() == th.frames.capacity() {
                         self.grow_frames()?;
@@ -252,7 +264,7 @@ impl Vm {
                 }
                 Value::Native(nc) => {
                     if th.frames.len() >= self.max_frames + self.error_slack() {
-                        return Err(self.rt_error("stack overflow"));
+                        return Err(self.stack_overflow());
                     }
                     if th.frames.len() == th.frames.capacity() {
                         self.grow_frames()?;

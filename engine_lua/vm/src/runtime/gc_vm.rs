@@ -16,10 +16,13 @@ const FINALIZERS_PER_STEP: usize = 10;
 impl Vm {
     /// The roots: the registry, the globals, the main and running threads (the
     /// threads on the resume chain hang from `resumer`), the per-type metatables, the
-    /// error a protected call caught for the continuation about to run.
-    fn gc_roots(&self) -> [Value; 14] {
-        let mut r = [Value::Nil; 14];
+    /// error a protected call caught for the continuation about to run, the error
+    /// whose message handler already ran (compared by identity: it must not be freed
+    /// and its address reused by a new error while it is remembered).
+    fn gc_roots(&self) -> [Value; 15] {
+        let mut r = [Value::Nil; 15];
         r[13] = self.pending_error.unwrap_or(Value::Nil);
+        r[14] = self.handled_error.unwrap_or(Value::Nil);
         r[0] = Value::Table(self.registry);
         r[1] = Value::Table(self.globals);
         r[2] = Value::Thread(self.main);

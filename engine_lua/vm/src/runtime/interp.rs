@@ -462,12 +462,25 @@ impl Vm {
 
     /// Calls `f(args)` above frame `fi`'s registers, flagging the frame `FINISH_OP`.
     fn push_meta_call(&mut self, fi: usize, f: Value, args: &[Value], nres: i32) -> LuaResult<()> {
+        self.push_meta_call_above(fi, 0, f, args, nres)
+    }
+
+    /// As [`Self::push_meta_call`], with the call at or above stack index `min_slot`
+    /// (a `RETURN`'s values may reach past the frame's registers).
+    fn push_meta_call_above(
+        &mut self,
+        fi: usize,
+        min_slot: usize,
+        f: Value,
+        args: &[Value],
+        nres: i32,
+    ) -> LuaResult<()> {
         let th = self.current;
         let fr = th.get().frames[fi];
         let FrameKind::Lua(cl) = fr.kind else {
             unreachable!("metamethod calls come from Lua frames")
         };
-        let slot = fr.base + cl.get().proto.get().proto.max_stack_size as usize;
+        let slot = (fr.base + cl.get().proto.get().proto.max_stack_size as usize).max(min_slot);
         self.ensure_stack(slot + 1 + args.len() + EXTRA_STACK)?;
         let t = th.get_mut();
         t.stack[slot] = f;
@@ -501,6 +514,14 @@ impl Vm {
                 }
             }
             SETTABUP | SETTABUPK | SETTABLE | SETTABLEK | SETI | SETIK | SETFIELD | SETFIELDK => {}
+            // A `__close` handler returned (it may have yielded): run the instruction
+            // again to close the next variable or finish (the reference's finishOp).
+            CLOSE => th.get_mut().frames[fi].pc -= 1,
+            RETURN => {
+                let t = th.get_mut();
+                t.top = fr.base + a + fr.ctx;
+                t.frames[fi].pc -= 1;
+            }
             CONCAT => {
                 let total = fr.ctx;
                 let t = th.get_mut();
@@ -1199,7 +1220,12 @@ impl Vm {
                         savepc!();
                         let t = th.get_mut();
                         t.top = base + fp.proto.max_stack_size as usize;
-                        self.close_level(base + a, None)?;
+                        // Each `__close` handler runs as a frame of its own (so it can
+                        // yield); the instruction runs again when it returns.
+                        if let Some((mm, v)) = self.pop_close(base + a) {
+                            self.push_meta_call(fi, mm, &[v, Value::Nil], 0)?;
+                            return Ok(Flow::Continue);
+                        }
                         reload!();
                     }
                     op::TBC => {
@@ -1409,7 +1435,18 @@ impl Vm {
                         if i.c() != 0 {
                             savepc!();
                             th.get_mut().top = base + a + n;
-                            self.close_level(base, None)?;
+                            // As CLOSE, keeping the number of results for the rerun.
+                            if let Some((mm, v)) = self.pop_close(base) {
+                                th.get_mut().frames[fi].ctx = n;
+                                self.push_meta_call_above(
+                                    fi,
+                                    base + a + n,
+                                    mm,
+                                    &[v, Value::Nil],
+                                    0,
+                                )?;
+                                return Ok(Flow::Continue);
+                            }
                         }
                         if self.hooks.active {
                             savepc!();

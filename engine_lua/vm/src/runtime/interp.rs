@@ -12,7 +12,7 @@ use super::api::{LuaError, LuaResult, Ret};
 use super::call::{EXTRA_STACK, Flow};
 use super::debug::{Loc, local_name};
 use super::function::{LuaClosure, UpVal};
-use super::gc::barrier_table;
+use super::gc::{barrier_table, barrier_table_all};
 use super::meta::{self, ArithError, ArithOp, TM};
 use super::regs::{Code, Regs, fetch, invalid_opcode, konst};
 use super::thread::{FrameKind, flags};
@@ -1669,7 +1669,7 @@ impl Vm {
                             let v = st!()[base + a + j];
                             t.get_mut().set_int(&self.heap, (off + j) as i64, v);
                         }
-                        barrier_table(&self.heap, t, Value::Nil);
+                        barrier_table_all(&self.heap, t);
                     }
                     op::CLOSURE => {
                         let p = cl.get().proto.get().protos[i.bx() as usize];

@@ -1239,8 +1239,7 @@ impl Vm {
                     op::JMP => pc = (pc as i64 + i.sj_field() as i64) as usize,
                     op::LOOP => {
                         // Loop header: the trace JIT's hot counter hooks in here.
-                        self.countdown -= 1;
-                        if self.countdown <= 0 {
+                        if self.heap.tick() {
                             savepc!();
                             self.interrupt()?;
                             reload!();
@@ -1354,8 +1353,7 @@ impl Vm {
                             th.get_mut().top = func + b;
                         }
                         savepc!();
-                        self.countdown -= 1;
-                        if self.countdown <= 0 {
+                        if self.heap.tick() {
                             self.interrupt()?;
                             reload!();
                         }
@@ -1385,8 +1383,7 @@ impl Vm {
                             th.get().top - func - 1
                         };
                         savepc!();
-                        self.countdown -= 1;
-                        if self.countdown <= 0 {
+                        if self.heap.tick() {
                             th.get_mut().top = func + 1 + nargs;
                             self.interrupt()?;
                             reload!();
@@ -1483,8 +1480,7 @@ impl Vm {
                                     s[0] = Value::Int(idx);
                                     s[3] = Value::Int(idx);
                                     pc -= i.bx() as usize;
-                                    self.countdown -= 1;
-                                    if self.countdown <= 0 {
+                                    if self.heap.tick() {
                                         savepc!();
                                         self.interrupt()?;
                                         reload!();
@@ -1500,8 +1496,7 @@ impl Vm {
                                     s[0] = Value::Num(idx);
                                     s[3] = Value::Num(idx);
                                     pc -= i.bx() as usize;
-                                    self.countdown -= 1;
-                                    if self.countdown <= 0 {
+                                    if self.heap.tick() {
                                         savepc!();
                                         self.interrupt()?;
                                         reload!();
@@ -1548,8 +1543,7 @@ impl Vm {
                         if !v.is_nil() {
                             st!()[ra + 2] = v;
                             pc -= i.bx() as usize;
-                            self.countdown -= 1;
-                            if self.countdown <= 0 {
+                            if self.heap.tick() {
                                 savepc!();
                                 self.interrupt()?;
                                 reload!();

@@ -168,6 +168,18 @@ impl Vm {
         usize::from(self.in_handler) * 50
     }
 
+    /// The error for a stack (slots or frames) past its limit: `stack overflow`, or,
+    /// when a message handler already runs in the extra room a stack overflow gave
+    /// it, `error in error handling` (the reference's `LUA_ERRERR`).
+    #[cold]
+    fn stack_overflow(&mut self) -> LuaError {
+        if self.in_handler {
+            LuaError(self.new_string(b"error in error handling"))
+        } else {
+            self.rt_error("stack overflow")
+        }
+    }
+
     /// Doubles the frame list's capacity, counted against the memory limit.
     #[cold]
     fn grow_frames(&mut self) -> LuaResult<()> {
@@ -186,7 +198,7 @@ impl Vm {
         if n > th.stack.len() {
             let limit = MAX_STACK + 200 * self.error_slack();
             if n > limit {
-                return Err(self.rt_error("stack overflow"));
+                return Err(self.stack_overflow());
             }
             let old = th.stack.len();
             let new = (old * 2).max(n).min(limit + 200);
@@ -220,7 +232,7 @@ impl Vm {
                     let np = p.num_params as usize;
                     let need = func + 1 + nargs.max(np) + p.max_stack_size as usize + EXTRA_STACK;
                     if th.frames.len() >= self.max_frames + self.error_slack() {
-                        return Err(self.rt_error("stack overflow"));
+                        return Err(self.stack_overflow());
                     }
                     if th.frames.len() == th.frames.capacity() {
                         self.grow_frames()?;
@@ -252,7 +264,7 @@ impl Vm {
                 }
                 Value::Native(nc) => {
                     if th.frames.len() >= self.max_frames + self.error_slack() {
-                        return Err(self.rt_error("stack overflow"));
+                        return Err(self.stack_overflow());
                     }
                     if th.frames.len() == th.frames.capacity() {
                         self.grow_frames()?;
@@ -317,7 +329,7 @@ impl Vm {
         let np = p.num_params as usize;
         let need = func + 1 + nargs.max(np) + p.max_stack_size as usize + EXTRA_STACK;
         if need > th.stack.len()
-            || th.frames.len() >= MAX_FRAMES
+            || th.frames.len() >= self.max_frames
             || th.frames.len() == th.frames.capacity()
         {
             return self.precall(func, nresults, 0).map(|_| ());
@@ -345,6 +357,43 @@ impl Vm {
             ccalls,
         });
         Ok(())
+    }
+
+    /// The fast path of [`Vm::precall`] for a native function called from a Lua frame
+    /// without flags while no hook is active: pushes its frame and returns `true`.
+    /// Returns `false` (nothing done) when the generic path is needed: the stack must
+    /// grow or the frame list is full (it raises the errors).
+    #[inline(always)]
+    pub(crate) fn push_native_frame(
+        &mut self,
+        func: usize,
+        nc: Gc<super::function::NativeClosure>,
+        nresults: i32,
+    ) -> bool {
+        let th = self.current.get_mut();
+        if th.top + 40 > th.stack.len()
+            || th.frames.len() >= self.max_frames
+            || th.frames.len() == th.frames.capacity()
+        {
+            return false;
+        }
+        let ccalls = th.frames.last().map_or(th.base_ccalls, |f| f.ccalls);
+        th.frames.push(Frame {
+            kind: FrameKind::Native(nc),
+            func,
+            base: func + 1,
+            ret: func,
+            pc: 0,
+            nresults,
+            nextra: 0,
+            flags: 0,
+            k: None,
+            ctx: 0,
+            protect: Protect::No,
+            call_func: 0,
+            ccalls,
+        });
+        true
     }
 
     /// Returns from the top frame with `n` results at `first`: moves them to the

@@ -6,6 +6,7 @@
 //! costs at most `total_nodes` nodes, and no Lua code (no metamethod) runs.
 
 use std::collections::HashMap;
+use std::time::Duration;
 
 use engine_lua::runtime::debug::local_name;
 use engine_lua::runtime::gc::KIND_NAMES;
@@ -14,8 +15,8 @@ use engine_lua::syntax::chunk_id;
 use engine_lua_bevy::{ErrorKind, LuaRuntime, ScriptErrorInfo};
 
 use crate::snapshot::{
-    CoState, CoroutineRow, ErrorLine, FrameRow, GcSnapshot, ReloadLine, ReloadTotals,
-    ScriptRow, ScriptStatus, Snapshot, StackSnapshot, ValueNode,
+    CoState, CoroutineRow, ErrorLine, FrameRow, GcSnapshot, ReloadLine, ReloadTotals, ScriptRow,
+    ScriptStatus, ScriptTime, Snapshot, StackSnapshot, TimingSnapshot, ValueNode,
 };
 
 /// How much of a value tree is rendered.
@@ -177,6 +178,20 @@ pub fn capture(rt: &mut LuaRuntime, opts: &CaptureOptions) -> Snapshot {
         phase: g.phase.to_string(),
         pending_finalizers: g.pending_finalizers,
         frame_collections: diag.gc_runs,
+        frame_step: diag.gc_stepped.then_some(diag.gc_step_time),
+    };
+    let timing = TimingSnapshot {
+        scripts: diag
+            .scripts
+            .iter()
+            .filter(|s| s.loaded)
+            .map(|s| ScriptTime {
+                path: s.path.clone(),
+                entity: s.entity.map(|e| e.to_string()),
+                time: Duration::from_secs_f64(f64::from(s.update_us.max(0.0)) / 1e6),
+            })
+            .collect(),
+        ..TimingSnapshot::default()
     };
 
     Snapshot {
@@ -190,7 +205,7 @@ pub fn capture(rt: &mut LuaRuntime, opts: &CaptureOptions) -> Snapshot {
             failures: diag.reload_failures,
         },
         gc,
-        timing: Default::default(),
+        timing,
     }
 }
 
@@ -317,7 +332,10 @@ fn scalar_text(vm: &Vm, v: Value, lim: &ValueLimits) -> String {
 fn key_text(vm: &Vm, k: Value, lim: &ValueLimits) -> String {
     if let Value::Str(s) = k {
         let s = s.get().to_str_lossy();
-        let ident = s.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        let ident = s
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '_')
             && s.chars().all(|c| c.is_alphanumeric() || c == '_');
         if ident && s.len() <= lim.string_chars {
             return s.into_owned();

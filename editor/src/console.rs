@@ -146,7 +146,10 @@ pub fn eval_line(
     target: Option<u64>,
     budget: u64,
 ) -> Vec<ConsoleLine> {
-    let mut out = vec![ConsoleLine::new(ConsoleLineKind::Input, format!("> {line}"))];
+    let mut out = vec![ConsoleLine::new(
+        ConsoleLineKind::Input,
+        format!("> {line}"),
+    )];
     match rt.eval_console(line, target, budget) {
         Ok(values) => {
             if !values.is_empty() {

@@ -24,7 +24,7 @@ pub mod state;
 pub use capture::{CaptureOptions, ValueLimits, capture};
 pub use console::{ConsoleLine, ConsoleLineKind, ConsoleState, eval_line};
 pub use panels::{
-    coroutines_panel, console_panel, debugger_ui, jit_panel, memory_panel, scripts_panel,
+    console_panel, coroutines_panel, debugger_ui, jit_panel, memory_panel, scripts_panel,
     stack_panel, timing_panel,
 };
 pub use plugin::{DebuggerSnapshot, LuaDebuggerPlugin, LuaFrameTiming};

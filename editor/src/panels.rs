@@ -96,7 +96,14 @@ pub fn scripts_panel(ui: &mut Ui, snap: &Snapshot, _state: &mut EditorState) {
                 .striped(true)
                 .num_columns(6)
                 .show(ui, |ui| {
-                    for h in ["File", "Entity", "Status", "Reloads", "Last reload", "Last error"] {
+                    for h in [
+                        "File",
+                        "Entity",
+                        "Status",
+                        "Reloads",
+                        "Last reload",
+                        "Last error",
+                    ] {
                         ui.strong(h);
                     }
                     ui.end_row();
@@ -235,40 +242,46 @@ pub fn stack_panel(ui: &mut Ui, snap: &Snapshot, state: &mut EditorState) {
     if let Some(c) = snap.coroutines.iter().find(|c| c.id == id) {
         ui.label(format!(
             "Coroutine #{id} of {} — {}, {}",
-            if c.script.is_empty() { "-" } else { c.script.as_str() },
+            if c.script.is_empty() {
+                "-"
+            } else {
+                c.script.as_str()
+            },
             c.status,
             c.wait
         ));
     } else {
         ui.label(format!("Coroutine #{id}"));
     }
-    egui::ScrollArea::vertical().id_salt("stack").show(ui, |ui| {
-        for f in &stack.frames {
-            let title = format!("#{} {} — {}", f.level, f.function, f.location());
-            let base = egui::Id::new(("frame", id, f.level));
-            egui::CollapsingHeader::new(title)
-                .id_salt(base)
-                .default_open(!f.native)
-                .show(ui, |ui| {
-                    if f.native {
-                        ui.weak("native function: no locals");
-                        return;
-                    }
-                    ui.strong(format!("locals ({})", f.locals.len()));
-                    for (i, n) in f.locals.iter().enumerate() {
-                        value_tree(ui, n, base.with(("local", i)));
-                    }
-                    egui::CollapsingHeader::new(format!("upvalues ({})", f.upvalues.len()))
-                        .id_salt(base.with("upvalues"))
-                        .default_open(false)
-                        .show(ui, |ui| {
-                            for (i, n) in f.upvalues.iter().enumerate() {
-                                value_tree(ui, n, base.with(("up", i)));
-                            }
-                        });
-                });
-        }
-    });
+    egui::ScrollArea::vertical()
+        .id_salt("stack")
+        .show(ui, |ui| {
+            for f in &stack.frames {
+                let title = format!("#{} {} — {}", f.level, f.function, f.location());
+                let base = egui::Id::new(("frame", id, f.level));
+                egui::CollapsingHeader::new(title)
+                    .id_salt(base)
+                    .default_open(!f.native)
+                    .show(ui, |ui| {
+                        if f.native {
+                            ui.weak("native function: no locals");
+                            return;
+                        }
+                        ui.strong(format!("locals ({})", f.locals.len()));
+                        for (i, n) in f.locals.iter().enumerate() {
+                            value_tree(ui, n, base.with(("local", i)));
+                        }
+                        egui::CollapsingHeader::new(format!("upvalues ({})", f.upvalues.len()))
+                            .id_salt(base.with("upvalues"))
+                            .default_open(false)
+                            .show(ui, |ui| {
+                                for (i, n) in f.upvalues.iter().enumerate() {
+                                    value_tree(ui, n, base.with(("up", i)));
+                                }
+                            });
+                    });
+            }
+        });
 }
 
 /// The console: output, the target environment, and the input line (Enter runs
@@ -279,11 +292,7 @@ pub fn console_panel(ui: &mut Ui, snap: &Snapshot, state: &mut EditorState) {
     let target_text = |t: Option<u64>| match t {
         None => "globals".to_string(),
         Some(k) => match snap.scripts.iter().find(|s| s.key == k) {
-            Some(s) => format!(
-                "{} ({})",
-                s.path,
-                s.entity.as_deref().unwrap_or("level")
-            ),
+            Some(s) => format!("{} ({})", s.path, s.entity.as_deref().unwrap_or("level")),
             None => format!("script #{k} (gone)"),
         },
     };
@@ -357,18 +366,19 @@ pub fn memory_panel(ui: &mut Ui, snap: &Snapshot, _state: &mut EditorState) {
             };
             row(ui, "Heap", fmt_bytes(g.heap_bytes));
             row(ui, "Peak", fmt_bytes(g.peak_bytes));
-            row(
-                ui,
-                "Limit",
-                g.limit.map_or("none".to_string(), fmt_bytes),
-            );
+            row(ui, "Limit", g.limit.map_or("none".to_string(), fmt_bytes));
             row(ui, "Collector phase", g.phase.clone());
             row(ui, "Cycles", g.cycles.to_string());
             row(ui, "Steps", g.steps.to_string());
             row(ui, "Last step", fmt_ms(g.last_step));
             row(ui, "Longest step", fmt_ms(g.longest_step));
             row(ui, "Pending finalizers", g.pending_finalizers.to_string());
-            row(ui, "End-of-frame collections", g.frame_collections.to_string());
+            row(
+                ui,
+                "End-of-frame step",
+                g.frame_step.map_or("none this frame".to_string(), fmt_ms),
+            );
+            row(ui, "Cycles by frame steps", g.frame_collections.to_string());
         });
     ui.separator();
     ui.strong("Live objects by type");
@@ -400,7 +410,9 @@ pub fn timing_panel(ui: &mut Ui, snap: &Snapshot, _state: &mut EditorState) {
             ui.label(format!("Lua this frame: {}", fmt_ms(total)));
         }
         _ => {
-            ui.label("No frame timing yet (measured by LuaDebuggerPlugin around the LuaSet phases).");
+            ui.label(
+                "No frame timing yet (measured by LuaDebuggerPlugin around the LuaSet phases).",
+            );
         }
     }
     if !t.phases.is_empty() {
@@ -416,9 +428,9 @@ pub fn timing_panel(ui: &mut Ui, snap: &Snapshot, _state: &mut EditorState) {
             });
     }
     ui.separator();
-    ui.strong("Per script");
+    ui.strong("on_update per script (one frame in 8 is timed)");
     if t.scripts.is_empty() {
-        ui.label("Per-script times are not measured by this runtime (no data).");
+        ui.label("No script is loaded.");
         return;
     }
     egui::Grid::new("script_times_grid")

@@ -134,7 +134,9 @@ impl Plugin for LuaDebuggerPlugin {
                 mark::<2>.after(LuaSet::Lifecycle).before(LuaSet::Events),
                 mark::<3>.after(LuaSet::Events).before(LuaSet::Update),
                 mark::<4>.after(LuaSet::Update).before(LuaSet::Coroutines),
-                mark::<5>.after(LuaSet::Coroutines).before(LuaSet::Maintenance),
+                mark::<5>
+                    .after(LuaSet::Coroutines)
+                    .before(LuaSet::Maintenance),
                 mark::<6>.after(LuaSet::Maintenance),
                 capture_system.after(LuaSet::Maintenance).after(mark::<6>),
             ),

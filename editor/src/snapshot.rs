@@ -266,8 +266,10 @@ pub struct GcSnapshot {
     pub phase: String,
     /// Objects waiting for their finalizer.
     pub pending_finalizers: usize,
-    /// End-of-frame collections run by the Bevy plugin's budget.
+    /// Collection cycles finished by the Bevy plugin's end-of-frame steps.
     pub frame_collections: u64,
+    /// This frame's end-of-frame collector step (`None`: no step ran).
+    pub frame_step: Option<Duration>,
 }
 
 /// Time spent in Lua per frame.
@@ -281,7 +283,8 @@ pub struct TimingSnapshot {
     pub mean_total: Option<Duration>,
     /// Frames in `mean_total`.
     pub frames_averaged: usize,
-    /// Per-script time in the last frame, when the runtime measures it.
+    /// Per-script `on_update` time in the last timed frame (the runtime times one
+    /// frame in `SCRIPT_TIMING_EVERY`).
     pub scripts: Vec<ScriptTime>,
 }
 
@@ -292,6 +295,6 @@ pub struct ScriptTime {
     pub path: String,
     /// Entity, as Bevy prints it.
     pub entity: Option<String>,
-    /// Time in its callbacks and coroutines.
+    /// Time in its `on_update`.
     pub time: Duration,
 }

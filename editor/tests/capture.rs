@@ -88,7 +88,10 @@ fn captures_scripts_coroutines_stack_locals_and_upvalues() {
     assert_eq!(f.len(), 3, "{f:?}");
     assert!(stack.frames[0].native, "{f:?}");
     assert_eq!(f[1], ("global 'patrol'", "guard.lua:12".to_string()));
-    assert_eq!(f[2], ("function <guard.lua:16>", "guard.lua:16".to_string()));
+    assert_eq!(
+        f[2],
+        ("function <guard.lua:16>", "guard.lua:16".to_string())
+    );
 
     let patrol = &stack.frames[1];
     assert_eq!(find(&patrol.locals, "n").text, "5");
@@ -107,6 +110,8 @@ fn captures_scripts_coroutines_stack_locals_and_upvalues() {
     assert_eq!(me.text, "table (cycle)");
     assert!(me.children.is_empty());
 
+    assert_eq!(snap.timing.scripts.len(), 1);
+    assert_eq!(snap.timing.scripts[0].path, "guard.lua");
     assert!(snap.gc.heap_bytes > 0);
     assert!(snap.gc.objects.iter().any(|(k, n)| k == "table" && *n > 0));
 }
@@ -148,7 +153,10 @@ fn value_trees_are_bounded() {
         capture(rt, &opts)
     });
     let frames = snap.stack.unwrap().frames;
-    let hold = frames.iter().find(|f| f.function == "global 'hold'").unwrap();
+    let hold = frames
+        .iter()
+        .find(|f| f.function == "global 'hold'")
+        .unwrap();
     let big = find(&hold.locals, "big");
     assert_eq!(big.children.len(), 20);
     assert_eq!(big.text, "table (20+ entries)");
@@ -194,8 +202,13 @@ fn console_evaluates_expressions_statements_and_errors() {
     let out = with_lua(w, |rt| eval_line(rt, "mode", None, budget));
     assert_eq!(texts(out)[1].1, "nil");
     // Errors come back as text.
-    let out = texts(with_lua(w, |rt| eval_line(rt, "error('boom')", None, budget)));
-    assert_eq!(out[1], (ConsoleLineKind::Error, "console:1: boom".to_string()));
+    let out = texts(with_lua(w, |rt| {
+        eval_line(rt, "error('boom')", None, budget)
+    }));
+    assert_eq!(
+        out[1],
+        (ConsoleLineKind::Error, "console:1: boom".to_string())
+    );
     let out = texts(with_lua(w, |rt| eval_line(rt, "1 +", None, budget)));
     assert_eq!(out[1].0, ConsoleLineKind::Error);
     assert!(out[1].1.contains("console:1:"), "{out:?}");
@@ -245,7 +258,10 @@ fn console_endless_loop_is_stopped_by_the_budget_and_the_game_goes_on() {
         .world()
         .resource::<engine_lua_bevy::LuaDiagnostics>()
         .errors;
-    assert!(errors.is_empty(), "console errors are not script errors: {errors:?}");
+    assert!(
+        errors.is_empty(),
+        "console errors are not script errors: {errors:?}"
+    );
 }
 
 #[test]
@@ -255,7 +271,10 @@ fn plugin_headless_captures_while_open_and_runs_console_lines() {
     app.add_plugins(LuaDebuggerPlugin::default());
     app.update();
     // Closed: nothing captured.
-    assert_eq!(app.world().resource::<DebuggerSnapshot>().0, Snapshot::default());
+    assert_eq!(
+        app.world().resource::<DebuggerSnapshot>().0,
+        Snapshot::default()
+    );
     {
         let mut st = app.world_mut().resource_mut::<EditorState>();
         st.open = true;

@@ -119,6 +119,7 @@ fn sample() -> Snapshot {
             phase: "pause".into(),
             pending_finalizers: 0,
             frame_collections: 2,
+            frame_step: Some(Duration::from_micros(80)),
         },
         timing: TimingSnapshot {
             phases: vec![
@@ -257,6 +258,7 @@ fn memory_panel_shows_heap_objects_and_steps() {
     h.get_by_label("none");
     h.get_by_label("Longest step");
     h.get_by_label("0.900 ms");
+    h.get_by_label("0.080 ms");
     h.get_by_label("812");
     h.get_by_label("table");
     h.get_by_label("95");
@@ -268,7 +270,7 @@ fn timing_panel_shows_phases_and_per_script_times() {
     h.get_by_label("Lua this frame: 0.500 ms (mean 0.450 ms over 60 frames)");
     h.get_by_label("on_update");
     h.get_by_label("0.300 ms");
-    h.get_by_label("Per-script times are not measured by this runtime (no data).");
+    h.get_by_label("No script is loaded.");
     let mut snap = sample();
     snap.timing.scripts.push(ScriptTime {
         path: "ai/guard.lua".into(),

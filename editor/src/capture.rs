@@ -229,9 +229,12 @@ fn read_frames(vm: &Vm, th: Gc<RtThread>, lim: &ValueLimits, budget: &mut usize)
     for (level, fi) in (0..t.frames.len()).rev().enumerate() {
         let f = &t.frames[fi];
         match f.kind {
-            FrameKind::Native(n) => out.push(FrameRow {
+            FrameKind::Native(_) => out.push(FrameRow {
                 level,
-                function: format!("native '{}'", n.get().name),
+                function: match vm.frame_name(th, fi) {
+                    ("", _) => "native function".to_string(),
+                    (what, name) => format!("native {what} '{name}'"),
+                },
                 source: "[C]".to_string(),
                 native: true,
                 ..FrameRow::default()
@@ -321,7 +324,7 @@ fn scalar_text(vm: &Vm, v: Value, lim: &ValueLimits) -> String {
             let p = &c.get().proto.get().proto;
             format!("function <{}:{}>", chunk_id(&p.source), p.line_defined)
         }
-        Value::Native(n) => format!("native function '{}'", n.get().name),
+        Value::Native(_) => "native function".to_string(),
         Value::Thread(_) => "thread".to_string(),
         Value::LightUserData(a) => format!("light userdata {a:#x}"),
         Value::UserData(_) => vm.type_name_of(v),

@@ -155,8 +155,8 @@ fn value_trees_are_bounded() {
     let frames = snap.stack.unwrap().frames;
     let hold = frames
         .iter()
-        .find(|f| f.function == "global 'hold'")
-        .unwrap();
+        .find(|f| f.function == "function <big.lua:2>")
+        .unwrap_or_else(|| panic!("{frames:#?}"));
     let big = find(&hold.locals, "big");
     assert_eq!(big.children.len(), 20);
     assert_eq!(big.text, "table (20+ entries)");

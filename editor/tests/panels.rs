@@ -237,7 +237,7 @@ fn console_panel_shows_output_and_submits_lines() {
     h.get_by_label("> 1+1");
     h.get_by_label("2");
     h.get_by_label("console:1: boom");
-    h.get_by_label("globals");
+    h.get_by_label("Run in:");
     h.get_by_label("Run").click();
     h.run();
     let c = &h.state().console;

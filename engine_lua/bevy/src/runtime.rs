@@ -764,6 +764,18 @@ impl LuaRuntime {
             {
                 continue;
             }
+            // The owner's entity was despawned this frame (its script is removed at
+            // the next Lifecycle): do not resume into a dead entity, as `on_update`
+            // is not called for one either.
+            if let Some(e) = co
+                .owner
+                .and_then(|k| self.scripts.get(&k))
+                .and_then(|s| s.entity)
+                && self.ctx.world.borrow().get_entity(e).is_err()
+            {
+                keep.push(co);
+                continue;
+            }
             let ready = match &co.wait {
                 Wait::Ready => true,
                 Wait::Frame(f) => frame >= *f,

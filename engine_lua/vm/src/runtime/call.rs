@@ -41,6 +41,9 @@ impl Vm {
             return Err(self.rt_error("C stack overflow"));
         }
         self.depth += 1;
+        // An error returned by an earlier re-entrant call and not propagated (the
+        // native caller handled it) must not count as already handled.
+        self.handled_error = None;
         let th = self.current;
         let level = th.get().frames.len();
         let r = match self.precall(func, nresults, flags::FRESH | extra) {
@@ -69,6 +72,16 @@ impl Vm {
             let flow = match fr.kind {
                 FrameKind::Lua(_) => self.run_lua()?,
                 FrameKind::Native(nc) => {
+                    if fr.flags & flags::PENDING != 0
+                        && th
+                            .get()
+                            .unwinding
+                            .last()
+                            .is_some_and(|u| u.frame + 1 == th.get().frames.len())
+                    {
+                        self.unwind_next()?;
+                        continue;
+                    }
                     let ret = if fr.flags & flags::PENDING != 0 {
                         let f = th.get_mut().frames.last_mut().unwrap();
                         f.flags &= !(flags::PENDING | flags::YIELDED);
@@ -87,6 +100,8 @@ impl Vm {
                     } else {
                         (nc.get().f)(self)?
                     };
+                    // The native returned normally: an error it caught is settled.
+                    self.handled_error = None;
                     self.handle_ret(ret)?
                 }
             };
@@ -153,6 +168,18 @@ impl Vm {
         usize::from(self.in_handler) * 50
     }
 
+    /// The error for a stack (slots or frames) past its limit: `stack overflow`, or,
+    /// when a message handler already runs in the extra room a stack overflow gave
+    /// it, `error in error handling` (the reference's `LUA_ERRERR`).
+    #[cold]
+    fn stack_overflow(&mut self) -> LuaError {
+        if self.in_handler {
+            LuaError(self.new_string(b"error in error handling"))
+        } else {
+            self.rt_error("stack overflow")
+        }
+    }
+
     /// Doubles the frame list's capacity, counted against the memory limit.
     #[cold]
     fn grow_frames(&mut self) -> LuaResult<()> {
@@ -171,7 +198,7 @@ impl Vm {
         if n > th.stack.len() {
             let limit = MAX_STACK + 200 * self.error_slack();
             if n > limit {
-                return Err(self.rt_error("stack overflow"));
+                return Err(self.stack_overflow());
             }
             let old = th.stack.len();
             let new = (old * 2).max(n).min(limit + 200);
@@ -205,7 +232,7 @@ impl Vm {
                     let np = p.num_params as usize;
                     let need = func + 1 + nargs.max(np) + p.max_stack_size as usize + EXTRA_STACK;
                     if th.frames.len() >= self.max_frames + self.error_slack() {
-                        return Err(self.rt_error("stack overflow"));
+                        return Err(self.stack_overflow());
                     }
                     if th.frames.len() == th.frames.capacity() {
                         self.grow_frames()?;
@@ -237,7 +264,7 @@ impl Vm {
                 }
                 Value::Native(nc) => {
                     if th.frames.len() >= self.max_frames + self.error_slack() {
-                        return Err(self.rt_error("stack overflow"));
+                        return Err(self.stack_overflow());
                     }
                     if th.frames.len() == th.frames.capacity() {
                         self.grow_frames()?;
@@ -302,7 +329,7 @@ impl Vm {
         let np = p.num_params as usize;
         let need = func + 1 + nargs.max(np) + p.max_stack_size as usize + EXTRA_STACK;
         if need > th.stack.len()
-            || th.frames.len() >= MAX_FRAMES
+            || th.frames.len() >= self.max_frames
             || th.frames.len() == th.frames.capacity()
         {
             return self.precall(func, nresults, 0).map(|_| ());
@@ -330,6 +357,43 @@ impl Vm {
             ccalls,
         });
         Ok(())
+    }
+
+    /// The fast path of [`Vm::precall`] for a native function called from a Lua frame
+    /// without flags while no hook is active: pushes its frame and returns `true`.
+    /// Returns `false` (nothing done) when the generic path is needed: the stack must
+    /// grow or the frame list is full (it raises the errors).
+    #[inline(always)]
+    pub(crate) fn push_native_frame(
+        &mut self,
+        func: usize,
+        nc: Gc<super::function::NativeClosure>,
+        nresults: i32,
+    ) -> bool {
+        let th = self.current.get_mut();
+        if th.top + 40 > th.stack.len()
+            || th.frames.len() >= self.max_frames
+            || th.frames.len() == th.frames.capacity()
+        {
+            return false;
+        }
+        let ccalls = th.frames.last().map_or(th.base_ccalls, |f| f.ccalls);
+        th.frames.push(Frame {
+            kind: FrameKind::Native(nc),
+            func,
+            base: func + 1,
+            ret: func,
+            pc: 0,
+            nresults,
+            nextra: 0,
+            flags: 0,
+            k: None,
+            ctx: 0,
+            protect: Protect::No,
+            call_func: 0,
+            ccalls,
+        });
+        true
     }
 
     /// Returns from the top frame with `n` results at `first`: moves them to the
@@ -456,10 +520,65 @@ impl Vm {
         result
     }
 
+    /// Closes upvalues at or above `level` and takes the innermost pending
+    /// to-be-closed variable there, if any: its `__close` metamethod (nil if removed
+    /// since, which the call then reports) and value, for the interpreter to call as
+    /// a frame of its own (normal exit, so the error argument is nil).
+    pub(crate) fn pop_close(&mut self, level: usize) -> Option<(Value, Value)> {
+        self.close_upvals(level);
+        let th = self.current;
+        let idx = *th.get().tbc.last()?;
+        if idx < level {
+            return None;
+        }
+        th.get_mut().tbc.pop();
+        let v = th.get().stack[idx];
+        Some((self.metamethod(v, TM::Close), v))
+    }
+
+    /// One step of closing after an error caught by the protected call on top (see
+    /// [`super::thread::Unwind`]): calls the `__close` handler of the innermost pending
+    /// variable above the call as a frame of its own (its error then comes back
+    /// through `handle_error`), or, when none is left, hands the error to the call's
+    /// continuation.
+    fn unwind_next(&mut self) -> LuaResult<()> {
+        let th = self.current;
+        let t = th.get();
+        let u = *t.unwinding.last().expect("an unwinding protected call");
+        let level = t.frames[u.frame].call_func;
+        let e = t.stack[u.err_slot];
+        match t.tbc.last() {
+            Some(&idx) if idx >= level => {
+                th.get_mut().tbc.pop();
+                let v = th.get().stack[idx];
+                // A metamethod removed since the variable was marked is still
+                // "called": `attempt to call a nil value (metamethod 'close')`.
+                let mm = self.metamethod(v, TM::Close);
+                let func = u.err_slot + 1;
+                self.ensure_stack(func + 3 + EXTRA_STACK)?;
+                let t = th.get_mut();
+                t.stack[func] = mm;
+                t.stack[func + 1] = v;
+                t.stack[func + 2] = e;
+                t.top = func + 3;
+                self.precall(func, 0, flags::C_CALL)?;
+            }
+            _ => {
+                self.close_upvals(level);
+                let t = th.get_mut();
+                t.unwinding.pop();
+                t.top = level;
+                self.pending_error = Some(e);
+            }
+        }
+        Ok(())
+    }
+
     /// Closes every upvalue and to-be-closed variable of the running thread
-    /// (`coroutine.close`).
-    pub fn close_thread_level(&mut self) -> LuaResult<()> {
-        self.close_level(0, None)
+    /// (`coroutine.close`), passing the handlers `err` (the error the coroutine died
+    /// with, if any).
+    pub fn close_thread_level(&mut self, err: Option<Value>) -> LuaResult<()> {
+        self.close_level(0, err)
     }
 
     /// Marks stack slot `idx` as to-be-closed (`variable 'x' got a non-closable value`).
@@ -538,13 +657,39 @@ impl Vm {
             let level = f.call_func;
             // As the reference, the erroring frames are gone before pending
             // to-be-closed variables run (their `debug.getinfo(2)` is the pcall).
-            th.get_mut().frames.truncate(ci + 1);
-            if let Err(ne) = self.close_level(level, Some(e)) {
-                e = ne.0;
-            }
             let thm = th.get_mut();
-            thm.top = level;
-            self.pending_error = Some(e);
+            thm.frames.truncate(ci + 1);
+            thm.unwinding.retain(|u| u.frame <= ci);
+            if let Some(u) = thm.unwinding.last()
+                && u.frame == ci
+            {
+                // A `__close` handler run by this unwinding raised: its error replaces
+                // the one passed to the next handlers.
+                thm.stack[u.err_slot] = e;
+                thm.top = u.err_slot + 1;
+                return Ok(());
+            }
+            match thm.tbc.last() {
+                Some(&idx) if idx >= level => {
+                    // The handlers run as frames above this one (`Vm::unwind_next`,
+                    // from the dispatch loop), the error in a slot above the last
+                    // pending variable (everything else above `level` is dead).
+                    let err_slot = idx + 1;
+                    self.close_upvals(level);
+                    let thm = th.get_mut();
+                    thm.stack[err_slot] = e;
+                    thm.top = err_slot + 1;
+                    thm.unwinding.push(super::thread::Unwind {
+                        frame: ci,
+                        err_slot,
+                    });
+                }
+                _ => {
+                    self.close_upvals(level);
+                    th.get_mut().top = level;
+                    self.pending_error = Some(e);
+                }
+            }
             return Ok(());
         }
         if let Some(bi) = boundary {
@@ -554,7 +699,9 @@ impl Vm {
                 self.last_traceback = Some(msg);
             }
             let level = f.ret;
-            th.get_mut().frames.truncate(bi);
+            let thm = th.get_mut();
+            thm.frames.truncate(bi);
+            thm.unwinding.retain(|u| u.frame < bi);
             if let Err(ne) = self.close_level(level, Some(e)) {
                 e = ne.0;
             }
@@ -567,6 +714,7 @@ impl Vm {
         let co = th.get_mut();
         co.status = CoStatus::Dead;
         co.error = Some(e);
+        co.unwinding.clear();
         let resumer = co
             .resumer
             .take()
@@ -619,11 +767,13 @@ impl Vm {
             vm.pending_error = Some(m);
             Ok(())
         };
-        if st == CoStatus::Dead {
-            return fail(self, "cannot resume dead coroutine");
-        }
+        // The running thread first: a dead coroutine runs the `__close` handlers of
+        // `coroutine.close` and of a failed `wrap` on its own stack.
         if co == from || st == CoStatus::Running {
             return fail(self, "cannot resume non-suspended coroutine");
+        }
+        if st == CoStatus::Dead {
+            return fail(self, "cannot resume dead coroutine");
         }
         if st == CoStatus::Normal {
             return fail(self, "cannot resume non-suspended coroutine");

@@ -16,10 +16,13 @@ const FINALIZERS_PER_STEP: usize = 10;
 impl Vm {
     /// The roots: the registry, the globals, the main and running threads (the
     /// threads on the resume chain hang from `resumer`), the per-type metatables, the
-    /// error a protected call caught for the continuation about to run.
-    fn gc_roots(&self) -> [Value; 14] {
-        let mut r = [Value::Nil; 14];
+    /// error a protected call caught for the continuation about to run, the error
+    /// whose message handler already ran (compared by identity: it must not be freed
+    /// and its address reused by a new error while it is remembered).
+    fn gc_roots(&self) -> [Value; 15] {
+        let mut r = [Value::Nil; 15];
         r[13] = self.pending_error.unwrap_or(Value::Nil);
+        r[14] = self.handled_error.unwrap_or(Value::Nil);
         r[0] = Value::Table(self.registry);
         r[1] = Value::Table(self.globals);
         r[2] = Value::Thread(self.main);
@@ -48,8 +51,9 @@ impl Vm {
     /// not, collects fully (finalizers stay pending: this is not a safe point for a
     /// re-entrant call) and checks again. `Err`: the catchable `not enough memory`,
     /// raised before anything is allocated, so the state stays consistent. Smaller
-    /// allocations (and table growth, at most the table's own size again) are caught
-    /// at the next safe point instead.
+    /// allocations are caught at the next safe point instead, and buffer growth (a
+    /// table's parts, at most the table's own size again) at the next loop back-edge
+    /// or call ([`super::gc::Heap::adjust`] zeroes the countdown).
     pub fn reserve_memory(&mut self, n: usize) -> LuaResult<()> {
         if self.heap.bytes().saturating_add(n) <= self.heap.limit {
             return Ok(());
@@ -68,7 +72,7 @@ impl Vm {
     #[inline]
     fn check_limit(&mut self) {
         if self.heap.bytes() > self.heap.limit {
-            self.countdown = 0;
+            self.heap.countdown.set(0);
         }
     }
 

@@ -25,7 +25,9 @@
               guaranteed by the loader's validation and checked once per frame entry"
 )]
 
+use super::function::FuncProto;
 use super::value::Value;
+use crate::opcode::Instruction;
 
 /// `Value::Int`'s tag byte (`repr(C, u8)`: discriminants in declaration order).
 const TAG_INT: u8 = 2;
@@ -103,13 +105,72 @@ impl Regs {
     }
 }
 
-/// `k[i]` without a bounds check; `i` must be a validated constant operand.
+/// The running function's code and constants as raw pointers. `Copy` and free of
+/// borrows, so the dispatch loop can switch to another frame in place (a Lua call or a
+/// return to a Lua caller) by assigning a new one.
+///
+/// Valid while the frame whose function it was taken from runs: that frame's closure
+/// keeps the prototype alive (the collector traces every frame's function), and a
+/// prototype's code (`Rc<Proto>`) and constant table never change after it is made.
+#[derive(Copy, Clone)]
+pub(crate) struct Code {
+    code: *const Instruction,
+    k: *const Value,
+    #[cfg(debug_assertions)]
+    ncode: usize,
+    #[cfg(debug_assertions)]
+    nk: usize,
+}
+
+impl Code {
+    /// The code and constants of `fp`.
+    #[inline(always)]
+    pub(crate) fn new(fp: &FuncProto) -> Code {
+        Code {
+            code: fp.proto.code.as_ptr(),
+            k: fp.constants.as_ptr(),
+            #[cfg(debug_assertions)]
+            ncode: fp.proto.code.len(),
+            #[cfg(debug_assertions)]
+            nk: fp.constants.len(),
+        }
+    }
+}
+
+/// `code[pc]` without a bounds check. Every path through a function's code ends in a
+/// return and every jump lands inside the code (the compiler emits them so;
+/// `dump::check_code` checks binary chunks: opcodes, jump targets, no fall-through past
+/// the end), so the dispatch loop never fetches at `pc >= code.len()`.
 #[inline(always)]
-pub(crate) fn konst(k: &[Value], i: usize) -> Value {
-    debug_assert!(i < k.len(), "constant {i} out of range");
+pub(crate) fn fetch(c: Code, pc: usize) -> Instruction {
+    #[cfg(debug_assertions)]
+    assert!(pc < c.ncode, "pc {pc} outside the code");
+    // SAFETY: `pc < code.len()` by the control-flow invariant above; the code is alive
+    // and unchanged (see `Code`).
+    unsafe { *c.code.add(pc) }
+}
+
+/// The dispatch loop's arm for opcode bytes outside the opcode table: never reached,
+/// because the compiler emits only opcodes of the table and `dump::check_code` rejects
+/// binary chunks with any other byte. Telling the optimiser so removes the range check
+/// in front of the jump table.
+#[inline(always)]
+pub(crate) fn invalid_opcode() -> ! {
+    debug_assert!(false, "invalid opcode byte");
+    // SAFETY: unreachable: every instruction's opcode byte indexes `OpCode::ALL` (see
+    // above), and the dispatch loop has an arm for each of them.
+    unsafe { std::hint::unreachable_unchecked() }
+}
+
+/// `K[i]` without a bounds check; `i` must be a validated constant operand.
+#[inline(always)]
+pub(crate) fn konst(c: Code, i: usize) -> Value {
+    #[cfg(debug_assertions)]
+    assert!(i < c.nk, "constant {i} out of range");
     // SAFETY: constant operands are below `constants.len()` (the compiler emits only
-    // indices it added; `dump::validate` checks binary chunks).
-    unsafe { *k.get_unchecked(i) }
+    // indices it added; `dump::validate` checks binary chunks); the table is alive and
+    // unchanged (see `Code`).
+    unsafe { *c.k.add(i) }
 }
 
 #[cfg(test)]

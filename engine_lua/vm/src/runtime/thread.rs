@@ -97,6 +97,18 @@ impl Frame {
     }
 }
 
+/// A protected call whose callee raised an error while to-be-closed variables above
+/// it were pending: their `__close` handlers run one at a time as ordinary frames above
+/// the call's native frame (so they can yield), before its continuation sees the error.
+#[derive(Copy, Clone, Debug)]
+pub struct Unwind {
+    /// Index of the catching native frame (`PENDING`, protected).
+    pub frame: usize,
+    /// Stack slot holding the error so far (a handler's own error replaces it); the
+    /// handlers are called just above it.
+    pub err_slot: usize,
+}
+
 /// A thread of execution (the main thread or a coroutine).
 pub struct Thread {
     /// The value stack. Slots at `top..` are free.
@@ -109,6 +121,8 @@ pub struct Thread {
     pub open_upvals: Vec<Gc<UpVal>>,
     /// Stack indices of pending to-be-closed variables, ascending.
     pub tbc: Vec<usize>,
+    /// Protected calls closing variables after an error, innermost last.
+    pub unwinding: Vec<Unwind>,
     /// Coroutine status.
     pub status: CoStatus,
     /// The thread that resumed this one (while it runs).
@@ -133,6 +147,7 @@ impl Thread {
             frames: Vec::new(),
             open_upvals: Vec::new(),
             tbc: Vec::new(),
+            unwinding: Vec::new(),
             status: CoStatus::Suspended,
             resumer: None,
             resume_depth: 0,

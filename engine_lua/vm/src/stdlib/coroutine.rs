@@ -87,6 +87,15 @@ fn wrap_k(vm: &mut Vm, s: Status, _ctx: usize) -> LuaResult<Ret> {
     match s {
         Status::Ok => Ok(Ret::Values(vm.get_top())),
         Status::Error(e) => {
+            // An error inside the coroutine (not a failed resume) kills it: its pending
+            // to-be-closed variables are closed now, and may replace the error.
+            let Value::Thread(co) = vm.upvalue(0) else {
+                unreachable!("wrap keeps its coroutine")
+            };
+            let e = match co.get().error {
+                Some(_) => close_coroutine(vm, co).unwrap_or(e),
+                None => e,
+            };
             if let Value::Str(m) = e {
                 let w = vm.where_(1);
                 let mut b = w.into_bytes();
@@ -95,6 +104,30 @@ fn wrap_k(vm: &mut Vm, s: Status, _ctx: usize) -> LuaResult<Ret> {
             }
             Err(LuaError(e))
         }
+    }
+}
+
+/// Closes the upvalues and pending to-be-closed variables of a suspended or dead
+/// coroutine, on its own stack (`lua_closethread`): the handlers get the error the
+/// coroutine died with (nil if none) and cannot yield. Leaves it dead and empty;
+/// returns the final error (the death error, or the last error a handler raised).
+fn close_coroutine(vm: &mut Vm, co: crate::runtime::Gc<Thread>) -> Option<Value> {
+    // Taken first (the close stack-anchors it): a handler that resumes or closes the
+    // coroutine again sees a dead coroutine with nothing left to close.
+    let err = co.get_mut().error.take();
+    let saved = vm.current;
+    vm.current = co;
+    let r = vm.close_thread_level(err);
+    vm.current = saved;
+    let c = co.get_mut();
+    c.status = CoStatus::Dead;
+    c.frames.clear();
+    c.unwinding.clear();
+    c.top = 0;
+    c.error = None;
+    match r {
+        Err(e) => Some(e.0),
+        Ok(()) => err,
     }
 }
 
@@ -137,25 +170,10 @@ fn running(vm: &mut Vm) -> LuaResult<Ret> {
 fn close(vm: &mut Vm) -> LuaResult<Ret> {
     let co = vm.check_thread(1)?;
     match status_name(vm, co) {
-        "suspended" | "dead" => {
-            let err = co.get().error;
-            // Close the coroutine's upvalues and pending to-be-closed variables on its
-            // own stack.
-            let saved = vm.current;
-            vm.current = co;
-            let r = vm.close_thread_level();
-            vm.current = saved;
-            let c = co.get_mut();
-            c.status = CoStatus::Dead;
-            c.frames.clear();
-            c.top = 0;
-            c.error = None;
-            match (r, err) {
-                (Err(e), _) => vm.ret(&[Value::Bool(false), e.0]),
-                (Ok(()), Some(e)) => vm.ret(&[Value::Bool(false), e]),
-                (Ok(()), None) => vm.ret(&[Value::Bool(true)]),
-            }
-        }
+        "suspended" | "dead" => match close_coroutine(vm, co) {
+            Some(e) => vm.ret(&[Value::Bool(false), e]),
+            None => vm.ret(&[Value::Bool(true)]),
+        },
         s => Err(vm.error(format!("cannot close a {s} coroutine"))),
     }
 }

@@ -308,11 +308,7 @@ pub struct Summary {
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "game_demo summary after {} frames", self.frames)?;
-        writeln!(
-            f,
-            "  level          {} ({})",
-            self.level, self.level_name
-        )?;
+        writeln!(f, "  level          {} ({})", self.level, self.level_name)?;
         writeln!(
             f,
             "  score / hp     {} / {} (deaths {})",

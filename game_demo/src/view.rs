@@ -215,13 +215,25 @@ fn bar(g: &mut Gizmos, at: Vec2, hp: i32, max: i32) {
     let w = 24.0;
     let f = (hp.max(0) as f32 / max as f32).clamp(0.0, 1.0);
     let left = at - Vec2::new(w / 2.0, 0.0);
-    g.line_2d(left, left + Vec2::new(w, 0.0), Color::srgba(0.0, 0.0, 0.0, 0.6));
-    g.line_2d(left, left + Vec2::new(w * f, 0.0), Color::srgb(0.3, 1.0, 0.3));
+    g.line_2d(
+        left,
+        left + Vec2::new(w, 0.0),
+        Color::srgba(0.0, 0.0, 0.0, 0.6),
+    );
+    g.line_2d(
+        left,
+        left + Vec2::new(w * f, 0.0),
+        Color::srgb(0.3, 1.0, 0.3),
+    );
 }
 
 /// `--frames N` ends the run after N frames; with `--screenshot PATH` the window is
 /// captured at frame N and the run ends once the file is written.
-fn run_limit(mut commands: Commands, mut limit: ResMut<RunLimit>, mut exit: MessageWriter<AppExit>) {
+fn run_limit(
+    mut commands: Commands,
+    mut limit: ResMut<RunLimit>,
+    mut exit: MessageWriter<AppExit>,
+) {
     limit.frame += 1;
     let Some(n) = limit.frames else {
         return;
@@ -235,9 +247,7 @@ fn run_limit(mut commands: Commands, mut limit: ResMut<RunLimit>, mut exit: Mess
             commands
                 .spawn(Screenshot::primary_window())
                 .observe(save_to_disk(path))
-                .observe(|_: On<ScreenshotCaptured>, mut l: ResMut<RunLimit>| {
-                    l.shot_done = true
-                });
+                .observe(|_: On<ScreenshotCaptured>, mut l: ResMut<RunLimit>| l.shot_done = true);
         }
         Some(_) if limit.shot_done || limit.frame > n + 600 => {
             if !limit.shot_done {

@@ -13,7 +13,11 @@ fn three_hundred_frames_with_the_real_scripts() {
     demo.run(300);
     let s = demo.summary();
     assert!(s.errors.is_empty(), "{s}");
-    assert_eq!((s.level, s.level_name.as_str()), (1, "The Courtyard"), "{s}");
+    assert_eq!(
+        (s.level, s.level_name.as_str()),
+        (1, "The Courtyard"),
+        "{s}"
+    );
     assert!(s.enemies >= 3, "{s}");
     assert!(s.enemy_travel > 300.0, "enemies hardly moved:\n{s}");
     // Every enemy runs its brain as a coroutine.
@@ -114,7 +118,11 @@ fn the_binary_prints_a_summary_headless() {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{text}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     for line in [
         "game_demo summary after 120 frames",
         "script errors  0",
@@ -134,7 +142,11 @@ fn without_a_display_the_plain_command_runs_headless() {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{text}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(text.contains("no display"), "{text}");
     assert!(text.contains("game_demo summary after 30 frames"), "{text}");
 }

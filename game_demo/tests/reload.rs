@@ -16,7 +16,9 @@ fn editing_the_guard_script_changes_the_guards_at_once() {
     let before = motion(&mut demo, "guard", 30);
     assert!(before > 20.0, "guards should patrol: moved {before}");
     edit(dir.path(), "ai/guard.lua", "SPEED = 60 ", "SPEED = 0 ");
-    until(&mut demo, "the reload", |d| d.diagnostics().reload_count >= 1);
+    until(&mut demo, "the reload", |d| {
+        d.diagnostics().reload_count >= 1
+    });
     demo.run(2);
     let after = motion(&mut demo, "guard", 30);
     assert_eq!(after, 0.0, "guards still move after SPEED = 0");
@@ -62,7 +64,10 @@ fn a_broken_script_is_reported_and_the_game_keeps_running() {
     assert!(ce.line > lines, "{ce:?}");
     let hud = game_demo::view::error_line(&demo.diagnostics()).unwrap();
     assert!(hud.contains("ai/guard.lua:"), "{hud}");
-    assert!(motion(&mut demo, "guard", 30) > 5.0, "old guard code stopped");
+    assert!(
+        motion(&mut demo, "guard", 30) > 5.0,
+        "old guard code stopped"
+    );
 
     // 2. A runtime error in a state function: the guards' brains stop with an error
     // at that line; everything else keeps working.
@@ -71,14 +76,12 @@ fn a_broken_script_is_reported_and_the_game_keeps_running() {
         "  ai.state(entity, \"patrol\")",
         "  ai.sate(entity, \"patrol\")",
     );
-    let bad_line = bad
-        .lines()
-        .position(|l| l.contains("ai.sate"))
-        .unwrap() as u32
-        + 1;
+    let bad_line = bad.lines().position(|l| l.contains("ai.sate")).unwrap() as u32 + 1;
     std::fs::write(dir.path().join("ai/guard.lua"), &bad).unwrap();
     until(&mut demo, "the runtime error", |d| {
-        errors(d).iter().any(|e| e.contains("ai.sate") || e.contains("'sate'"))
+        errors(d)
+            .iter()
+            .any(|e| e.contains("ai.sate") || e.contains("'sate'"))
     });
     let e = errors(&demo);
     let want = format!("ai/guard.lua:{bad_line}:");
@@ -88,7 +91,11 @@ fn a_broken_script_is_reported_and_the_game_keeps_running() {
     );
     assert!(demo.diagnostics().compile_errors.is_empty());
     demo.run(5);
-    assert_eq!(motion(&mut demo, "guard", 20), 0.0, "broken guards still move");
+    assert_eq!(
+        motion(&mut demo, "guard", 20),
+        0.0,
+        "broken guards still move"
+    );
     let frames = demo.frames();
     demo.app.world_mut().resource_mut::<PlayerInput>().axis = bevy::math::Vec2::new(0.0, -1.0);
     let travel = demo.summary().player_travel;
@@ -103,9 +110,14 @@ fn a_broken_script_is_reported_and_the_game_keeps_running() {
     // 3. The fix: on_reload restarts the brains, the guards walk again.
     std::fs::write(dir.path().join("ai/guard.lua"), &original).unwrap();
     let reloads = demo.diagnostics().reload_count;
-    until(&mut demo, "the fix", |d| d.diagnostics().reload_count > reloads);
+    until(&mut demo, "the fix", |d| {
+        d.diagnostics().reload_count > reloads
+    });
     demo.run(40);
-    assert!(motion(&mut demo, "guard", 30) > 20.0, "guards did not recover");
+    assert!(
+        motion(&mut demo, "guard", 30) > 20.0,
+        "guards did not recover"
+    );
 }
 
 fn edit_from(src: &str, old: &str, new: &str) -> String {

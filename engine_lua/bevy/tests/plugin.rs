@@ -518,7 +518,10 @@ fn coroutines_of_a_despawned_entity_are_not_resumed() {
     }
     assert!(errors(&app).is_empty(), "{:?}", errors(&app));
     assert_eq!(diag(&app).coroutines.len(), 0);
-    assert_eq!(app.world_mut().query::<&Enemy>().iter(app.world()).count(), 0);
+    assert_eq!(
+        app.world_mut().query::<&Enemy>().iter(app.world()).count(),
+        0
+    );
 }
 
 #[test]

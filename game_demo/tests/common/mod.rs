@@ -99,6 +99,7 @@ pub fn motion(demo: &mut Demo, kind: &str, frames: u64) -> f32 {
         .sum()
 }
 
+/// The HUD state.
 pub fn game_state(demo: &Demo) -> GameState {
     demo.app.world().resource::<GameState>().clone()
 }
@@ -112,6 +113,7 @@ pub fn teleport_player(demo: &mut Demo, at: Vec2) {
     t.translation.y = at.y;
 }
 
+/// Where the goal is.
 pub fn goal_position(demo: &mut Demo) -> Vec2 {
     let world = demo.app.world_mut();
     let mut q = world.query_filtered::<&Transform, With<Goal>>();

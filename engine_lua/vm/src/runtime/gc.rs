@@ -738,6 +738,12 @@ pub struct Heap {
     pub cycles: u64,
     /// The memory limit in bytes (`usize::MAX`: none).
     pub limit: usize,
+    /// Countdown decremented at loop back-edges and Lua calls; at zero the interpreter
+    /// calls `Vm::interrupt` (instruction budget, interrupt callback, memory limit).
+    /// `i64::MAX` when no limit is set, so the slow path never runs. It lives in the
+    /// heap so that buffer growth past the memory limit ([`Heap::adjust`], e.g. a
+    /// table grown by stores alone) can bring the interrupt forward.
+    pub countdown: Cell<i64>,
     /// Tuning parameters.
     pub params: GcParams,
     /// Stress mode.
@@ -804,6 +810,7 @@ impl Default for Heap {
             running: true,
             cycles: 0,
             limit: usize::MAX,
+            countdown: Cell::new(i64::MAX),
             params: GcParams::default(),
             stress: Stress::from_env(),
             pause_log: None,
@@ -897,11 +904,26 @@ impl Heap {
         gc
     }
 
-    /// Records that an object's buffers grew (`delta > 0`) or shrank.
+    /// Records that an object's buffers grew (`delta > 0`) or shrank. Growth past the
+    /// memory limit zeroes the countdown, so the next loop back-edge or call raises
+    /// the catchable `not enough memory` (after a full collection) even when the
+    /// program allocates no new object (a table grown by stores alone).
     #[inline]
     pub fn adjust(&self, delta: isize) {
-        self.bytes
-            .set(self.bytes.get().saturating_add_signed(delta));
+        let b = self.bytes.get().saturating_add_signed(delta);
+        self.bytes.set(b);
+        if delta > 0 && b > self.limit {
+            self.countdown.set(0);
+        }
+    }
+
+    /// One tick of the countdown (a loop back-edge or a call); true when it reached
+    /// zero and the interpreter must call `Vm::interrupt`.
+    #[inline(always)]
+    pub fn tick(&self) -> bool {
+        let c = self.countdown.get() - 1;
+        self.countdown.set(c);
+        c <= 0
     }
 
     /// Releases spare capacity of the collector's side tables (called once a fresh

@@ -1248,8 +1248,7 @@ impl Vm {
                     op::JMP => pc = (pc as i64 + i.sj_field() as i64) as usize,
                     op::LOOP => {
                         // Loop header: the trace JIT's hot counter hooks in here.
-                        self.countdown -= 1;
-                        if self.countdown <= 0 {
+                        if self.heap.tick() {
                             savepc!();
                             self.interrupt()?;
                             reload!();
@@ -1363,8 +1362,7 @@ impl Vm {
                             th.get_mut().top = func + b;
                         }
                         savepc!();
-                        self.countdown -= 1;
-                        if self.countdown <= 0 {
+                        if self.heap.tick() {
                             self.interrupt()?;
                             reload!();
                         }
@@ -1433,8 +1431,7 @@ impl Vm {
                             th.get().top - func - 1
                         };
                         savepc!();
-                        self.countdown -= 1;
-                        if self.countdown <= 0 {
+                        if self.heap.tick() {
                             th.get_mut().top = func + 1 + nargs;
                             self.interrupt()?;
                             reload!();
@@ -1572,8 +1569,7 @@ impl Vm {
                                     s[0] = Value::Int(idx);
                                     s[3] = Value::Int(idx);
                                     pc -= i.bx() as usize;
-                                    self.countdown -= 1;
-                                    if self.countdown <= 0 {
+                                    if self.heap.tick() {
                                         savepc!();
                                         self.interrupt()?;
                                         reload!();
@@ -1589,8 +1585,7 @@ impl Vm {
                                     s[0] = Value::Num(idx);
                                     s[3] = Value::Num(idx);
                                     pc -= i.bx() as usize;
-                                    self.countdown -= 1;
-                                    if self.countdown <= 0 {
+                                    if self.heap.tick() {
                                         savepc!();
                                         self.interrupt()?;
                                         reload!();
@@ -1637,8 +1632,7 @@ impl Vm {
                         if !v.is_nil() {
                             st!()[ra + 2] = v;
                             pc -= i.bx() as usize;
-                            self.countdown -= 1;
-                            if self.countdown <= 0 {
+                            if self.heap.tick() {
                                 savepc!();
                                 self.interrupt()?;
                                 reload!();

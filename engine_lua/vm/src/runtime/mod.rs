@@ -153,10 +153,6 @@ pub struct Vm {
     pub(crate) handled_error: Option<Value>,
     /// A message handler is running (errors inside it do not call it again).
     pub(crate) in_handler: bool,
-    /// Countdown decremented at loop back-edges and Lua calls; at zero the interpreter
-    /// calls [`Vm::interrupt`] (instruction budget, interrupt callback, memory limit).
-    /// `i64::MAX` when no limit is set, so the slow path never runs.
-    pub countdown: i64,
     /// Most call frames one thread may hold (`stack overflow` beyond).
     pub max_frames: usize,
     /// The embedding API's per-state data (handles, userdata metatables, limits),
@@ -205,7 +201,6 @@ impl Vm {
             pending_finish: false,
             handled_error: None,
             in_handler: false,
-            countdown: i64::MAX,
             max_frames: call::MAX_FRAMES,
             embed: None,
             hooks: hook::Hooks::default(),

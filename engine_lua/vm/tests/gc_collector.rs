@@ -319,3 +319,38 @@ fn memory_limit_deep_recursion() {
         .unwrap();
     assert_eq!(v, "zzzzzzzzzz3");
 }
+
+#[test]
+fn memory_limit_counts_table_growth_by_stores() {
+    // Tables grown by stores alone (integers, floats, booleans: no new object, so no
+    // allocation safe point): the growth counts against the limit, and the next loop
+    // back-edge raises the catchable error; the state works afterwards.
+    let mut lua = limited(8 * 1024 * 1024);
+    let r = lua
+        .load(
+            "local ok1, e1 = pcall(function() local t = {} for i = 1, 2e7 do t[i] = i end end) \
+             local ok2, e2 = pcall(function() local t = {} for i = 1, 2e7 do t[i + 0.5] = true end end) \
+             local ok3, e3 = pcall(function() \
+               local t = {} local i = 0 \
+               while i < 2e7 do i = i + 1 t[-i] = false end \
+             end) \
+             local t = {} for i = 1, 1000 do t[i] = i end \
+             return ok1, e1, ok2, e2, ok3, e3, #t",
+        )
+        .eval::<(bool, String, bool, String, bool, String, i64)>()
+        .unwrap();
+    let nem = "not enough memory".to_string();
+    assert_eq!(
+        r,
+        (false, nem.clone(), false, nem.clone(), false, nem, 1000)
+    );
+    // At most one growth step past the limit.
+    assert!(lua.vm().gc_stats().peak_bytes < 3 * 8 * 1024 * 1024);
+    lua.vm().collect_garbage();
+    assert!(lua.vm().heap.bytes() < 8 * 1024 * 1024);
+    let v = lua
+        .load("local t = {} for i = 1, 5000 do t[i] = i * 2 end return t[5000]")
+        .eval::<i64>()
+        .unwrap();
+    assert_eq!(v, 10000);
+}

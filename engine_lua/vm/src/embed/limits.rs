@@ -4,7 +4,8 @@
 //!
 //! # How the limits are checked
 //!
-//! The interpreter keeps one countdown (`Vm::countdown`), decremented at every loop
+//! The interpreter keeps one countdown (`Heap::countdown`: in the heap, so that a
+//! table growing past the memory limit can zero it), decremented at every loop
 //! back-edge (`LOOP`, `FORLOOP`, `TFORLOOP`) and every call of a Lua function. While
 //! no limit is set it starts at `i64::MAX` and the slow path never runs; the cost on
 //! the hot path is one decrement and one well-predicted branch. When it reaches zero
@@ -170,7 +171,7 @@ impl Vm {
             .instructions
             .map_or(0, |b| b.min(i64::MAX as u64) as i64);
         let p = l.restart();
-        self.countdown = p;
+        self.heap.countdown.set(p);
     }
 
     /// The limits in force.
@@ -203,7 +204,7 @@ impl Vm {
         let l = &mut state(self).limits;
         l.interrupt = f.map(|(n, f)| (n.max(1), f));
         let p = l.restart();
-        self.countdown = p;
+        self.heap.countdown.set(p);
     }
 
     /// Gives the running code a fresh instruction budget now, from inside a host
@@ -225,7 +226,7 @@ impl Vm {
             && let Some(b) = e.limits.budget
         {
             e.limits.remaining = b.min(i64::MAX as u64) as i64;
-            self.countdown = e.limits.restart();
+            self.heap.countdown.set(e.limits.restart());
         }
     }
 
@@ -241,7 +242,7 @@ impl Vm {
             && let Some(b) = e.limits.budget
         {
             e.limits.remaining = b.min(i64::MAX as u64) as i64;
-            self.countdown = e.limits.restart();
+            self.heap.countdown.set(e.limits.restart());
         }
     }
 
@@ -252,7 +253,7 @@ impl Vm {
             self.clear_dead_stack();
             self.collect_garbage();
             if self.heap.bytes() > self.heap.limit {
-                self.countdown = 1;
+                self.heap.countdown.set(1);
                 if let Some(e) = self.embed.as_mut() {
                     e.limits.memory_error = true;
                 }
@@ -260,17 +261,17 @@ impl Vm {
             }
         }
         let Some(e) = self.embed.as_mut() else {
-            self.countdown = i64::MAX;
+            self.heap.countdown.set(i64::MAX);
             return Ok(());
         };
         let l = &mut e.limits;
-        let elapsed = l.period - self.countdown.max(0);
+        let elapsed = l.period - self.heap.countdown.get().max(0);
         if l.budget.is_some() {
             l.remaining -= elapsed.max(1);
             if l.remaining <= 0 {
                 l.remaining = 0;
                 l.period = 1;
-                self.countdown = 1;
+                self.heap.countdown.set(1);
                 return Err(self.error_here("instruction limit exceeded"));
             }
         }
@@ -281,14 +282,16 @@ impl Vm {
                 l.interrupt = Some((n, f));
             }
             if let Err(err) = r {
-                self.countdown = state(self).limits.restart();
+                let c = state(self).limits.restart();
+                self.heap.countdown.set(c);
                 return Err(match err {
                     super::Error::External(m) => self.error_here(&m),
                     other => super::into_lua_error(self, other),
                 });
             }
         }
-        self.countdown = state(self).limits.restart();
+        let c = state(self).limits.restart();
+        self.heap.countdown.set(c);
         Ok(())
     }
 

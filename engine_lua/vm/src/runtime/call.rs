@@ -333,7 +333,7 @@ impl Vm {
         let np = p.num_params as usize;
         let need = func + 1 + nargs.max(np) + p.max_stack_size as usize + EXTRA_STACK;
         if need > th.stack.len()
-            || th.frames.len() >= MAX_FRAMES
+            || th.frames.len() >= self.max_frames
             || th.frames.len() == th.frames.capacity()
         {
             return self.precall(func, nresults, 0).map(|_| ());
@@ -361,6 +361,43 @@ impl Vm {
             ccalls,
         });
         Ok(())
+    }
+
+    /// The fast path of [`Vm::precall`] for a native function called from a Lua frame
+    /// without flags while no hook is active: pushes its frame and returns `true`.
+    /// Returns `false` (nothing done) when the generic path is needed: the stack must
+    /// grow or the frame list is full (it raises the errors).
+    #[inline(always)]
+    pub(crate) fn push_native_frame(
+        &mut self,
+        func: usize,
+        nc: Gc<super::function::NativeClosure>,
+        nresults: i32,
+    ) -> bool {
+        let th = self.current.get_mut();
+        if th.top + 40 > th.stack.len()
+            || th.frames.len() >= self.max_frames
+            || th.frames.len() == th.frames.capacity()
+        {
+            return false;
+        }
+        let ccalls = th.frames.last().map_or(th.base_ccalls, |f| f.ccalls);
+        th.frames.push(Frame {
+            kind: FrameKind::Native(nc),
+            func,
+            base: func + 1,
+            ret: func,
+            pc: 0,
+            nresults,
+            nextra: 0,
+            flags: 0,
+            k: None,
+            ctx: 0,
+            protect: Protect::No,
+            call_func: 0,
+            ccalls,
+        });
+        true
     }
 
     /// Returns from the top frame with `n` results at `first`: moves them to the

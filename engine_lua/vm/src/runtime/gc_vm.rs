@@ -51,8 +51,9 @@ impl Vm {
     /// not, collects fully (finalizers stay pending: this is not a safe point for a
     /// re-entrant call) and checks again. `Err`: the catchable `not enough memory`,
     /// raised before anything is allocated, so the state stays consistent. Smaller
-    /// allocations (and table growth, at most the table's own size again) are caught
-    /// at the next safe point instead.
+    /// allocations are caught at the next safe point instead, and buffer growth (a
+    /// table's parts, at most the table's own size again) at the next loop back-edge
+    /// or call ([`super::gc::Heap::adjust`] zeroes the countdown).
     pub fn reserve_memory(&mut self, n: usize) -> LuaResult<()> {
         if self.heap.bytes().saturating_add(n) <= self.heap.limit {
             return Ok(());
@@ -71,7 +72,7 @@ impl Vm {
     #[inline]
     fn check_limit(&mut self) {
         if self.heap.bytes() > self.heap.limit {
-            self.countdown = 0;
+            self.heap.countdown.set(0);
         }
     }
 

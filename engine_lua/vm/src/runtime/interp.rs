@@ -8,16 +8,16 @@
 //! completes the instruction with the result.
 
 use super::Vm;
-use super::api::{LuaError, LuaResult};
+use super::api::{LuaError, LuaResult, Ret};
 use super::call::{EXTRA_STACK, Flow};
 use super::debug::{Loc, local_name};
 use super::function::{LuaClosure, UpVal};
-use super::gc::barrier_table;
+use super::gc::{barrier_table, barrier_table_all};
 use super::meta::{self, ArithError, ArithOp, TM};
-use super::regs::{Regs, konst};
+use super::regs::{Code, Regs, fetch, invalid_opcode, konst};
 use super::thread::{FrameKind, flags};
 use super::value::{Value, float_to_int};
-use crate::opcode::{Instruction, OpCode, op};
+use crate::opcode::{OpCode, op};
 
 /// A step of an operation that may need a metamethod call.
 pub(crate) enum Step {
@@ -693,12 +693,12 @@ impl Vm {
     pub(crate) fn run_lua(&mut self) -> LuaResult<Flow> {
         'newframe: loop {
             let th = self.current;
-            let fi = th.get().frames.len() - 1;
-            let (kind, base, func0) = {
+            let mut fi = th.get().frames.len() - 1;
+            let (kind, mut base, mut pc) = {
                 let f = &th.get().frames[fi];
-                (f.kind, f.base, f.func)
+                (f.kind, f.base, f.pc)
             };
-            let FrameKind::Lua(cl) = kind else {
+            let FrameKind::Lua(mut cl) = kind else {
                 return Ok(Flow::Continue);
             };
             if self.pending_finish {
@@ -706,16 +706,15 @@ impl Vm {
                 if !self.finish_op(fi)? {
                     return Ok(Flow::Continue);
                 }
+                pc = th.get().frames[fi].pc;
             }
-            let mut pc = th.get().frames[fi].pc;
             if pc == 0 && self.hooks.active {
                 self.hook_enter_lua(fi)?;
             }
-            let clr: &LuaClosure = cl.get();
-            let fp = clr.proto.get();
-            let code: &[Instruction] = &fp.proto.code;
-            let k: &[Value] = &fp.constants;
-            let msz = fp.proto.max_stack_size as usize;
+            // The frame's state: all `Copy` values without borrows, so that a Lua call
+            // and a return to a Lua caller switch frames in place (`enter!`).
+            let mut k = Code::new(cl.get().proto.get());
+            let mut msz = cl.get().proto.get().proto.max_stack_size as usize;
             let mut regs = Regs::new(&mut th.get_mut().stack, base, msz);
             // A fresh register window after anything that can reallocate the stack
             // (calls into Lua or the host: hooks, metamethods, `__close`, interrupts).
@@ -728,6 +727,16 @@ impl Vm {
                 () => {
                     th.get_mut().stack
                 };
+            }
+            // Switches the loop's state to Lua frame `fi` (already on the frame list,
+            // not started or returned to), whose function is `cl`.
+            macro_rules! enter {
+                () => {{
+                    let fp = cl.get().proto.get();
+                    k = Code::new(fp);
+                    msz = fp.proto.max_stack_size as usize;
+                    regs = Regs::new(&mut th.get_mut().stack, base, msz);
+                }};
             }
             macro_rules! r {
                 ($x:expr) => {
@@ -787,7 +796,7 @@ impl Vm {
                     } else {
                         // The compiler follows every compare/test with its JMP: take
                         // it here instead of dispatching it (hooks see it separately).
-                        let j = code[pc];
+                        let j = fetch(k, pc);
                         if j.op_byte() == op::JMP && !self.hooks.active {
                             pc = (pc as i64 + 1 + j.sj_field() as i64) as usize;
                         }
@@ -844,7 +853,7 @@ impl Vm {
                     self.hook_instruction(fi, pc)?;
                     reload!();
                 }
-                let i = code[pc];
+                let i = fetch(k, pc);
                 pc += 1;
                 let a = i.a() as usize;
                 match i.op_byte() {
@@ -853,7 +862,7 @@ impl Vm {
                     op::LOADF => r!(a) = Value::Num(i.sbx() as f64),
                     op::LOADK => r!(a) = konst(k, i.bx() as usize),
                     op::LOADKX => {
-                        r!(a) = konst(k, code[pc].ax_field() as usize);
+                        r!(a) = konst(k, fetch(k, pc).ax_field() as usize);
                         pc += 1;
                     }
                     op::LOADFALSE => r!(a) = Value::Bool(false),
@@ -867,13 +876,13 @@ impl Vm {
                             r!(a + j) = Value::Nil;
                         }
                     }
-                    op::GETUPVAL => r!(a) = self.upval_get(clr.upvals[i.b() as usize]),
+                    op::GETUPVAL => r!(a) = self.upval_get(cl.get().upvals[i.b() as usize]),
                     op::SETUPVAL => {
                         let v = rv!(a);
-                        self.upval_set(clr.upvals[i.b() as usize], v);
+                        self.upval_set(cl.get().upvals[i.b() as usize], v);
                     }
                     op::GETTABUP => {
-                        let t = self.upval_get(clr.upvals[i.b() as usize]);
+                        let t = self.upval_get(cl.get().upvals[i.b() as usize]);
                         let key = kstr!(i.c());
                         if let Value::Table(h) = t {
                             let v = h.get().get_str(key);
@@ -931,7 +940,7 @@ impl Vm {
                         r!(a) = meta_result!(s, 1);
                     }
                     op::SETTABUP | op::SETTABUPK => {
-                        let t = self.upval_get(clr.upvals[a]);
+                        let t = self.upval_get(cl.get().upvals[a]);
                         let key = konst(k, i.b() as usize);
                         let v = if i.op_byte() == op::SETTABUP {
                             rv!(i.c())
@@ -1219,7 +1228,7 @@ impl Vm {
                     op::CLOSE => {
                         savepc!();
                         let t = th.get_mut();
-                        t.top = base + fp.proto.max_stack_size as usize;
+                        t.top = base + msz;
                         // Each `__close` handler runs as a frame of its own (so it can
                         // yield); the instruction runs again when it returns.
                         if let Some((mm, v)) = self.pop_close(base + a) {
@@ -1230,7 +1239,7 @@ impl Vm {
                     }
                     op::TBC => {
                         savepc!();
-                        let name = local_name(&fp.proto, a as u32 + 1, pc - 1)
+                        let name = local_name(&cl.get().proto.get().proto, a as u32 + 1, pc - 1)
                             .unwrap_or("?")
                             .to_string();
                         self.mark_tbc(base + a, &name)?;
@@ -1239,8 +1248,7 @@ impl Vm {
                     op::JMP => pc = (pc as i64 + i.sj_field() as i64) as usize,
                     op::LOOP => {
                         // Loop header: the trace JIT's hot counter hooks in here.
-                        self.countdown -= 1;
-                        if self.countdown <= 0 {
+                        if self.heap.tick() {
                             savepc!();
                             self.interrupt()?;
                             reload!();
@@ -1354,14 +1362,52 @@ impl Vm {
                             th.get_mut().top = func + b;
                         }
                         savepc!();
-                        self.countdown -= 1;
-                        if self.countdown <= 0 {
+                        if self.heap.tick() {
                             self.interrupt()?;
                             reload!();
                         }
-                        if let Value::LuaFn(callee) = rv!(a) {
-                            self.precall_lua(func, callee, i.c() as i32 - 1)?;
-                            continue 'newframe;
+                        match rv!(a) {
+                            Value::LuaFn(callee) => {
+                                self.precall_lua(func, callee, i.c() as i32 - 1)?;
+                                // Enter the callee in place (its frame is on top now).
+                                fi += 1;
+                                base = func + 1;
+                                cl = callee;
+                                pc = 0;
+                                enter!();
+                                if self.hooks.active {
+                                    self.hook_enter_lua(fi)?;
+                                    reload!();
+                                }
+                                continue;
+                            }
+                            Value::Native(nc)
+                                if !self.hooks.active
+                                    && self.push_native_frame(func, nc, i.c() as i32 - 1) =>
+                            {
+                                // A light native call: no hook, no `__call`; when the
+                                // function returns values, this frame continues here
+                                // without going back through the frame dispatch.
+                                match (nc.get().f)(self)? {
+                                    Ret::Values(n) if !self.hooks.active => {
+                                        let top = th.get().top;
+                                        self.poscall(top - n, n);
+                                    }
+                                    ret => {
+                                        if let Flow::Done = self.handle_ret(ret)? {
+                                            return Ok(Flow::Done);
+                                        }
+                                        self.check_gc();
+                                        continue 'newframe;
+                                    }
+                                }
+                                if self.check_gc() {
+                                    continue 'newframe;
+                                }
+                                reload!();
+                                continue;
+                            }
+                            _ => {}
                         }
                         if self.precall(func, i.c() as i32 - 1, 0)? {
                             continue 'newframe;
@@ -1385,8 +1431,7 @@ impl Vm {
                             th.get().top - func - 1
                         };
                         savepc!();
-                        self.countdown -= 1;
-                        if self.countdown <= 0 {
+                        if self.heap.tick() {
                             th.get_mut().top = func + 1 + nargs;
                             self.interrupt()?;
                             reload!();
@@ -1459,6 +1504,47 @@ impl Vm {
                     }
                     op::RETURN0 | op::RETURN1 => {
                         let n = usize::from(i.op_byte() == op::RETURN1);
+                        // The common return to a Lua caller: no hook, not the bottom frame
+                        // of a re-entrant loop or of a coroutine. The result is read
+                        // field by field (it was usually written by the instruction
+                        // just before) and stored straight into the caller's slot.
+                        if !self.hooks.active && fi > 0 {
+                            let v = rv!(a);
+                            let t = th.get_mut();
+                            let fr = &t.frames[fi];
+                            let (dest, wanted, fl) = (fr.ret, fr.nresults, fr.flags);
+                            if fl & flags::FRESH == 0 {
+                                t.frames.pop();
+                                if n == 1 && wanted != 0 {
+                                    t.stack[dest] = v;
+                                }
+                                if wanted < 0 {
+                                    t.top = dest + n;
+                                } else {
+                                    let w = wanted as usize;
+                                    for j in n..w {
+                                        t.stack[dest + j] = Value::Nil;
+                                    }
+                                    t.top = dest + w;
+                                }
+                                let caller = &mut t.frames[fi - 1];
+                                if caller.flags & flags::FINISH_OP != 0 {
+                                    caller.flags &= !flags::FINISH_OP;
+                                    self.pending_finish = true;
+                                    continue 'newframe;
+                                }
+                                // Back in a Lua caller: continue it in place.
+                                if let FrameKind::Lua(c) = caller.kind {
+                                    fi -= 1;
+                                    base = caller.base;
+                                    pc = caller.pc;
+                                    cl = c;
+                                    enter!();
+                                    continue;
+                                }
+                                continue 'newframe;
+                            }
+                        }
                         if self.hooks.active {
                             savepc!();
                             self.hook_return(base + a, n)?;
@@ -1483,8 +1569,7 @@ impl Vm {
                                     s[0] = Value::Int(idx);
                                     s[3] = Value::Int(idx);
                                     pc -= i.bx() as usize;
-                                    self.countdown -= 1;
-                                    if self.countdown <= 0 {
+                                    if self.heap.tick() {
                                         savepc!();
                                         self.interrupt()?;
                                         reload!();
@@ -1500,8 +1585,7 @@ impl Vm {
                                     s[0] = Value::Num(idx);
                                     s[3] = Value::Num(idx);
                                     pc -= i.bx() as usize;
-                                    self.countdown -= 1;
-                                    if self.countdown <= 0 {
+                                    if self.heap.tick() {
                                         savepc!();
                                         self.interrupt()?;
                                         reload!();
@@ -1548,8 +1632,7 @@ impl Vm {
                         if !v.is_nil() {
                             st!()[ra + 2] = v;
                             pc -= i.bx() as usize;
-                            self.countdown -= 1;
-                            if self.countdown <= 0 {
+                            if self.heap.tick() {
                                 savepc!();
                                 self.interrupt()?;
                                 reload!();
@@ -1563,7 +1646,7 @@ impl Vm {
                         }
                         let mut off = i.c() as usize;
                         if off == 255 {
-                            off = code[pc].ax_field() as usize;
+                            off = fetch(k, pc).ax_field() as usize;
                             pc += 1;
                         }
                         let Value::Table(t) = rv!(a) else {
@@ -1580,17 +1663,17 @@ impl Vm {
                             let v = st!()[base + a + j];
                             t.get_mut().set_int(&self.heap, (off + j) as i64, v);
                         }
-                        barrier_table(&self.heap, t, Value::Nil);
+                        barrier_table_all(&self.heap, t);
                     }
                     op::CLOSURE => {
-                        let p = fp.protos[i.bx() as usize];
+                        let p = cl.get().proto.get().protos[i.bx() as usize];
                         let descs = &p.get().proto.upvalues;
                         let mut ups = Vec::with_capacity(descs.len());
                         for d in descs.iter() {
                             if d.in_stack {
                                 ups.push(self.find_upval(base + d.index as usize));
                             } else {
-                                ups.push(clr.upvals[d.index as usize]);
+                                ups.push(cl.get().upvals[d.index as usize]);
                             }
                         }
                         let c = self.heap.alloc(LuaClosure {
@@ -1626,13 +1709,13 @@ impl Vm {
                     op::VARARGPREP => {
                         let nfixed = a;
                         let t = th.get_mut();
-                        let func = func0;
+                        let func = t.frames[fi].func;
                         let nargs = t.top - func - 1;
                         let nextra = nargs.saturating_sub(nfixed);
                         if nextra > 0 {
                             let newfunc = func + 1 + nargs;
                             savepc!();
-                            let need = newfunc + 1 + fp.proto.max_stack_size as usize + EXTRA_STACK;
+                            let need = newfunc + 1 + msz + EXTRA_STACK;
                             self.ensure_stack(need)?;
                             let t = th.get_mut();
                             t.stack[newfunc] = t.stack[func];
@@ -1649,7 +1732,7 @@ impl Vm {
                         }
                     }
                     op::EXTRAARG => {}
-                    _ => unreachable!("invalid opcode byte"),
+                    _ => invalid_opcode(),
                 }
             }
         }

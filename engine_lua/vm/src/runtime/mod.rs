@@ -153,10 +153,6 @@ pub struct Vm {
     pub(crate) handled_error: Option<Value>,
     /// A message handler is running (errors inside it do not call it again).
     pub(crate) in_handler: bool,
-    /// Countdown decremented at loop back-edges and Lua calls; at zero the interpreter
-    /// calls [`Vm::interrupt`] (instruction budget, interrupt callback, memory limit).
-    /// `i64::MAX` when no limit is set, so the slow path never runs.
-    pub countdown: i64,
     /// Most call frames one thread may hold (`stack overflow` beyond).
     pub max_frames: usize,
     /// The embedding API's per-state data (handles, userdata metatables, limits),
@@ -205,7 +201,6 @@ impl Vm {
             pending_finish: false,
             handled_error: None,
             in_handler: false,
-            countdown: i64::MAX,
             max_frames: call::MAX_FRAMES,
             embed: None,
             hooks: hook::Hooks::default(),
@@ -254,21 +249,23 @@ impl Vm {
         g
     }
 
-    /// Makes a native function value.
+    /// Makes a native function value. `name` says at the call site what is registered;
+    /// it is not stored (tracebacks name a native by the global or field holding it, as
+    /// the reference does).
     pub fn new_native(&mut self, name: &'static str, f: NativeFn) -> Value {
+        let _ = name;
         Value::Native(self.heap.alloc(NativeClosure {
             f,
-            name,
-            upvalues: Vec::new(),
+            upvalues: Box::default(),
         }))
     }
 
-    /// Makes a native closure with upvalues.
+    /// Makes a native closure with upvalues (`name` as in [`Vm::new_native`]).
     pub fn new_native_with(&mut self, name: &'static str, f: NativeFn, up: Vec<Value>) -> Value {
+        let _ = name;
         Value::Native(self.heap.alloc(NativeClosure {
             f,
-            name,
-            upvalues: up,
+            upvalues: up.into_boxed_slice(),
         }))
     }
 

@@ -25,12 +25,14 @@
               guaranteed by the loader's validation and checked once per frame entry"
 )]
 
+use super::function::FuncProto;
 use super::value::Value;
+use crate::opcode::Instruction;
 
-/// `Value::Int`'s tag byte (`repr(C, u8)`: discriminants in declaration order).
-const TAG_INT: u8 = 2;
-/// `Value::Num`'s tag byte.
-const TAG_NUM: u8 = 3;
+/// `Value::Nil`'s tag byte (`repr(C, u8)`: discriminants in declaration order).
+const TAG_NIL: u8 = 0;
+/// `Value::Bool`'s tag byte.
+const TAG_BOOL: u8 = 1;
 const _: () = assert!(std::mem::size_of::<Value>() == 16);
 
 /// A raw pointer to `R[0]` of the running frame.
@@ -69,24 +71,31 @@ impl Regs {
         unsafe { &mut *self.p.add(i) }
     }
 
-    /// `R[i]` read as its tag byte and payload word (not one 16-byte load, which the
-    /// processor cannot forward from the two narrower stores that wrote the register).
-    /// Same requirements as [`Regs::at`].
+    /// `R[i]` read as its tag byte and payload word (never one 16-byte load, which the
+    /// processor cannot forward from the narrower stores that wrote the register: a
+    /// register is usually written by the instruction just before). The value is rebuilt
+    /// from those parts, so it stays in machine registers. Same requirements as
+    /// [`Regs::at`].
     #[inline(always)]
     pub(crate) fn get(&self, i: usize) -> Value {
         #[cfg(debug_assertions)]
         assert!(i < self.len, "register {i} outside the frame");
         // SAFETY: as in `at` (valid, live slot). `Value` is `repr(C, u8)`: the tag byte
-        // (the discriminant, declaration order) at offset 0, an 8-byte aligned payload at
-        // offset 8; integers and floats are plain 8-byte payloads.
+        // (the discriminant, declaration order) at offset 0, then the union of the
+        // payloads at offset 8 (its alignment): `Bool`'s byte, or an 8-byte word
+        // (integers, floats, light userdata addresses, GC handles). The tag read is a
+        // valid discriminant, so `[tag, word]` is a valid `Value` of a word variant
+        // (padding bytes are zero).
         unsafe {
             let slot = self.p.add(i);
             let tag = *slot.cast::<u8>();
-            let word = *slot.cast::<u64>().add(1);
             match tag {
-                TAG_INT => Value::Int(word as i64),
-                TAG_NUM => Value::Num(f64::from_bits(word)),
-                _ => *slot,
+                TAG_NIL => Value::Nil,
+                TAG_BOOL => Value::Bool(*slot.cast::<bool>().add(8)),
+                _ => {
+                    let word = *slot.cast::<u64>().add(1);
+                    std::mem::transmute::<[u64; 2], Value>([u64::from(tag), word])
+                }
             }
         }
     }
@@ -103,13 +112,72 @@ impl Regs {
     }
 }
 
-/// `k[i]` without a bounds check; `i` must be a validated constant operand.
+/// The running function's code and constants as raw pointers. `Copy` and free of
+/// borrows, so the dispatch loop can switch to another frame in place (a Lua call or a
+/// return to a Lua caller) by assigning a new one.
+///
+/// Valid while the frame whose function it was taken from runs: that frame's closure
+/// keeps the prototype alive (the collector traces every frame's function), and a
+/// prototype's code (`Rc<Proto>`) and constant table never change after it is made.
+#[derive(Copy, Clone)]
+pub(crate) struct Code {
+    code: *const Instruction,
+    k: *const Value,
+    #[cfg(debug_assertions)]
+    ncode: usize,
+    #[cfg(debug_assertions)]
+    nk: usize,
+}
+
+impl Code {
+    /// The code and constants of `fp`.
+    #[inline(always)]
+    pub(crate) fn new(fp: &FuncProto) -> Code {
+        Code {
+            code: fp.proto.code.as_ptr(),
+            k: fp.constants.as_ptr(),
+            #[cfg(debug_assertions)]
+            ncode: fp.proto.code.len(),
+            #[cfg(debug_assertions)]
+            nk: fp.constants.len(),
+        }
+    }
+}
+
+/// `code[pc]` without a bounds check. Every path through a function's code ends in a
+/// return and every jump lands inside the code (the compiler emits them so;
+/// `dump::check_code` checks binary chunks: opcodes, jump targets, no fall-through past
+/// the end), so the dispatch loop never fetches at `pc >= code.len()`.
 #[inline(always)]
-pub(crate) fn konst(k: &[Value], i: usize) -> Value {
-    debug_assert!(i < k.len(), "constant {i} out of range");
+pub(crate) fn fetch(c: Code, pc: usize) -> Instruction {
+    #[cfg(debug_assertions)]
+    assert!(pc < c.ncode, "pc {pc} outside the code");
+    // SAFETY: `pc < code.len()` by the control-flow invariant above; the code is alive
+    // and unchanged (see `Code`).
+    unsafe { *c.code.add(pc) }
+}
+
+/// The dispatch loop's arm for opcode bytes outside the opcode table: never reached,
+/// because the compiler emits only opcodes of the table and `dump::check_code` rejects
+/// binary chunks with any other byte. Telling the optimiser so removes the range check
+/// in front of the jump table.
+#[inline(always)]
+pub(crate) fn invalid_opcode() -> ! {
+    debug_assert!(false, "invalid opcode byte");
+    // SAFETY: unreachable: every instruction's opcode byte indexes `OpCode::ALL` (see
+    // above), and the dispatch loop has an arm for each of them.
+    unsafe { std::hint::unreachable_unchecked() }
+}
+
+/// `K[i]` without a bounds check; `i` must be a validated constant operand.
+#[inline(always)]
+pub(crate) fn konst(c: Code, i: usize) -> Value {
+    #[cfg(debug_assertions)]
+    assert!(i < c.nk, "constant {i} out of range");
     // SAFETY: constant operands are below `constants.len()` (the compiler emits only
-    // indices it added; `dump::validate` checks binary chunks).
-    unsafe { *k.get_unchecked(i) }
+    // indices it added; `dump::validate` checks binary chunks); the table is alive and
+    // unchanged (see `Code`).
+    unsafe { *c.k.add(i) }
 }
 
 #[cfg(test)]
@@ -129,5 +197,9 @@ mod tests {
         assert!(matches!(r.get(1), Value::Num(x) if x == 2.5));
         assert!(matches!(r.get(2), Value::Bool(true)));
         assert!(matches!(r.get(3), Value::Nil));
+        let mut stack = vec![Value::Bool(false), Value::LightUserData(0xdead_beef)];
+        let r = Regs::new(&mut stack, 0, 2);
+        assert!(matches!(r.get(0), Value::Bool(false)));
+        assert!(matches!(r.get(1), Value::LightUserData(0xdead_beef)));
     }
 }

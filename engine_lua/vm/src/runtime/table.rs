@@ -41,18 +41,31 @@ impl KeyError {
 }
 
 /// A Lua table.
+///
+/// 48 bytes: both parts are exact-size boxed slices (a table is resized only by
+/// `rehash`, which computes the sizes, so there is no spare capacity to keep), and an
+/// empty part allocates nothing. With the heap's one-word header a small table's
+/// block is 56 bytes (the allocator's 64-byte class).
 #[derive(Default)]
 pub struct Table {
-    array: Vec<Value>,
-    nodes: Vec<Node>,
-    last_free: usize,
+    array: Box<[Value]>,
+    nodes: Box<[Node]>,
+    /// Free nodes are searched below this index (the reference's `lastfree`).
+    last_free: u32,
     /// The metatable.
     pub metatable: Option<Gc<Table>>,
     /// Cache of absent metamethods when this table is a metatable: bit `i` set means
     /// the metamethod with tag `i` (see `meta::TM`, the first 8) is known absent.
     /// Cleared on every store into the hash part.
     pub flags: Cell<u8>,
+    /// Set by the collector while this big table is black during propagation and
+    /// under the forward barrier (see `gc.rs`, "Invariant and barriers"): a key
+    /// inserted, or a node moved by an insertion, is then marked at once.
+    pub(crate) gc_watch: Cell<bool>,
 }
+
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(std::mem::size_of::<Table>() == 48);
 
 const NODE_BYTES: usize = std::mem::size_of::<Node>();
 const VALUE_BYTES: usize = std::mem::size_of::<Value>();
@@ -89,6 +102,18 @@ fn key_eq(a: &Value, b: &Value) -> bool {
     }
 }
 
+/// A hash part of `n` free nodes.
+fn empty_nodes(n: usize) -> Box<[Node]> {
+    vec![
+        Node {
+            next: -1,
+            ..Node::default()
+        };
+        n
+    ]
+    .into_boxed_slice()
+}
+
 /// Number of bits needed for `x` (`ceil(log2(x))` for the sizing arrays).
 fn ceil_log2(x: usize) -> u32 {
     if x <= 1 {
@@ -102,19 +127,13 @@ impl Table {
     /// An empty table with size hints.
     pub fn with_capacity(narray: usize, nhash: usize) -> Self {
         let mut t = Table {
-            array: vec![Value::Nil; narray],
+            array: vec![Value::Nil; narray].into_boxed_slice(),
             ..Table::default()
         };
         if nhash > 0 {
             let n = 1usize << ceil_log2(nhash);
-            t.nodes = vec![
-                Node {
-                    next: -1,
-                    ..Node::default()
-                };
-                n
-            ];
-            t.last_free = n;
+            t.nodes = empty_nodes(n);
+            t.last_free = n as u32;
         }
         t
     }
@@ -173,29 +192,40 @@ impl Table {
     /// The node holding string key `s`. A short (interned) key is equal only to the
     /// same object, so its chain walk compares pointers and never touches other
     /// strings.
-    #[inline]
+    #[inline(always)]
     fn find_str(&self, s: Gc<LuaStr>) -> Option<usize> {
+        let sr = s.get();
+        if !sr.is_short() {
+            return self.find_long_str(s);
+        }
         if self.nodes.is_empty() {
             return None;
         }
-        let sr = s.get();
         let mask = self.nodes.len() - 1;
-        if sr.is_short() {
-            let mut n = sr.hash_cached() as usize & mask;
-            loop {
-                let node = &self.nodes[n];
-                if let Value::Str(k) = node.key
-                    && k == s
-                {
-                    return Some(n);
-                }
-                if node.next < 0 {
-                    return None;
-                }
-                n = node.next as usize;
+        let mut n = sr.hash_cached() as usize & mask;
+        loop {
+            let node = &self.nodes[n];
+            if let Value::Str(k) = node.key
+                && k == s
+            {
+                return Some(n);
             }
+            if node.next < 0 {
+                return None;
+            }
+            n = node.next as usize;
         }
-        let mut n = (sr.hash() as usize & mask) as i32;
+    }
+
+    /// [`Table::find_str`] for a long string key (compared by contents), kept out of
+    /// line so the short-key walk inlines small into the interpreter's field access.
+    #[inline(never)]
+    fn find_long_str(&self, s: Gc<LuaStr>) -> Option<usize> {
+        if self.nodes.is_empty() {
+            return None;
+        }
+        let mask = self.nodes.len() - 1;
+        let mut n = (s.get().hash() as usize & mask) as i32;
         loop {
             let node = &self.nodes[n as usize];
             if let Value::Str(k) = node.key
@@ -299,8 +329,8 @@ impl Table {
     fn free_pos(&mut self) -> Option<usize> {
         while self.last_free > 0 {
             self.last_free -= 1;
-            if self.nodes[self.last_free].key.is_nil() {
-                return Some(self.last_free);
+            if self.nodes[self.last_free as usize].key.is_nil() {
+                return Some(self.last_free as usize);
             }
         }
         None
@@ -308,6 +338,10 @@ impl Table {
 
     /// Inserts a key known to be absent (key normalised, not nil/NaN, val not nil).
     fn new_key(&mut self, heap: &Heap, key: Value, val: Value) {
+        if self.gc_watch.get() {
+            heap.barrier_value(key);
+            heap.barrier_value(val);
+        }
         if self.nodes.is_empty() {
             self.rehash(heap, &key);
             return self.set_after_rehash(heap, key, val);
@@ -328,6 +362,12 @@ impl Table {
                     prev = self.nodes[prev].next as usize;
                 }
                 self.nodes[prev].next = f as i32;
+                if self.gc_watch.get() {
+                    // The node may move from the part the collector has not traversed
+                    // yet to the part it has.
+                    heap.barrier_value(self.nodes[mp].key);
+                    heap.barrier_value(self.nodes[mp].val);
+                }
                 self.nodes[f] = self.nodes[mp];
                 self.nodes[mp].next = -1;
                 self.nodes[mp].val = Value::Nil;
@@ -400,42 +440,34 @@ impl Table {
 
     /// Resizes both parts (the reference's `luaH_resize`).
     pub fn resize(&mut self, heap: &Heap, narray: usize, nhash: usize) {
-        let old_bytes = self.array.capacity() * VALUE_BYTES + self.nodes.len() * NODE_BYTES;
+        let old_bytes = self.bytes();
         let hsize = if nhash == 0 {
             0
         } else {
             1usize << ceil_log2(nhash)
         };
-        let old_nodes = std::mem::replace(
-            &mut self.nodes,
-            vec![
-                Node {
-                    next: -1,
-                    ..Node::default()
-                };
-                hsize
-            ],
-        );
-        self.last_free = hsize;
-        let mut moved = Vec::new();
-        if narray < self.array.len() {
-            for (i, v) in self.array.drain(narray..).enumerate() {
+        let old_nodes = std::mem::replace(&mut self.nodes, empty_nodes(hsize));
+        self.last_free = hsize as u32;
+        if narray != self.array.len() {
+            let old_array = std::mem::take(&mut self.array);
+            let keep = narray.min(old_array.len());
+            let mut a = Vec::with_capacity(narray);
+            a.extend_from_slice(&old_array[..keep]);
+            a.resize(narray, Value::Nil);
+            self.array = a.into_boxed_slice();
+            // Entries past a shrunk array part move to the hash part.
+            for (i, &v) in old_array.iter().enumerate().skip(keep) {
                 if !v.is_nil() {
-                    moved.push((Value::Int((narray + i + 1) as i64), v));
+                    self.insert_fresh(heap, Value::Int(i as i64 + 1), v);
                 }
             }
         }
-        self.array.resize(narray, Value::Nil);
-        self.array.shrink_to_fit();
-        for (k, v) in moved {
-            self.insert_fresh(heap, k, v);
-        }
-        for n in old_nodes {
+        for n in old_nodes.iter() {
             if !n.val.is_nil() {
                 self.insert_fresh(heap, n.key, n.val);
             }
         }
-        let new_bytes = self.array.capacity() * VALUE_BYTES + self.nodes.len() * NODE_BYTES;
+        let new_bytes = self.bytes();
         heap.adjust(new_bytes as isize - old_bytes as isize);
     }
 
@@ -550,7 +582,7 @@ impl Table {
 
     /// Bytes owned by the parts (for the heap's accounting).
     pub fn bytes(&self) -> usize {
-        self.array.capacity() * VALUE_BYTES + self.nodes.len() * NODE_BYTES
+        self.array.len() * VALUE_BYTES + self.nodes.len() * NODE_BYTES
     }
 }
 
@@ -604,7 +636,7 @@ impl Table {
         impl Iterator<Item = (&mut Value, &mut Value)> + '_,
     ) {
         (
-            &mut self.array,
+            &mut self.array[..],
             self.nodes
                 .iter_mut()
                 .filter(|n| !n.key.is_nil())

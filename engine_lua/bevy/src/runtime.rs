@@ -622,7 +622,7 @@ impl LuaRuntime {
             .get_resource::<Time>()
             .map_or(0.0, |t| t.delta_secs_f64());
         self.refresh_batch();
-        let timed = self.frame() % SCRIPT_TIMING_EVERY == 0;
+        let timed = self.frame().is_multiple_of(SCRIPT_TIMING_EVERY);
         let Value::Str(key) = self.batch.on_update.raw_value() else {
             return;
         };

@@ -454,7 +454,9 @@ impl Vm {
         let tm = t.get();
         match tm.metatable {
             None => true,
-            Some(mt) => !tm.get(key).is_nil() || self.tm_from(mt, TM::NewIndex).is_nil(),
+            // The metatable's cached absence of `__newindex` first: objects of a class
+            // without one then store without looking the key up twice.
+            Some(mt) => self.tm_from(mt, TM::NewIndex).is_nil() || !tm.get(key).is_nil(),
         }
     }
 

@@ -304,7 +304,9 @@ impl Table {
         }
     }
 
-    /// Raw set with a string key.
+    /// Raw set with a string key. Storing into an existing key inlines into the
+    /// interpreter's field stores; a new key goes out of line.
+    #[inline]
     pub fn set_str(&mut self, heap: &Heap, key: Gc<LuaStr>, val: Value) {
         if let Some(n) = self.find_str(key) {
             self.flags.set(0);
@@ -314,6 +316,7 @@ impl Table {
         self.set_in_hash(heap, Value::Str(key), val)
     }
 
+    #[inline(never)]
     fn set_in_hash(&mut self, heap: &Heap, key: Value, val: Value) {
         self.flags.set(0);
         if let Some(i) = self.find_node(&key) {

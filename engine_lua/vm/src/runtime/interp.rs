@@ -467,6 +467,79 @@ impl Vm {
         self.push_meta_call_above(fi, 0, f, args, nres)
     }
 
+    /// A metamethod call from running frame `fi` (the top frame), its call slot at
+    /// `slot` (the frame's `base + max_stack_size`). A native function called while no
+    /// hook is active runs here, without leaving the interpreter loop: `Ok(v)` is its
+    /// first result (`nres` is 1 or 0), the instruction is completed by the caller.
+    /// Anything else (a Lua function, hooks, a stack or frame list to grow, a native
+    /// that returns a call, yields or resumes, to-be-closed variables owed) takes the
+    /// generic path: the frame is flagged `FINISH_OP` and `Err(flow)` says how
+    /// `run_lua` leaves. Errors raised by the native leave with its frame on top, as
+    /// from the frame dispatch (same messages and tracebacks).
+    #[inline(never)]
+    fn meta_call(
+        &mut self,
+        fi: usize,
+        slot: usize,
+        f: Value,
+        args: &[Value],
+        nres: i32,
+    ) -> LuaResult<Result<Value, Flow>> {
+        let th = self.current;
+        let Value::Native(nc) = f else {
+            self.push_meta_call(fi, f, args, nres)?;
+            return Ok(Err(Flow::Continue));
+        };
+        let t = th.get_mut();
+        let n = args.len();
+        // Metamethod calls count as C boundaries (`precall` with `C_CALL`).
+        let ccalls = t.frames[fi].ccalls + 1;
+        if self.hooks.active
+            || ccalls >= super::MAX_C_DEPTH
+            || t.frames.len() >= self.max_frames
+            || t.frames.len() == t.frames.capacity()
+            || slot + 1 + n + 40.max(EXTRA_STACK) > t.stack.len()
+        {
+            self.push_meta_call(fi, f, args, nres)?;
+            return Ok(Err(Flow::Continue));
+        }
+        t.stack[slot] = f;
+        for (j, v) in args.iter().enumerate() {
+            t.stack[slot + 1 + j] = *v;
+        }
+        t.top = slot + 1 + n;
+        // Flagged as the generic path does, for a native that does not return at once.
+        t.frames[fi].flags |= flags::FINISH_OP;
+        t.frames.push(super::thread::Frame {
+            kind: FrameKind::Native(nc),
+            func: slot,
+            base: slot + 1,
+            ret: slot,
+            pc: 0,
+            nresults: nres,
+            nextra: 0,
+            flags: flags::C_CALL,
+            k: None,
+            ctx: 0,
+            protect: super::api::Protect::No,
+            call_func: 0,
+            ccalls,
+        });
+        match (nc.get().f)(self)? {
+            Ret::Values(k) if !self.hooks.active && th.get().owed_close.is_none() => {
+                // As `handle_ret`: an error the native caught is settled.
+                self.handled_error = None;
+                let top = th.get().top;
+                self.poscall(top - k, k);
+                // `poscall` cleared `FINISH_OP` and asked for `finish_op`: the caller
+                // completes the instruction instead.
+                self.pending_finish = false;
+                Ok(Ok(th.get().stack[slot]))
+            }
+            ret => Ok(Err(self.handle_ret(ret)?)),
+        }
+    }
+
     /// As [`Self::push_meta_call`], with the call at or above stack index `min_slot`
     /// (a `RETURN`'s values may reach past the frame's registers).
     fn push_meta_call_above(
@@ -770,8 +843,13 @@ impl Vm {
                     match $step {
                         Step::Done(v) => v,
                         Step::Call(f, args, n) => {
-                            self.push_meta_call(fi, f, &args[..n], $nres)?;
-                            return Ok(Flow::Continue);
+                            match self.meta_call(fi, base + msz, f, &args[..n], $nres)? {
+                                Ok(v) => {
+                                    reload!();
+                                    v
+                                }
+                                Err(flow) => return Ok(flow),
+                            }
                         }
                     }
                 }};
@@ -830,8 +908,9 @@ impl Vm {
                     }
                     savepc!();
                     if let Some((f, args)) = self.newindex_step(t, key, v, Loc::Reg(a as u32))? {
-                        self.push_meta_call(fi, f, &args, 0)?;
-                        return Ok(Flow::Continue);
+                        if let Err(flow) = self.meta_call(fi, base + msz, f, &args, 0)? {
+                            return Ok(flow);
+                        }
                     }
                     reload!();
                 }};
@@ -961,8 +1040,9 @@ impl Vm {
                         }
                         savepc!();
                         if let Some((f, args)) = self.newindex_step(t, key, v, Loc::Up(a as u32))? {
-                            self.push_meta_call(fi, f, &args, 0)?;
-                            return Ok(Flow::Continue);
+                            if let Err(flow) = self.meta_call(fi, base + msz, f, &args, 0)? {
+                                return Ok(flow);
+                            }
                         }
                         reload!();
                     }

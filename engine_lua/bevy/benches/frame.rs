@@ -1,7 +1,8 @@
 //! Benchmarks (run with `cargo bench -p engine_lua_bevy --bench frame`):
 //!
 //! 1. 10,000 entities, each with a script whose `on_update` reads and writes its
-//!    Transform through reflection: time per frame (median and mean over 60 frames).
+//!    Transform through reflection: time per frame (median and mean over 60 frames,
+//!    the default configuration: end-of-frame GC step and per-script timing on).
 //! 2. Hot reload latency: from the file write to the new code running, minus the
 //!    debounce time (median over 10 edits).
 
@@ -15,15 +16,10 @@ fn frame_bench(n: usize, script: &str, label: &str) {
     let d = tempfile::tempdir().unwrap();
     std::fs::write(d.path().join("bench.lua"), script).unwrap();
     let mut app = App::new();
-    app.add_plugins((
-        MinimalPlugins,
-        LuaPlugin::new(d.path())
-            .hot_reload(false)
-            .gc_step_kb(16 * 1024),
-    ))
-    .insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(
-        16,
-    )));
+    app.add_plugins((MinimalPlugins, LuaPlugin::new(d.path()).hot_reload(false)))
+        .insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(
+            16,
+        )));
     for i in 0..n {
         app.world_mut().spawn((
             Transform::from_xyz(i as f32, 0.0, 0.0),
@@ -36,11 +32,17 @@ fn frame_bench(n: usize, script: &str, label: &str) {
     for _ in 0..10 {
         app.update();
     }
+    let frames: usize = std::env::var("ELUA_BENCH_FRAMES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(60);
     let mut times = Vec::new();
-    for _ in 0..60 {
+    let mut gc = Duration::ZERO;
+    for _ in 0..frames {
         let t = Instant::now();
         app.update();
         times.push(t.elapsed());
+        gc += app.world().resource::<LuaDiagnostics>().gc_step_time;
     }
     let errs = app.world().resource::<LuaDiagnostics>().errors.len();
     assert_eq!(
@@ -51,12 +53,17 @@ fn frame_bench(n: usize, script: &str, label: &str) {
     );
     times.sort();
     let mean = times.iter().sum::<Duration>() / times.len() as u32;
+    let diag = app.world().resource::<LuaDiagnostics>();
+    let script_us: f32 = diag.scripts.iter().map(|s| s.update_us).sum();
     println!(
-        "{label}: {n} entities: median {:.3} ms/frame, mean {:.3} ms, min {:.3} ms (first frame with loading {:.1} ms)",
+        "{label}: {n} entities: median {:.3} ms/frame, mean {:.3} ms, min {:.3} ms (first frame with loading {:.1} ms; end-of-frame GC step mean {:.3} ms; on_update total in the last timed frame {:.3} ms; heap {} KiB)",
         times[times.len() / 2].as_secs_f64() * 1e3,
         mean.as_secs_f64() * 1e3,
         times[0].as_secs_f64() * 1e3,
-        load.as_secs_f64() * 1e3
+        load.as_secs_f64() * 1e3,
+        gc.as_secs_f64() * 1e3 / frames as f64,
+        script_us / 1e3,
+        diag.memory / 1024,
     );
 }
 
@@ -112,15 +119,33 @@ fn reload_bench() {
 }
 
 fn main() {
-    frame_bench(
-        10_000,
-        "function on_update(dt)\n  local p = entity.Transform.translation\n  p.x = p.x + dt\nend\n",
-        "reflect path read+write",
-    );
-    frame_bench(
-        10_000,
-        "function on_update(dt) end\n",
-        "empty on_update (call overhead)",
-    );
-    reload_bench();
+    // `cargo bench -p engine_lua_bevy --bench frame -- [reflect|empty|reload]` runs
+    // only the named parts (all by default); ELUA_BENCH_SCRIPT adds a run of that
+    // `on_update` script on 10k entities; ELUA_BENCH_FRAMES sets the measured
+    // frame count (60), e.g. for a profiler run.
+    let only: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let want = |name: &str| only.is_empty() || only.iter().any(|o| o == name);
+    if want("reflect") {
+        frame_bench(
+            10_000,
+            "function on_update(dt)\n  local p = entity.Transform.translation\n  p.x = p.x + dt\nend\n",
+            "reflect path read+write",
+        );
+    }
+    if want("empty") {
+        frame_bench(
+            10_000,
+            "function on_update(dt) end\n",
+            "empty on_update (call overhead)",
+        );
+    }
+    if let Ok(src) = std::env::var("ELUA_BENCH_SCRIPT") {
+        frame_bench(10_000, &src, "ELUA_BENCH_SCRIPT");
+    }
+    if want("reload") {
+        reload_bench();
+    }
 }

@@ -14,7 +14,9 @@
 //! `Quat`) the result is again a reference, so `entity.Transform.translation.x = 5`
 //! writes into the component. Other values (numbers, strings, enums, options,
 //! lists, maps, sets) are copied into Lua values. `ref:get()` copies any reference.
-//! Paths are parsed once into a `ParsedPath` and cached by their text.
+//! A reference keeps its path as steps ([`RefPath`]); child references of structs
+//! and tuples, and an entity handle's component references, are made once and
+//! cached in the parent userdata, so a frame's accesses allocate nothing.
 //!
 //! Lua values go into reflected values through [`Lv`], a plain Rust copy made before
 //! the world is borrowed (reading a Lua value may itself read the world).
@@ -32,12 +34,14 @@ use bevy::math::{Quat, Vec2, Vec3};
 use bevy::prelude::{Entity, World};
 use bevy::reflect::enums::{DynamicEnum, DynamicVariant};
 use bevy::reflect::std_traits::ReflectDefault;
-use bevy::reflect::{GetPath, ParsedPath, PartialReflect, ReflectMut, ReflectRef};
-use engine_lua::runtime::{Value, Vm};
+use bevy::reflect::{PartialReflect, ReflectMut, ReflectRef};
+use engine_lua::runtime::userdata::UserData as RtUserData;
+use engine_lua::runtime::{Gc, Ret, Value, Vm};
 use engine_lua::{
     AnyUserData, Error, FromLua, Function, IntoLua, LuaValue, MetaMethod, Result, Table, UserData,
     UserDataMethods,
 };
+use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use crate::math::{LuaQuat, LuaVec2, LuaVec3, MathValue};
 
@@ -53,6 +57,29 @@ pub struct ReflTy {
     pub is_resource: bool,
     /// How to make a default value (for `spawn` and `insert`).
     pub default: Option<ReflectDefault>,
+    /// The root of the type's path tree (references share its nodes).
+    pub root: Rc<RefPath>,
+    /// The component id in the world, once known.
+    pub component_id: std::cell::Cell<Option<bevy::ecs::component::ComponentId>>,
+}
+
+impl ReflTy {
+    /// Whether the entity has this component (by its id once the world knows it: no
+    /// type-id map lookup per call).
+    pub fn on(&self, world: &World, er: bevy::ecs::world::EntityRef<'_>) -> bool {
+        let id = match self.component_id.get() {
+            Some(id) => Some(id),
+            None => {
+                let id = world.components().get_id(self.type_id);
+                self.component_id.set(id);
+                id
+            }
+        };
+        match id {
+            Some(id) => er.contains_id(id),
+            None => self.component.contains(er),
+        }
+    }
 }
 
 /// A type-erased Bevy message type scripts can send and receive by name.
@@ -136,7 +163,8 @@ pub struct Ctx {
     /// The app's type registry.
     pub registry: AppTypeRegistry,
     types: RefCell<HashMap<String, Option<Rc<ReflTy>>>>,
-    paths: RefCell<HashMap<Rc<str>, Rc<ParsedPath>>>,
+    /// The empty path (a whole component or resource), shared.
+    pub root_path: Rc<RefPath>,
     /// Message types by name.
     pub messages: HashMap<String, LuaMessageType>,
     /// Events sent by scripts that are not Bevy messages: delivered to `on_event`.
@@ -151,6 +179,8 @@ pub struct Ctx {
     pub root: PathBuf,
     /// The shared globals table.
     pub globals: RefCell<Option<Table>>,
+    /// Entity handles by entity bits (weak values; see [`entity_value`]).
+    pub handles: RefCell<Option<Table>>,
 }
 
 fn despawned(e: Entity) -> Error {
@@ -165,7 +195,7 @@ impl Ctx {
             queue: RefCell::new(CommandQueue::default()),
             registry,
             types: RefCell::default(),
-            paths: RefCell::default(),
+            root_path: Rc::new(RefPath::default()),
             messages: messages.into_iter().map(|m| (m.name.clone(), m)).collect(),
             emitted: RefCell::default(),
             sched: RefCell::default(),
@@ -173,6 +203,7 @@ impl Ctx {
             loading: RefCell::default(),
             root,
             globals: RefCell::new(None),
+            handles: RefCell::new(None),
         }
     }
 
@@ -193,6 +224,8 @@ impl Ctx {
                 component: r.data::<ReflectComponent>()?.clone(),
                 is_resource: r.data::<ReflectResource>().is_some(),
                 default: r.data::<ReflectDefault>().cloned(),
+                root: Rc::default(),
+                component_id: std::cell::Cell::new(None),
             }))
         });
         drop(reg);
@@ -209,31 +242,16 @@ impl Ctx {
         })
     }
 
-    /// The parsed form of a path (cached).
-    fn parsed(&self, path: &Rc<str>) -> Result<Rc<ParsedPath>> {
-        if let Some(p) = self.paths.borrow().get(path) {
-            return Ok(p.clone());
-        }
-        let p = ParsedPath::parse(path)
-            .map_err(|e| Error::runtime(format!("bad path '{path}': {e}")))?;
-        let p = Rc::new(p);
-        self.paths.borrow_mut().insert(path.clone(), p.clone());
-        Ok(p)
-    }
-
     fn entity_of(&self, world: &World, t: &Target) -> Result<Entity> {
         match t {
             Target::Component(e, _) => Ok(*e),
-            Target::Resource(ty) => {
-                let cid = world
-                    .components()
-                    .get_id(ty.type_id)
-                    .and_then(|c| world.resource_entities().get(c))
-                    .ok_or_else(|| {
-                        Error::runtime(format!("resource '{}' is not in the world", ty.name))
-                    })?;
-                Ok(cid)
-            }
+            Target::Resource(ty) => world
+                .components()
+                .get_id(ty.type_id)
+                .and_then(|c| world.resource_entities().get(c))
+                .ok_or_else(|| {
+                    Error::runtime(format!("resource '{}' is not in the world", ty.name))
+                }),
         }
     }
 
@@ -241,54 +259,30 @@ impl Ctx {
     pub fn read<R>(
         &self,
         t: &Target,
-        path: &Rc<str>,
+        path: &RefPath,
         f: impl FnOnce(&dyn PartialReflect) -> Result<R>,
     ) -> Result<R> {
-        let parsed = if path.is_empty() {
-            None
-        } else {
-            Some(self.parsed(path)?)
-        };
         let world = self.world.borrow();
         let e = self.entity_of(&world, t)?;
         let er = world.get_entity(e).map_err(|_| despawned(e))?;
         let ty = t.ty();
         let r = ty.component.reflect(er).ok_or_else(|| missing(e, ty))?;
-        match parsed {
-            None => f(r.as_partial_reflect()),
-            Some(p) => {
-                let v = r.reflect_path(&*p).map_err(|err| path_err(ty, path, err))?;
-                f(v)
-            }
-        }
+        f(path.resolve(r.as_partial_reflect(), ty)?)
     }
 
     /// Runs `f` on the value at `path` inside the target, mutably.
     pub fn write<R>(
         &self,
         t: &Target,
-        path: &Rc<str>,
+        path: &RefPath,
         f: impl FnOnce(&mut dyn PartialReflect) -> Result<R>,
     ) -> Result<R> {
-        let parsed = if path.is_empty() {
-            None
-        } else {
-            Some(self.parsed(path)?)
-        };
         let mut world = self.world.borrow_mut();
         let e = self.entity_of(&world, t)?;
         let ew = world.get_entity_mut(e).map_err(|_| despawned(e))?;
         let ty = t.ty();
         let mut r = ty.component.reflect_mut(ew).ok_or_else(|| missing(e, ty))?;
-        match parsed {
-            None => f(r.as_partial_reflect_mut()),
-            Some(p) => {
-                let v = r
-                    .reflect_path_mut(&*p)
-                    .map_err(|err| path_err(ty, path, err))?;
-                f(v)
-            }
-        }
+        f(path.resolve_mut(r.as_partial_reflect_mut(), ty)?)
     }
 
     /// Applies the queued commands to the world.
@@ -325,6 +319,232 @@ fn path_err(ty: &ReflTy, path: &str, err: impl std::fmt::Display) -> Error {
     Error::runtime(format!("{}.{path}: no such field ({err})", ty.name))
 }
 
+/// One step of a [`RefPath`]: a named field (struct or enum variant field) or a
+/// position (tuple, tuple struct, list, array, enum variant field; from 0).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Step {
+    /// A named field.
+    Name(Box<str>),
+    /// A position, from 0.
+    Index(usize),
+}
+
+/// A key a script indexes a reference with, borrowed from the Lua value.
+#[derive(Clone, Copy, Debug)]
+pub enum Key<'a> {
+    /// A field name.
+    Name(&'a str),
+    /// A 0-based position (Lua's `[1]` is position 0).
+    Index(usize),
+}
+
+impl<'a> Key<'a> {
+    /// The key for a Lua value (strings name fields, integers from 1 are positions).
+    pub fn of(v: &'a Value) -> Result<Key<'a>> {
+        match v {
+            Value::Str(s) => std::str::from_utf8(s.get().as_bytes())
+                .map(Key::Name)
+                .map_err(|_| Error::runtime("component field names are UTF-8 strings")),
+            Value::Int(i) if *i >= 1 => Ok(Key::Index(*i as usize - 1)),
+            Value::Num(n) if n.fract() == 0.0 && *n >= 1.0 && *n < 9.0e15 => {
+                Ok(Key::Index(*n as usize - 1))
+            }
+            Value::Int(_) | Value::Num(_) => {
+                Err(Error::runtime("component elements are numbered from 1"))
+            }
+            _ => Err(Error::runtime(
+                "component fields are indexed by names or integers",
+            )),
+        }
+    }
+
+    fn step(self) -> Step {
+        match self {
+            Key::Name(n) => Step::Name(n.into()),
+            Key::Index(i) => Step::Index(i),
+        }
+    }
+}
+
+/// The child of a reflected value at `key`, or `None` when it has none there.
+/// Names that are numbers also reach positional fields (`"0"` on a tuple struct).
+pub fn child_of<'a>(v: &'a dyn PartialReflect, key: Key<'_>) -> Option<&'a dyn PartialReflect> {
+    match (v.reflect_ref(), key) {
+        (ReflectRef::Struct(s), Key::Name(n)) => s.field(n),
+        (ReflectRef::Enum(e), Key::Name(n)) => e.field(n),
+        (ReflectRef::Enum(e), Key::Index(i)) => e.field_at(i),
+        (ReflectRef::TupleStruct(t), Key::Index(i)) => t.field(i),
+        (ReflectRef::Tuple(t), Key::Index(i)) => t.field(i),
+        (ReflectRef::List(l), Key::Index(i)) => l.get(i),
+        (ReflectRef::Array(a), Key::Index(i)) => a.get(i),
+        (ReflectRef::TupleStruct(_) | ReflectRef::Tuple(_), Key::Name(n)) => {
+            child_of(v, Key::Index(n.parse().ok()?))
+        }
+        _ => None,
+    }
+}
+
+/// As [`child_of`], mutably.
+pub fn child_of_mut<'a>(
+    v: &'a mut dyn PartialReflect,
+    key: Key<'_>,
+) -> Option<&'a mut dyn PartialReflect> {
+    if let (Key::Name(n), ReflectRef::TupleStruct(_) | ReflectRef::Tuple(_)) =
+        (key, v.reflect_ref())
+    {
+        return child_of_mut(v, Key::Index(n.parse().ok()?));
+    }
+    match (v.reflect_mut(), key) {
+        (ReflectMut::Struct(s), Key::Name(n)) => s.field_mut(n),
+        (ReflectMut::Enum(e), Key::Name(n)) => e.field_mut(n),
+        (ReflectMut::Enum(e), Key::Index(i)) => e.field_at_mut(i),
+        (ReflectMut::TupleStruct(t), Key::Index(i)) => t.field_mut(i),
+        (ReflectMut::Tuple(t), Key::Index(i)) => t.field_mut(i),
+        (ReflectMut::List(l), Key::Index(i)) => l.get_mut(i),
+        (ReflectMut::Array(a), Key::Index(i)) => a.get_mut(i),
+        _ => None,
+    }
+}
+
+/// What the value at a path is, once known: a plain value (copied when read) or a
+/// value read through a child reference. Known only below fixed shapes (structs,
+/// tuples), whose field types cannot change.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PathKind {
+    /// Not known yet (or not fixed).
+    #[default]
+    Unknown,
+    /// Copied when read.
+    Leaf,
+    /// A child reference (cached in its parent reference).
+    Ref,
+}
+
+/// A child of a [`RefPath`] node: its key, its node, and what it holds.
+#[derive(Debug)]
+struct ChildPath {
+    key: Step,
+    path: Rc<RefPath>,
+    kind: std::cell::Cell<PathKind>,
+}
+
+/// A path inside a component or resource: its steps, and its text for messages
+/// (`translation.x`, `items[0]`). Paths form one tree per type (rooted at
+/// [`ReflTy::root`]): a child is made once, on first use, and shared by every
+/// reference with that path, so indexing finds it by a short scan of its parent's
+/// children, with no string built or parsed.
+#[derive(Debug, Default)]
+pub struct RefPath {
+    /// The path as text (empty: the whole value).
+    pub text: String,
+    steps: Vec<Step>,
+    children: RefCell<Vec<ChildPath>>,
+}
+
+impl RefPath {
+    /// Whether this is the whole value.
+    pub fn is_empty(&self) -> bool {
+        self.steps.is_empty()
+    }
+
+    /// The child node at `key` (a string or an integer from 1) and what it holds.
+    fn child_for(&self, key: &Value) -> Result<(Rc<RefPath>, PathKind)> {
+        {
+            let children = self.children.borrow();
+            let found = children.iter().find(|c| match (&c.key, key) {
+                (Step::Name(n), Value::Str(s)) => n.as_bytes() == s.get().as_bytes(),
+                (Step::Index(i), Value::Int(k)) => *k >= 1 && (*k - 1) as usize == *i,
+                _ => false,
+            });
+            if let Some(c) = found {
+                return Ok((c.path.clone(), c.kind.get()));
+            }
+        }
+        let k = Key::of(key)?;
+        let step = k.step();
+        let mut steps = Vec::with_capacity(self.steps.len() + 1);
+        steps.extend(self.steps.iter().cloned());
+        steps.push(step.clone());
+        let path = Rc::new(RefPath {
+            text: child_text(&self.text, k),
+            steps,
+            children: RefCell::default(),
+        });
+        self.children.borrow_mut().push(ChildPath {
+            key: step,
+            path: path.clone(),
+            kind: std::cell::Cell::new(PathKind::Unknown),
+        });
+        Ok((path, PathKind::Unknown))
+    }
+
+    /// Records what the child at `key` holds (its parent has a fixed shape).
+    fn set_kind(&self, child: &Rc<RefPath>, kind: PathKind) {
+        if let Some(c) = self
+            .children
+            .borrow()
+            .iter()
+            .find(|c| Rc::ptr_eq(&c.path, child))
+        {
+            c.kind.set(kind);
+        }
+    }
+
+    /// The last step as a key.
+    fn last_key(&self) -> Option<Key<'_>> {
+        self.steps.last().map(Self::key)
+    }
+
+    fn key(s: &Step) -> Key<'_> {
+        match s {
+            Step::Name(n) => Key::Name(n),
+            Step::Index(i) => Key::Index(*i),
+        }
+    }
+
+    /// The value at this path inside `v`.
+    pub fn resolve<'a>(
+        &self,
+        mut v: &'a dyn PartialReflect,
+        ty: &ReflTy,
+    ) -> Result<&'a dyn PartialReflect> {
+        for s in &self.steps {
+            v = child_of(v, Self::key(s)).ok_or_else(|| self.not_found(ty))?;
+        }
+        Ok(v)
+    }
+
+    /// The value at this path inside `v`, mutably.
+    pub fn resolve_mut<'a>(
+        &self,
+        mut v: &'a mut dyn PartialReflect,
+        ty: &ReflTy,
+    ) -> Result<&'a mut dyn PartialReflect> {
+        for s in &self.steps {
+            v = child_of_mut(v, Self::key(s)).ok_or_else(|| self.not_found(ty))?;
+        }
+        Ok(v)
+    }
+
+    fn not_found(&self, ty: &ReflTy) -> Error {
+        path_err(ty, &self.text, "not in this value")
+    }
+
+    /// A child path (made on first use); for hosts and tools.
+    pub fn child(&self, key: &Value) -> Result<Rc<RefPath>> {
+        self.child_for(key).map(|(p, _)| p)
+    }
+}
+
+/// The text of `parent` extended by `key` (`translation` + `x` = `translation.x`).
+fn child_text(parent: &str, key: Key<'_>) -> String {
+    match key {
+        Key::Name(k) if parent.is_empty() => k.to_string(),
+        Key::Name(k) => format!("{parent}.{k}"),
+        Key::Index(i) => format!("{parent}[{i}]"),
+    }
+}
+
 /// What a reference points into.
 #[derive(Clone)]
 pub enum Target {
@@ -350,12 +570,12 @@ pub struct ValueRef {
     /// The component or resource.
     pub target: Target,
     /// The reflect path inside it (empty: the whole value).
-    pub path: Rc<str>,
+    pub path: Rc<RefPath>,
 }
 
 impl ValueRef {
     /// Reads the referenced value as a math operand.
-    pub fn read_math(&self, _vm: &mut Vm) -> Result<MathValue> {
+    pub fn read_math(&self) -> Result<MathValue> {
         self.ctx
             .read(&self.target, &self.path, |r| match lv_of_reflect(r)? {
                 Lv::Math(m) => Ok(m),
@@ -372,22 +592,24 @@ impl ValueRef {
         if self.path.is_empty() {
             self.target.ty().name.clone()
         } else {
-            format!("{}.{}", self.target.ty().name, self.path)
+            format!("{}.{}", self.target.ty().name, self.path.text)
         }
     }
 
-    fn child(&self, key: &Lv) -> Result<Rc<str>> {
-        let p = &*self.path;
-        Ok(match key {
-            Lv::Str(k) if p.is_empty() => Rc::from(k.as_str()),
-            Lv::Str(k) => Rc::from(format!("{p}.{k}")),
-            Lv::Int(i) => Rc::from(format!("{p}[{}]", i - 1)),
-            _ => {
-                return Err(Error::runtime(
-                    "component fields are indexed by names or integers",
-                ));
-            }
-        })
+    fn describe_child(&self, key: Key<'_>) -> String {
+        format!(
+            "{}.{}",
+            self.target.ty().name,
+            child_text(&self.path.text, key)
+        )
+    }
+
+    fn no_field(&self, parent: &dyn PartialReflect, key: Key<'_>) -> Error {
+        Error::runtime(format!(
+            "{}: no such field ({} has none)",
+            self.describe_child(key),
+            parent.reflect_short_type_path()
+        ))
     }
 }
 
@@ -407,6 +629,40 @@ impl UserData for ValueRef {
     }
 }
 
+/// Borrows the `T` inside a userdata value without making a handle.
+pub fn ud_ref<T: 'static>(v: &Value) -> Option<std::cell::Ref<'_, T>> {
+    match v {
+        Value::UserData(u) => u.get().data.downcast_ref::<RefCell<T>>()?.try_borrow().ok(),
+        _ => None,
+    }
+}
+
+/// The reference cached under `key` in a userdata's cache (its user value).
+#[inline]
+fn cache_get(ud: Gc<RtUserData>, key: Value) -> Option<Value> {
+    match ud.get().user_values.first() {
+        Some(Value::Table(t)) => match t.get().get(key) {
+            v @ Value::UserData(_) => Some(v),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Caches `v` under `key` in a userdata's cache table (made on first use).
+fn cache_put(vm: &mut Vm, ud: Gc<RtUserData>, key: Value, v: Value) -> Result<()> {
+    let u = AnyUserData::from_gc(vm, ud);
+    let t = match u.user_value::<Option<Table>>(vm)? {
+        Some(t) => t,
+        None => {
+            let t = vm.create_table();
+            u.set_user_value(vm, &t)?;
+            t
+        }
+    };
+    t.raw_set(vm, key, v)
+}
+
 /// Whether a value is returned as a reference (rather than copied) when indexed.
 fn is_ref_kind(r: &dyn PartialReflect) -> bool {
     if r.try_downcast_ref::<Vec3>().is_some()
@@ -422,34 +678,105 @@ fn is_ref_kind(r: &dyn PartialReflect) -> bool {
     }
 }
 
-fn ref_index(vm: &mut Vm, r: &ValueRef, key: Value) -> Result<Value> {
-    let key = lv_of_lua(vm, key, 0)?;
-    let path = r.child(&key)?;
-    let out = r.ctx.read(&r.target, &path, |v| {
+/// `ref[key]`: a child reference (made once and cached in the parent reference when
+/// the parent's shape is fixed: a struct or tuple) or a copy of a plain value.
+fn ref_index(vm: &mut Vm, ud: Gc<RtUserData>, r: &ValueRef, key: Value) -> Result<Value> {
+    let (child, kind) = r.path.child_for(&key)?;
+    match kind {
+        PathKind::Ref => {
+            if let Some(c) = cache_get(ud, key) {
+                return Ok(c);
+            }
+        }
+        PathKind::Leaf => {
+            let lv = r.ctx.read(&r.target, &child, lv_of_reflect)?;
+            return lv_to_lua(vm, &r.ctx, &lv);
+        }
+        PathKind::Unknown => {}
+    }
+    let k = child.last_key().expect("a child has a step");
+    let (out, fixed) = r.ctx.read(&r.target, &r.path, |parent| {
+        let fixed = matches!(
+            parent.reflect_ref(),
+            ReflectRef::Struct(_) | ReflectRef::TupleStruct(_) | ReflectRef::Tuple(_)
+        );
+        let v = child_of(parent, k).ok_or_else(|| r.no_field(parent, k))?;
         if is_ref_kind(v) {
-            Ok(None)
+            Ok((None, fixed))
         } else {
-            lv_of_reflect(v).map(Some)
+            lv_of_reflect(v).map(|lv| (Some(lv), fixed))
         }
     })?;
+    if fixed {
+        let kind = if out.is_some() {
+            PathKind::Leaf
+        } else {
+            PathKind::Ref
+        };
+        r.path.set_kind(&child, kind);
+    }
     match out {
         Some(lv) => lv_to_lua(vm, &r.ctx, &lv),
-        None => vm
-            .create_userdata(ValueRef {
+        None => {
+            let c = ValueRef {
                 ctx: r.ctx.clone(),
                 target: r.target.clone(),
-                path,
-            })?
-            .into_lua(vm),
+                path: child,
+            };
+            let v = vm.create_userdata(c)?.into_lua(vm)?;
+            if fixed {
+                cache_put(vm, ud, key, v)?;
+            }
+            Ok(v)
+        }
     }
 }
 
-fn ref_newindex(vm: &mut Vm, r: &ValueRef, key: Value, v: Value) -> Result<()> {
-    let key = lv_of_lua(vm, key, 0)?;
+/// Stores a Lua number into a float field directly; `None`: not a float field.
+#[inline]
+fn set_float(t: &mut dyn PartialReflect, v: Value) -> Option<()> {
+    let x = match v {
+        Value::Num(n) => n,
+        Value::Int(i) => i as f64,
+        _ => return None,
+    };
+    if let Some(f) = t.try_downcast_mut::<f32>() {
+        *f = x as f32;
+        return Some(());
+    }
+    if let Some(f) = t.try_downcast_mut::<f64>() {
+        *f = x;
+        return Some(());
+    }
+    None
+}
+
+/// `ref[key] = v`: writes through reflection into the world.
+fn ref_newindex(
+    vm: &mut Vm,
+    _ud: Gc<RtUserData>,
+    r: &ValueRef,
+    key: Value,
+    v: Value,
+) -> Result<()> {
+    let (child, _) = r.path.child_for(&key)?;
+    let what = || r.describe_child(child.last_key().expect("a child has a step"));
+    if let Value::Num(_) | Value::Int(_) = v {
+        return r.ctx.write(&r.target, &child, |t| {
+            if set_float(t, v).is_some() {
+                return Ok(());
+            }
+            let lv = match v {
+                Value::Int(i) => Lv::Int(i),
+                Value::Num(n) => Lv::Num(n),
+                _ => Lv::Nil,
+            };
+            apply_lv(t, &lv, &what())
+        });
+    }
     let lv = lv_of_lua(vm, v, 0)?;
-    let path = r.child(&key)?;
-    let what = format!("{}.{}", r.target.ty().name, path);
-    r.ctx.write(&r.target, &path, |t| apply_lv(t, &lv, &what))
+    r.ctx
+        .write(&r.target, &child, |t| apply_lv(t, &lv, &what()))
 }
 
 /// A script's handle to an entity.
@@ -487,7 +814,7 @@ impl UserData for EntityHandle {
         m.add_method("get", |vm, h, name: String| {
             let ty = h.ctx.lookup_or_err(&name)?;
             let t = Target::Component(h.entity, ty);
-            let lv = h.ctx.read(&t, &Rc::from(""), lv_of_reflect)?;
+            let lv = h.ctx.read(&t, &h.ctx.root_path, lv_of_reflect)?;
             lv_to_lua(vm, &h.ctx, &lv)
         });
         m.add_method("insert", |vm, h, (name, v): (String, Value)| {
@@ -506,10 +833,10 @@ impl UserData for EntityHandle {
         m.add_meta_method(MetaMethod::ToString, |_, h, ()| {
             Ok(format!("Entity({})", h.entity))
         });
-        m.add_meta_function(MetaMethod::Eq, |vm, (a, b): (AnyUserData, AnyUserData)| {
-            let a = a.borrow::<EntityHandle>(vm).map(|h| h.entity);
-            let b = b.borrow::<EntityHandle>(vm).map(|h| h.entity);
-            Ok(matches!((a, b), (Ok(a), Ok(b)) if a == b))
+        m.add_meta_function(MetaMethod::Eq, |_, (a, b): (Value, Value)| {
+            let a = ud_ref::<EntityHandle>(&a).map(|h| h.entity);
+            let b = ud_ref::<EntityHandle>(&b).map(|h| h.entity);
+            Ok(matches!((a, b), (Some(a), Some(b)) if a == b))
         });
     }
 }
@@ -523,7 +850,7 @@ fn insert_component(ctx: &Ctx, e: Entity, name: &str, lv: &Lv) -> Result<()> {
     };
     if has {
         let t = Target::Component(e, ty.clone());
-        return ctx.write(&t, &Rc::from(""), |r| apply_lv(r, lv, name));
+        return ctx.write(&t, &ctx.root_path, |r| apply_lv(r, lv, name));
     }
     let b = ctx.build(&ty, lv)?;
     {
@@ -535,12 +862,24 @@ fn insert_component(ctx: &Ctx, e: Entity, name: &str, lv: &Lv) -> Result<()> {
     Ok(())
 }
 
-fn entity_index(vm: &mut Vm, h: &EntityHandle, key: Value) -> Result<Value> {
-    let Value::Str(_) = key else {
+/// `entity.Name`: a reference to the entity's component `Name` (`nil` when it has
+/// none). The reference is made once per entity handle and component and cached in
+/// the handle.
+fn entity_index(vm: &mut Vm, ud: Gc<RtUserData>, h: &EntityHandle, key: Value) -> Result<Value> {
+    let Value::Str(s) = key else {
         return Ok(Value::Nil);
     };
-    let name = String::from_lua(key, vm)?;
-    let ty = h.ctx.lookup_or_err(&name)?;
+    if let Some(c) = cache_get(ud, key) {
+        let world = h.ctx.world.borrow();
+        let er = world
+            .get_entity(h.entity)
+            .map_err(|_| despawned(h.entity))?;
+        let has = ud_ref::<ValueRef>(&c).is_some_and(|r| r.target.ty().on(&world, er));
+        return Ok(if has { c } else { Value::Nil });
+    }
+    let name = std::str::from_utf8(s.get().as_bytes())
+        .map_err(|_| Error::runtime("component names are UTF-8 strings"))?;
+    let ty = h.ctx.lookup_or_err(name)?;
     let has = {
         let world = h.ctx.world.borrow();
         let er = world
@@ -551,12 +890,15 @@ fn entity_index(vm: &mut Vm, h: &EntityHandle, key: Value) -> Result<Value> {
     if !has {
         return Ok(Value::Nil);
     }
-    vm.create_userdata(ValueRef {
-        ctx: h.ctx.clone(),
-        target: Target::Component(h.entity, ty),
-        path: Rc::from(""),
-    })?
-    .into_lua(vm)
+    let v = vm
+        .create_userdata(ValueRef {
+            ctx: h.ctx.clone(),
+            path: ty.root.clone(),
+            target: Target::Component(h.entity, ty),
+        })?
+        .into_lua(vm)?;
+    cache_put(vm, ud, key, v)?;
+    Ok(v)
 }
 
 /// The `world` object scripts see.
@@ -565,13 +907,28 @@ pub struct WorldHandle {
     pub ctx: Rc<Ctx>,
 }
 
-/// A new entity handle as a Lua value.
+/// The entity's handle as a Lua value: one handle per entity while Lua holds it
+/// (kept in a weak-valued table), so its cached component references are reused by
+/// `world:query` loops and the handle is `rawequal` to itself everywhere.
 pub fn entity_value(vm: &mut Vm, ctx: &Rc<Ctx>, e: Entity) -> Result<Value> {
-    vm.create_userdata(EntityHandle {
-        ctx: ctx.clone(),
-        entity: e,
-    })?
-    .into_lua(vm)
+    let key = Value::Int(e.to_bits() as i64);
+    let handles = ctx.handles.borrow().clone();
+    if let Some(t) = &handles
+        && let Value::Table(g) = t.raw_value()
+        && let v @ Value::UserData(_) = g.get().get(key)
+    {
+        return Ok(v);
+    }
+    let v = vm
+        .create_userdata(EntityHandle {
+            ctx: ctx.clone(),
+            entity: e,
+        })?
+        .into_lua(vm)?;
+    if let Some(t) = handles {
+        t.raw_set(vm, key, v)?;
+    }
+    Ok(v)
 }
 
 impl UserData for WorldHandle {
@@ -648,8 +1005,8 @@ impl UserData for WorldHandle {
             }
             vm.create_userdata(ValueRef {
                 ctx: w.ctx.clone(),
+                path: ty.root.clone(),
                 target: Target::Resource(ty),
-                path: Rc::from(""),
             })?
             .into_lua(vm)
         });
@@ -674,41 +1031,135 @@ pub fn send(vm: &mut Vm, ctx: &Rc<Ctx>, name: String, data: Value) -> Result<()>
     Ok(())
 }
 
-/// Replaces `__index`/`__newindex` of userdata type `T`'s metatable with functions
-/// that look methods up first, then call `index`/`newindex`.
-fn patch_meta<T: UserData + Clone>(
+/// A userdata type whose `__index`/`__newindex` [`patch_meta`] replaces.
+trait Patched: UserData {
+    /// `obj[key]` for keys that are not methods.
+    fn index(vm: &mut Vm, ud: Gc<RtUserData>, this: &Self, key: Value) -> Result<Value>;
+    /// `obj[key] = v`.
+    fn newindex(vm: &mut Vm, ud: Gc<RtUserData>, this: &Self, key: Value, v: Value) -> Result<()>;
+}
+
+impl Patched for ValueRef {
+    fn index(vm: &mut Vm, ud: Gc<RtUserData>, this: &Self, key: Value) -> Result<Value> {
+        ref_index(vm, ud, this, key)
+    }
+    fn newindex(vm: &mut Vm, ud: Gc<RtUserData>, this: &Self, key: Value, v: Value) -> Result<()> {
+        ref_newindex(vm, ud, this, key, v)
+    }
+}
+
+impl Patched for EntityHandle {
+    fn index(vm: &mut Vm, ud: Gc<RtUserData>, this: &Self, key: Value) -> Result<Value> {
+        entity_index(vm, ud, this, key)
+    }
+    fn newindex(vm: &mut Vm, _ud: Gc<RtUserData>, this: &Self, key: Value, v: Value) -> Result<()> {
+        let name = String::from_lua(key, vm)?;
+        let lv = lv_of_lua(vm, v, 0)?;
+        insert_component(&this.ctx, this.entity, &name, &lv)
+    }
+}
+
+/// Borrows the `T` of a metamethod's first operand.
+fn operand<T: 'static>(u: &Value) -> Result<std::cell::Ref<'_, T>> {
+    ud_ref::<T>(u).ok_or_else(|| {
+        Error::runtime(format!(
+            "expected a {} (or it is being modified)",
+            std::any::type_name::<T>()
+                .rsplit("::")
+                .next()
+                .unwrap_or("userdata")
+        ))
+    })
+}
+
+/// The Lua error a binding error raises (with the caller's position, as host
+/// functions made by `create_function` do); a panic becomes an error too.
+fn finish_native(
     vm: &mut Vm,
-    sample: T,
-    index: fn(&mut Vm, &T, Value) -> Result<Value>,
-    newindex: fn(&mut Vm, &T, Value, Value) -> Result<()>,
-) -> Result<()> {
-    let u = vm.create_userdata(sample)?;
-    let mt: Table = vm
-        .load("return getmetatable(...)")
-        .set_name("=meta")
-        .call(u)?;
-    let methods: Table = mt.raw_get(vm, "__index")?;
-    let idx = vm.create_function(move |vm, (u, k): (AnyUserData, Value)| {
-        if let Value::Str(_) = k {
-            let m: Value = methods.raw_get(vm, k)?;
-            if !matches!(m, Value::Nil) {
-                return Ok(m);
-            }
+    r: std::thread::Result<Result<Option<Value>>>,
+) -> engine_lua::runtime::LuaResult<Ret> {
+    match r {
+        Ok(Ok(Some(v))) => vm.ret(&[v]),
+        Ok(Ok(None)) => vm.ret(&[]),
+        Ok(Err(Error::External(m))) => Err(vm.error(m)),
+        Ok(Err(e)) => Err(vm.error(e.to_string())),
+        Err(p) => {
+            let m = p
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| p.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Err(vm.error(format!("panic in host function: {m}")))
         }
-        let h = u.borrow::<T>(vm)?.clone();
-        index(vm, &h, k)
-    })?;
+    }
+}
+
+/// `__index` of a [`Patched`] type, as a plain native function (no handle, no
+/// argument conversion): methods first (upvalue 1 is the methods table), then
+/// [`Patched::index`].
+fn native_index<T: Patched>(vm: &mut Vm) -> engine_lua::runtime::LuaResult<Ret> {
+    let (u, k) = (vm.arg(1), vm.arg(2));
+    if let (Value::Str(_), Value::Table(m)) = (k, vm.upvalue(0)) {
+        let v = m.get().get(k);
+        if !v.is_nil() {
+            return vm.ret(&[v]);
+        }
+    }
+    let r = catch_unwind(AssertUnwindSafe(|| {
+        let Value::UserData(g) = u else {
+            return Err(Error::runtime("userdata expected"));
+        };
+        let h = operand::<T>(&u)?;
+        T::index(vm, g, &h, k).map(Some)
+    }));
+    finish_native(vm, r)
+}
+
+/// `__newindex` of a [`Patched`] type, as a plain native function.
+fn native_newindex<T: Patched>(vm: &mut Vm) -> engine_lua::runtime::LuaResult<Ret> {
+    let (u, k, v) = (vm.arg(1), vm.arg(2), vm.arg(3));
+    let r = catch_unwind(AssertUnwindSafe(|| {
+        let Value::UserData(g) = u else {
+            return Err(Error::runtime("userdata expected"));
+        };
+        let h = operand::<T>(&u)?;
+        T::newindex(vm, g, &h, k, v).map(|()| None)
+    }));
+    finish_native(vm, r)
+}
+
+/// Replaces `__index`/`__newindex` of userdata type `T`'s metatable with native
+/// functions that look methods up first, then call [`Patched`]'s. They read the
+/// userdata from the raw argument (no handle is made per access).
+fn patch_meta<T: Patched>(vm: &mut Vm, sample: T) -> Result<()> {
+    let u = vm.create_userdata(sample)?;
+    let Value::UserData(g) = u.raw_value() else {
+        return Err(Error::runtime("userdata expected"));
+    };
+    let mt_gc = g
+        .get()
+        .metatable
+        .ok_or_else(|| Error::runtime("userdata without a metatable"))?;
+    let mt = Table::from_gc(vm, mt_gc);
+    let methods: Table = mt.raw_get(vm, "__index")?;
+    let Value::Table(mg) = methods.raw_value() else {
+        return Err(Error::runtime("userdata methods are not a table"));
+    };
+    // Each native is stored in the (reachable) metatable right after it is made.
+    let idx = vm.new_native_with("__index", native_index::<T>, vec![Value::Table(mg)]);
     mt.raw_set(vm, "__index", idx)?;
-    let nidx = vm.create_function(move |vm, (u, k, v): (AnyUserData, Value, Value)| {
-        let h = u.borrow::<T>(vm)?.clone();
-        newindex(vm, &h, k, v)
-    })?;
+    let nidx = vm.new_native_with("__newindex", native_newindex::<T>, Vec::new());
     mt.raw_set(vm, "__newindex", nidx)?;
     Ok(())
 }
 
 /// Installs the ECS bindings: `world`, `send`, the entity and reference metatables.
 pub fn install(vm: &mut Vm, ctx: &Rc<Ctx>, globals: &Table) -> Result<()> {
+    let handles = vm.create_table();
+    let weak = vm.create_table();
+    weak.raw_set(vm, "__mode", "v")?;
+    handles.set_metatable(vm, Some(&weak))?;
+    *ctx.handles.borrow_mut() = Some(handles);
     let w = vm.create_userdata(WorldHandle { ctx: ctx.clone() })?;
     globals.set(vm, "world", w)?;
     let c = ctx.clone();
@@ -719,12 +1170,6 @@ pub fn install(vm: &mut Vm, ctx: &Rc<Ctx>, globals: &Table) -> Result<()> {
         EntityHandle {
             ctx: ctx.clone(),
             entity: Entity::PLACEHOLDER,
-        },
-        entity_index,
-        |vm, h, k, v| {
-            let name = String::from_lua(k, vm)?;
-            let lv = lv_of_lua(vm, v, 0)?;
-            insert_component(&h.ctx, h.entity, &name, &lv)
         },
     )?;
     let sample = ValueRef {
@@ -740,10 +1185,12 @@ pub fn install(vm: &mut Vm, ctx: &Rc<Ctx>, globals: &Table) -> Result<()> {
                 .ok_or_else(|| Error::runtime("Script is not registered"))?,
             is_resource: false,
             default: None,
+            root: Rc::default(),
+            component_id: std::cell::Cell::new(None),
         })),
-        path: Rc::from(""),
+        path: ctx.root_path.clone(),
     };
-    patch_meta(vm, sample, ref_index, ref_newindex)?;
+    patch_meta(vm, sample)?;
     Ok(())
 }
 
@@ -839,21 +1286,19 @@ pub fn lv_of_lua(vm: &mut Vm, v: Value, depth: usize) -> Result<Lv> {
         Value::Num(n) => Lv::Num(n),
         Value::Str(_) => Lv::Str(String::from_lua(v, vm)?),
         Value::UserData(_) => {
-            let u = AnyUserData::from_lua(v, vm)?;
-            if let Ok(x) = u.borrow::<LuaVec3>(vm) {
+            if let Some(x) = ud_ref::<LuaVec3>(&v) {
                 return Ok(Lv::Math(MathValue::V3(x.0)));
             }
-            if let Ok(x) = u.borrow::<LuaVec2>(vm) {
+            if let Some(x) = ud_ref::<LuaVec2>(&v) {
                 return Ok(Lv::Math(MathValue::V2(x.0)));
             }
-            if let Ok(x) = u.borrow::<LuaQuat>(vm) {
+            if let Some(x) = ud_ref::<LuaQuat>(&v) {
                 return Ok(Lv::Math(MathValue::Q(x.0)));
             }
-            if let Ok(h) = u.borrow::<EntityHandle>(vm) {
+            if let Some(h) = ud_ref::<EntityHandle>(&v) {
                 return Ok(Lv::Entity(h.entity));
             }
-            if u.is::<ValueRef>(vm) {
-                let r = u.borrow::<ValueRef>(vm)?.clone();
+            if let Some(r) = ud_ref::<ValueRef>(&v) {
                 return r.ctx.read(&r.target, &r.path, lv_of_reflect);
             }
             return Err(Error::runtime("cannot store this userdata in a component"));

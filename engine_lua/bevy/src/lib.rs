@@ -78,9 +78,11 @@ pub struct LuaConfig {
     pub instructions_per_callback: Option<u64>,
     /// Heap limit of the state, bytes.
     pub memory_limit: Option<usize>,
-    /// A full collection runs at the end of a frame once the heap grew this many KiB
-    /// since the last one (the VM's collector is not incremental: this bounds how
-    /// much garbage one frame's collection can meet).
+    /// The collector's budget per frame, in KiB of heap traced: at the end of each
+    /// frame, while a collection cycle is under way (or once the heap grew this many
+    /// KiB since the last cycle ended), one incremental step `Vm::gc_step` of
+    /// `gc_step_kb * 1024 / 16` work units runs (a unit is one 16-byte slot traced).
+    /// The VM's own allocation-paced steps run as well, inside scripts.
     pub gc_step_kb: usize,
     /// Watch the root and reload changed files.
     pub hot_reload: bool,
@@ -95,7 +97,7 @@ impl Default for LuaConfig {
             sandbox: true,
             instructions_per_callback: Some(1_000_000),
             memory_limit: None,
-            gc_step_kb: 4096,
+            gc_step_kb: 256,
             hot_reload: true,
             debounce: Duration::from_millis(50),
         }
@@ -144,7 +146,7 @@ impl LuaPlugin {
         self
     }
 
-    /// Sets the GC budget (KiB of growth between end-of-frame collections).
+    /// Sets the GC budget per frame (KiB of heap traced by the end-of-frame step).
     pub fn gc_step_kb(mut self, kb: usize) -> Self {
         self.config.gc_step_kb = kb;
         self
@@ -322,6 +324,9 @@ pub struct ScriptInfo {
     pub entity: Option<Entity>,
     /// Loaded without error.
     pub loaded: bool,
+    /// Time its `on_update` took in the last timed frame, microseconds (one frame in
+    /// [`runtime::SCRIPT_TIMING_EVERY`] is timed; 0 before the first).
+    pub update_us: f32,
 }
 
 /// One hot reload.
@@ -366,8 +371,14 @@ pub struct LuaDiagnostics {
     pub reloads: Vec<ReloadRecord>,
     /// Lua heap bytes.
     pub memory: usize,
-    /// End-of-frame collections run.
+    /// Collection cycles finished by the end-of-frame steps.
     pub gc_runs: u64,
+    /// Time of this frame's end-of-frame collector step (zero when none ran).
+    pub gc_step_time: Duration,
+    /// Whether this frame ran an end-of-frame collector step.
+    pub gc_stepped: bool,
+    /// The collector's statistics (heap, objects by kind, cycles, phase, steps).
+    pub gc: engine_lua::runtime::gc::GcStats,
 }
 
 /// Message types scripts can send and receive by name (see [`LuaAppExt`]).

@@ -10,8 +10,7 @@
 use bevy::math::{Quat, Vec2, Vec3};
 use engine_lua::runtime::{Value, Vm};
 use engine_lua::{
-    AnyUserData, Error, FromLua, IntoLua, MetaMethod, Result, Table, UserData, UserDataFields,
-    UserDataMethods,
+    Error, FromLua, IntoLua, MetaMethod, Result, Table, UserData, UserDataFields, UserDataMethods,
 };
 
 /// A `Vec2` held by Lua.
@@ -55,19 +54,18 @@ pub fn math_of(vm: &mut Vm, v: Value) -> Result<MathValue> {
         Value::Int(i) => Ok(MathValue::Num(i as f32)),
         Value::Num(n) => Ok(MathValue::Num(n as f32)),
         Value::UserData(_) => {
-            let u = AnyUserData::from_lua(v, vm)?;
-            if let Ok(x) = u.borrow::<LuaVec3>(vm) {
+            use crate::bind::ud_ref;
+            if let Some(x) = ud_ref::<LuaVec3>(&v) {
                 return Ok(MathValue::V3(x.0));
             }
-            if let Ok(x) = u.borrow::<LuaVec2>(vm) {
+            if let Some(x) = ud_ref::<LuaVec2>(&v) {
                 return Ok(MathValue::V2(x.0));
             }
-            if let Ok(x) = u.borrow::<LuaQuat>(vm) {
+            if let Some(x) = ud_ref::<LuaQuat>(&v) {
                 return Ok(MathValue::Q(x.0));
             }
-            if u.is::<crate::bind::ValueRef>(vm) {
-                let r = u.borrow::<crate::bind::ValueRef>(vm)?.clone();
-                return r.read_math(vm);
+            if let Some(r) = ud_ref::<crate::bind::ValueRef>(&v) {
+                return r.read_math();
             }
             Err(Error::runtime("expected a number, Vec2, Vec3 or Quat"))
         }

@@ -30,9 +30,10 @@ use std::time::Instant;
 use bevy::log::{error, warn};
 use bevy::prelude::{Entity, World};
 use bevy::time::Time;
-use engine_lua::runtime::Vm;
+use engine_lua::runtime::table::Table as RtTable;
+use engine_lua::runtime::{Gc, Value, Vm};
 use engine_lua::{
-    Error, Function, Limits, Lua, LuaValue, Proto, Result, Table, Thread, ThreadStatus,
+    Error, Function, Limits, Lua, LuaString, LuaValue, Proto, Result, Table, Thread, ThreadStatus,
 };
 
 use crate::bind::{Ctx, LuaMessageType, MessageSource, Module, Owner, Wait, entity_value};
@@ -49,6 +50,8 @@ pub struct ScriptInstance {
     pub entity: Option<Entity>,
     /// Its environment (`None` until it loaded without error).
     pub env: Option<Table>,
+    /// Its `on_update` time in the last timed frame (see [`SCRIPT_TIMING_EVERY`]).
+    pub update_time: std::time::Duration,
 }
 
 /// A scheduler coroutine.
@@ -81,75 +84,46 @@ pub struct LuaRuntime {
     reload_failures: u64,
     gc_base: usize,
     gc_runs: u64,
+    gc_step_time: std::time::Duration,
+    gc_stepped: bool,
     batch: Batch,
     script_infos: std::cell::RefCell<Option<std::sync::Arc<Vec<ScriptInfo>>>>,
     infos_dirty: std::cell::Cell<bool>,
 }
 
-/// The `on_update` batch: one call from Rust runs a Lua loop over every script's
-/// `on_update` under `pcall`, each with a fresh instruction budget (set by `enter`),
-/// instead of one host-to-Lua call per script.
+/// The callback loop's script list: every loaded instance, in key order, with its
+/// environment. The environments are kept reachable by `envs` (a Lua table), so the
+/// raw table pointers stay valid while the list is unchanged.
 struct Batch {
-    dispatcher: Function,
-    enter: Function,
     envs: Table,
-    errs: Table,
-    keys: BatchKeys,
-    last: Rc<std::cell::Cell<i64>>,
+    keys: Vec<(u64, Option<Entity>, Gc<RtTable>)>,
+    /// The interned names `on_update` and `on_event` (the handles keep them alive).
+    on_update: LuaString,
+    on_event: LuaString,
     dirty: bool,
 }
 
-/// The batch's script list: instance key and entity, in `envs` order.
-type BatchKeys = Rc<std::cell::RefCell<Vec<(u64, Option<Entity>)>>>;
+/// One frame in this many has its `on_update` callbacks timed per script
+/// ([`crate::ScriptInfo::update_us`]; two clock reads per script on those frames).
+pub const SCRIPT_TIMING_EVERY: u64 = 8;
 
-const DISPATCHER: &str = r#"
-local pcall = ...
-return function(envs, first, n, dt, enter, errs)
-  for i = first, n do
-    local f = envs[i].on_update
-    if f ~= nil and enter(i) then
-      local ok, e = pcall(f, dt)
-      if not ok then errs[#errs + 1] = i; errs[#errs + 1] = e end
-    end
-  end
-end
-"#;
-
-impl Batch {
-    fn new(lua: &mut Lua, ctx: &Rc<Ctx>) -> Result<Batch> {
-        let pcall: Function = lua.globals().get(&mut *lua, "pcall")?;
-        let dispatcher: Function = lua
-            .load(DISPATCHER)
-            .set_name("=on_update batch")
-            .call(pcall)?;
-        let keys: BatchKeys = Rc::default();
-        let last: Rc<std::cell::Cell<i64>> = Rc::default();
-        let (c, k, l) = (ctx.clone(), keys.clone(), last.clone());
-        let enter = lua.create_function(move |vm, i: i64| {
-            vm.reset_instruction_budget();
-            c.flush();
-            l.set(i);
-            let Some(&(key, e)) = k.borrow().get(i as usize - 1) else {
-                return Ok(false);
-            };
-            if let Some(e) = e
-                && c.world.borrow().get_entity(e).is_err()
-            {
-                return Ok(false);
-            }
-            c.sched.borrow_mut().current_owner = Some(key);
-            Ok(true)
-        })?;
-        Ok(Batch {
-            dispatcher,
-            enter,
-            envs: lua.create_table(),
-            errs: lua.create_table(),
-            keys,
-            last,
-            dirty: true,
-        })
+/// Calls `f(args)` from the host with a fresh instruction budget, with no handle
+/// made (the function and arguments go straight onto the stack); the results are
+/// dropped. `Err`: the error's text.
+fn raw_call(vm: &mut Vm, f: Value, args: &[Value]) -> std::result::Result<(), String> {
+    let th = vm.current;
+    let func = th.get().top;
+    vm.push(f);
+    for a in args {
+        vm.push(*a);
     }
+    vm.reset_instruction_budget();
+    let r = vm.call_stack(args.len(), 0);
+    th.get_mut().top = func;
+    r.map_err(|e| match e.0 {
+        Value::Str(s) => s.get().to_str_lossy().into_owned(),
+        other => format!("(error object is a {} value)", vm.type_name_of(other)),
+    })
 }
 
 /// Splits `file:line: message` (the position Lua prefixes to errors).
@@ -230,7 +204,13 @@ impl LuaRuntime {
             None
         };
         let gc_base = lua.used_memory();
-        let batch = Batch::new(&mut lua, &ctx).expect("on_update batch");
+        let batch = Batch {
+            envs: lua.create_table(),
+            keys: Vec::new(),
+            on_update: lua.create_string("on_update"),
+            on_event: lua.create_string("on_event"),
+            dirty: true,
+        };
         LuaRuntime {
             lua,
             ctx,
@@ -251,6 +231,8 @@ impl LuaRuntime {
             reload_failures: 0,
             gc_base,
             gc_runs: 0,
+            gc_step_time: std::time::Duration::ZERO,
+            gc_stepped: false,
             batch,
             script_infos: std::cell::RefCell::new(None),
             infos_dirty: std::cell::Cell::new(true),
@@ -363,6 +345,7 @@ impl LuaRuntime {
                 path: path.to_string(),
                 entity,
                 env: None,
+                update_time: std::time::Duration::ZERO,
             },
         );
         if let Some(e) = entity {
@@ -570,16 +553,67 @@ impl LuaRuntime {
         if events.is_empty() {
             return;
         }
-        let keys: Vec<u64> = self.scripts.keys().copied().collect();
+        self.refresh_batch();
+        let Value::Str(key) = self.batch.on_event.raw_value() else {
+            return;
+        };
         for (name, data) in &events {
-            for &k in &keys {
-                self.callback(k, "on_event", (name.as_str(), data));
+            let Ok(data) = data.to_raw(&self.lua) else {
+                continue;
+            };
+            // The handle keeps the name alive while the callbacks run.
+            let name_h = self.lua.create_string(name.as_str());
+            let name = name_h.raw_value();
+            for i in 0..self.batch.keys.len() {
+                let (k, e, env) = self.batch.keys[i];
+                let f = env.get().get_str(key);
+                if f.is_nil() || !self.enter(k, e) {
+                    continue;
+                }
+                if let Err(msg) = raw_call(&mut self.lua, f, &[name, data]) {
+                    self.record_script_error(k, &msg);
+                }
+            }
+        }
+        self.ctx.sched.borrow_mut().current_owner = None;
+        self.ctx.flush();
+    }
+
+    /// Before a script's callback: queued commands applied, its entity checked
+    /// (`false`: despawned, skip it), the scheduler told whose code runs.
+    fn enter(&self, key: u64, entity: Option<Entity>) -> bool {
+        self.ctx.flush();
+        if let Some(e) = entity
+            && self.ctx.world.borrow().get_entity(e).is_err()
+        {
+            return false;
+        }
+        self.ctx.sched.borrow_mut().current_owner = Some(key);
+        true
+    }
+
+    /// Rebuilds the batch's script list if scripts were added, removed or loaded.
+    fn refresh_batch(&mut self) {
+        if !self.batch.dirty {
+            return;
+        }
+        self.batch.dirty = false;
+        let _ = self.batch.envs.clear(&mut self.lua);
+        self.batch.keys.clear();
+        for (k, s) in &self.scripts {
+            if let Some(env) = &s.env
+                && let Value::Table(t) = env.raw_value()
+            {
+                self.batch.keys.push((*k, s.entity, t));
+                let n = self.batch.keys.len() as i64;
+                let _ = self.batch.envs.raw_set(&mut self.lua, n, env);
             }
         }
     }
 
-    /// `on_update(dt)` for every script whose entity still exists (one batch call,
-    /// see [`Batch`]); each callback's error is recorded and the others run on.
+    /// `on_update(dt)` for every script whose entity still exists, called from a
+    /// host loop with no handle made per call; each callback has a fresh instruction
+    /// budget, and its error is recorded while the others run on.
     pub(crate) fn update(&mut self) {
         let dt = self
             .ctx
@@ -587,71 +621,40 @@ impl LuaRuntime {
             .borrow()
             .get_resource::<Time>()
             .map_or(0.0, |t| t.delta_secs_f64());
-        if self.batch.dirty {
-            self.batch.dirty = false;
-            let _ = self.batch.envs.clear(&mut self.lua);
-            let mut keys = self.batch.keys.borrow_mut();
-            keys.clear();
-            for (k, s) in &self.scripts {
-                if let Some(env) = &s.env {
-                    keys.push((*k, s.entity));
-                    let _ = self
-                        .batch
-                        .envs
-                        .raw_set(&mut self.lua, keys.len() as i64, env);
-                }
+        self.refresh_batch();
+        let timed = self.frame().is_multiple_of(SCRIPT_TIMING_EVERY);
+        let Value::Str(key) = self.batch.on_update.raw_value() else {
+            return;
+        };
+        let args = [Value::Num(dt)];
+        for i in 0..self.batch.keys.len() {
+            let (k, e, env) = self.batch.keys[i];
+            let f = env.get().get_str(key);
+            if f.is_nil() || !self.enter(k, e) {
+                continue;
+            }
+            let t0 = timed.then(Instant::now);
+            let r = raw_call(&mut self.lua, f, &args);
+            if let Some(t0) = t0
+                && let Some(s) = self.scripts.get_mut(&k)
+            {
+                s.update_time = t0.elapsed();
+            }
+            if let Err(msg) = r {
+                self.record_script_error(k, &msg);
             }
         }
-        let n = self.batch.keys.borrow().len() as i64;
-        let mut first = 1;
-        let mut escaped = Vec::new();
-        while first <= n {
-            self.batch.last.set(0);
-            let b = &self.batch;
-            let r = b
-                .dispatcher
-                .call::<_, ()>(&mut self.lua, (&b.envs, first, n, dt, &b.enter, &b.errs));
-            match r {
-                Ok(()) => break,
-                Err(e) => {
-                    let at = self.batch.last.get().max(first);
-                    escaped.push((at, error_message(&e)));
-                    first = at + 1;
-                }
-            }
+        if timed {
+            self.infos_dirty.set(true);
         }
         self.ctx.sched.borrow_mut().current_owner = None;
         self.ctx.flush();
-        let errs: Vec<LuaValue> = self
-            .batch
-            .errs
-            .sequence_values::<LuaValue>(&mut self.lua)
-            .filter_map(|v| v.ok())
-            .collect();
-        let _ = self.batch.errs.clear(&mut self.lua);
-        let mut seen = HashSet::new();
-        for pair in errs.chunks(2) {
-            let (LuaValue::Integer(i), msg) = (&pair[0], &pair[1]) else {
-                continue;
-            };
-            seen.insert(*i);
-            let msg = match msg {
-                LuaValue::String(s) => s.to_str(&self.lua).unwrap_or("?").to_string(),
-                other => format!("(error object is a {} value)", other.type_name()),
-            };
-            self.record_update_error(*i, &msg);
-        }
-        for (i, msg) in escaped {
-            if !seen.contains(&i) {
-                self.record_update_error(i, &msg);
-            }
-        }
     }
 
-    fn record_update_error(&mut self, i: i64, msg: &str) {
-        let key = self.batch.keys.borrow().get(i as usize - 1).map(|k| k.0);
-        let path = key
-            .and_then(|k| self.scripts.get(&k))
+    fn record_script_error(&mut self, key: u64, msg: &str) {
+        let path = self
+            .scripts
+            .get(&key)
             .map(|s| s.path.clone())
             .unwrap_or_default();
         self.record_error(ErrorKind::Runtime, &path, 0, msg);
@@ -800,14 +803,22 @@ impl LuaRuntime {
         self.coroutines = keep;
     }
 
-    /// End of frame: a collection when the heap grew past the budget, and the
-    /// diagnostics snapshot.
+    /// End of frame: an incremental collector step (see [`LuaConfig::gc_step_kb`]),
+    /// and the diagnostics snapshot.
     pub(crate) fn maintenance(&mut self) {
-        let used = self.lua.used_memory();
-        if used > self.gc_base + self.config.gc_step_kb * 1024 {
-            self.lua.gc_collect();
-            self.gc_base = self.lua.used_memory();
-            self.gc_runs += 1;
+        let in_cycle = self.lua.heap.phase() != engine_lua::runtime::gc::Phase::Pause;
+        let grown = self.lua.used_memory() > self.gc_base + self.config.gc_step_kb * 1024;
+        self.gc_stepped = in_cycle || grown;
+        if self.gc_stepped {
+            let t = Instant::now();
+            let budget = (self.config.gc_step_kb * 1024 / 16).max(1);
+            if self.lua.gc_step(budget) {
+                self.gc_base = self.lua.used_memory();
+                self.gc_runs += 1;
+            }
+            self.gc_step_time = t.elapsed();
+        } else {
+            self.gc_step_time = std::time::Duration::ZERO;
         }
         let snap = self.diagnostics();
         self.ctx.world.borrow_mut().insert_resource(snap);
@@ -856,6 +867,7 @@ impl LuaRuntime {
                             path: s.path.clone(),
                             entity: s.entity,
                             loaded: s.env.is_some(),
+                            update_us: s.update_time.as_secs_f32() * 1e6,
                         })
                         .collect(),
                 ));
@@ -873,6 +885,9 @@ impl LuaRuntime {
             reloads: self.reloads.clone(),
             memory: self.lua.used_memory(),
             gc_runs: self.gc_runs,
+            gc_step_time: self.gc_step_time,
+            gc_stepped: self.gc_stepped,
+            gc: self.lua.gc_stats(),
         }
     }
 

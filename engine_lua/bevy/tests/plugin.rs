@@ -491,3 +491,124 @@ fn require_resolves_modules_under_the_root() {
     app.update();
     assert_eq!(global::<i64>(&mut app, e, "v"), 42);
 }
+
+#[test]
+fn event_errors_are_isolated_per_script_and_events_keep_their_order() {
+    let d = tmp();
+    write(
+        d.path(),
+        "bad_ev.lua",
+        r#"function on_event(name) if name == "boom" then error("bad event") end end"#,
+    );
+    write(
+        d.path(),
+        "spin_ev.lua",
+        r#"function on_event(name) if name == "spin" then while true do end end end"#,
+    );
+    write(
+        d.path(),
+        "log_ev.lua",
+        r#"
+        log = ""
+        function on_event(name, data) log = log .. name .. (data and data.n or "") .. ";" end
+        function on_update()
+            if not sent then send("boom", {n = 1}); send("spin"); send("after", {n = 2}); sent = true end
+        end
+        "#,
+    );
+    let mut app = app_with(
+        d.path(),
+        LuaPlugin::new(d.path())
+            .hot_reload(false)
+            .instructions_per_callback(Some(100_000)),
+    );
+    app.world_mut().spawn(Script::new("bad_ev.lua"));
+    app.world_mut().spawn(Script::new("spin_ev.lua"));
+    let l = app.world_mut().spawn(Script::new("log_ev.lua")).id();
+    for _ in 0..3 {
+        app.update();
+    }
+    assert_eq!(global::<String>(&mut app, l, "log"), "boom1;spin;after2;");
+    let e = errors(&app);
+    assert_eq!(e.len(), 2, "{e:?}");
+    assert!(
+        e.iter().any(|m| m.contains("bad_ev.lua:1: bad event")),
+        "{e:?}"
+    );
+    assert!(e.iter().any(|m| m.starts_with("spin_ev.lua")), "{e:?}");
+}
+
+#[test]
+fn references_are_cached_and_stay_live() {
+    let d = tmp();
+    write(
+        d.path(),
+        "cache.lua",
+        r#"
+        function on_update()
+            local t = entity.Transform
+            same_ref = rawequal(t, entity.Transform) and rawequal(t.translation, t.translation)
+            local p = t.translation
+            p.y = p.y + 1
+            p.x = p.x + 10
+            y, x = p.y, p.x
+            local ok, e = pcall(function() return p.w end)
+            miss = e
+            enemy = entity.Enemy
+        end
+        "#,
+    );
+    let mut app = app(d.path());
+    let e = app
+        .world_mut()
+        .spawn((
+            Transform::from_xyz(0.0, 0.0, 0.0),
+            Enemy::default(),
+            Script::new("cache.lua"),
+        ))
+        .id();
+    app.update();
+    app.update();
+    assert!(global::<bool>(&mut app, e, "same_ref"));
+    assert_eq!(global::<f64>(&mut app, e, "y"), 2.0);
+    let t = *app.world().get::<Transform>(e).unwrap();
+    assert_eq!(t.translation, Vec3::new(20.0, 2.0, 0.0));
+    assert!(
+        global::<String>(&mut app, e, "miss").contains("Transform.translation.w: no such field"),
+        "{}",
+        global::<String>(&mut app, e, "miss")
+    );
+    // A removed component reads as nil again, though its reference was cached.
+    app.world_mut().entity_mut(e).remove::<Enemy>();
+    app.update();
+    assert!(global::<Option<bool>>(&mut app, e, "enemy").is_none());
+    assert!(errors(&app).is_empty(), "{:?}", errors(&app));
+}
+
+#[test]
+fn diagnostics_report_script_times_and_the_gc_step() {
+    let d = tmp();
+    write(
+        d.path(),
+        "busy.lua",
+        r#"function on_update() local t = {} for i = 1, 2000 do t[i] = {i} end end"#,
+    );
+    let mut app = app_with(
+        d.path(),
+        LuaPlugin::new(d.path()).hot_reload(false).gc_step_kb(64),
+    );
+    app.world_mut().spawn(Script::new("busy.lua"));
+    let mut stepped = 0;
+    for _ in 0..2 * engine_lua_bevy::runtime::SCRIPT_TIMING_EVERY {
+        app.update();
+        let d = diag(&app);
+        if d.gc_stepped {
+            stepped += 1;
+        }
+    }
+    let d = diag(&app);
+    assert_eq!(d.scripts.len(), 1);
+    assert!(d.scripts[0].update_us > 0.0, "{:?}", d.scripts);
+    assert!(stepped > 0, "no end-of-frame collector step ran");
+    assert!(d.gc.steps > 0 && d.gc.heap_bytes > 0, "{:?}", d.gc);
+}

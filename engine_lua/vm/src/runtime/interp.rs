@@ -454,7 +454,9 @@ impl Vm {
         let tm = t.get();
         match tm.metatable {
             None => true,
-            Some(mt) => !tm.get(key).is_nil() || self.tm_from(mt, TM::NewIndex).is_nil(),
+            // The metatable's cached absence of `__newindex` first: objects of a class
+            // without one then store without looking the key up twice.
+            Some(mt) => self.tm_from(mt, TM::NewIndex).is_nil() || !tm.get(key).is_nil(),
         }
     }
 
@@ -1389,7 +1391,11 @@ impl Vm {
                                 // function returns values, this frame continues here
                                 // without going back through the frame dispatch.
                                 match (nc.get().f)(self)? {
-                                    Ret::Values(n) if !self.hooks.active => {
+                                    // (`handle_ret` also settles to-be-closed
+                                    // variables an error the native caught left.)
+                                    Ret::Values(n)
+                                        if !self.hooks.active && th.get().owed_close.is_none() =>
+                                    {
                                         let top = th.get().top;
                                         self.poscall(top - n, n);
                                     }

@@ -249,21 +249,23 @@ impl Vm {
         g
     }
 
-    /// Makes a native function value.
+    /// Makes a native function value. `name` says at the call site what is registered;
+    /// it is not stored (tracebacks name a native by the global or field holding it, as
+    /// the reference does).
     pub fn new_native(&mut self, name: &'static str, f: NativeFn) -> Value {
+        let _ = name;
         Value::Native(self.heap.alloc(NativeClosure {
             f,
-            name,
-            upvalues: Vec::new(),
+            upvalues: Box::default(),
         }))
     }
 
-    /// Makes a native closure with upvalues.
+    /// Makes a native closure with upvalues (`name` as in [`Vm::new_native`]).
     pub fn new_native_with(&mut self, name: &'static str, f: NativeFn, up: Vec<Value>) -> Value {
+        let _ = name;
         Value::Native(self.heap.alloc(NativeClosure {
             f,
-            name,
-            upvalues: up,
+            upvalues: up.into_boxed_slice(),
         }))
     }
 

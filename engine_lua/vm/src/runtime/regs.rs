@@ -29,10 +29,10 @@ use super::function::FuncProto;
 use super::value::Value;
 use crate::opcode::Instruction;
 
-/// `Value::Int`'s tag byte (`repr(C, u8)`: discriminants in declaration order).
-const TAG_INT: u8 = 2;
-/// `Value::Num`'s tag byte.
-const TAG_NUM: u8 = 3;
+/// `Value::Nil`'s tag byte (`repr(C, u8)`: discriminants in declaration order).
+const TAG_NIL: u8 = 0;
+/// `Value::Bool`'s tag byte.
+const TAG_BOOL: u8 = 1;
 const _: () = assert!(std::mem::size_of::<Value>() == 16);
 
 /// A raw pointer to `R[0]` of the running frame.
@@ -71,24 +71,31 @@ impl Regs {
         unsafe { &mut *self.p.add(i) }
     }
 
-    /// `R[i]` read as its tag byte and payload word (not one 16-byte load, which the
-    /// processor cannot forward from the two narrower stores that wrote the register).
-    /// Same requirements as [`Regs::at`].
+    /// `R[i]` read as its tag byte and payload word (never one 16-byte load, which the
+    /// processor cannot forward from the narrower stores that wrote the register: a
+    /// register is usually written by the instruction just before). The value is rebuilt
+    /// from those parts, so it stays in machine registers. Same requirements as
+    /// [`Regs::at`].
     #[inline(always)]
     pub(crate) fn get(&self, i: usize) -> Value {
         #[cfg(debug_assertions)]
         assert!(i < self.len, "register {i} outside the frame");
         // SAFETY: as in `at` (valid, live slot). `Value` is `repr(C, u8)`: the tag byte
-        // (the discriminant, declaration order) at offset 0, an 8-byte aligned payload at
-        // offset 8; integers and floats are plain 8-byte payloads.
+        // (the discriminant, declaration order) at offset 0, then the union of the
+        // payloads at offset 8 (its alignment): `Bool`'s byte, or an 8-byte word
+        // (integers, floats, light userdata addresses, GC handles). The tag read is a
+        // valid discriminant, so `[tag, word]` is a valid `Value` of a word variant
+        // (padding bytes are zero).
         unsafe {
             let slot = self.p.add(i);
             let tag = *slot.cast::<u8>();
-            let word = *slot.cast::<u64>().add(1);
             match tag {
-                TAG_INT => Value::Int(word as i64),
-                TAG_NUM => Value::Num(f64::from_bits(word)),
-                _ => *slot,
+                TAG_NIL => Value::Nil,
+                TAG_BOOL => Value::Bool(*slot.cast::<bool>().add(8)),
+                _ => {
+                    let word = *slot.cast::<u64>().add(1);
+                    std::mem::transmute::<[u64; 2], Value>([u64::from(tag), word])
+                }
             }
         }
     }
@@ -190,5 +197,9 @@ mod tests {
         assert!(matches!(r.get(1), Value::Num(x) if x == 2.5));
         assert!(matches!(r.get(2), Value::Bool(true)));
         assert!(matches!(r.get(3), Value::Nil));
+        let mut stack = vec![Value::Bool(false), Value::LightUserData(0xdead_beef)];
+        let r = Regs::new(&mut stack, 0, 2);
+        assert!(matches!(r.get(0), Value::Bool(false)));
+        assert!(matches!(r.get(1), Value::LightUserData(0xdead_beef)));
     }
 }

@@ -192,29 +192,40 @@ impl Table {
     /// The node holding string key `s`. A short (interned) key is equal only to the
     /// same object, so its chain walk compares pointers and never touches other
     /// strings.
-    #[inline]
+    #[inline(always)]
     fn find_str(&self, s: Gc<LuaStr>) -> Option<usize> {
+        let sr = s.get();
+        if !sr.is_short() {
+            return self.find_long_str(s);
+        }
         if self.nodes.is_empty() {
             return None;
         }
-        let sr = s.get();
         let mask = self.nodes.len() - 1;
-        if sr.is_short() {
-            let mut n = sr.hash_cached() as usize & mask;
-            loop {
-                let node = &self.nodes[n];
-                if let Value::Str(k) = node.key
-                    && k == s
-                {
-                    return Some(n);
-                }
-                if node.next < 0 {
-                    return None;
-                }
-                n = node.next as usize;
+        let mut n = sr.hash_cached() as usize & mask;
+        loop {
+            let node = &self.nodes[n];
+            if let Value::Str(k) = node.key
+                && k == s
+            {
+                return Some(n);
             }
+            if node.next < 0 {
+                return None;
+            }
+            n = node.next as usize;
         }
-        let mut n = (sr.hash() as usize & mask) as i32;
+    }
+
+    /// [`Table::find_str`] for a long string key (compared by contents), kept out of
+    /// line so the short-key walk inlines small into the interpreter's field access.
+    #[inline(never)]
+    fn find_long_str(&self, s: Gc<LuaStr>) -> Option<usize> {
+        if self.nodes.is_empty() {
+            return None;
+        }
+        let mask = self.nodes.len() - 1;
+        let mut n = (s.get().hash() as usize & mask) as i32;
         loop {
             let node = &self.nodes[n as usize];
             if let Value::Str(k) = node.key
@@ -293,7 +304,9 @@ impl Table {
         }
     }
 
-    /// Raw set with a string key.
+    /// Raw set with a string key. Storing into an existing key inlines into the
+    /// interpreter's field stores; a new key goes out of line.
+    #[inline]
     pub fn set_str(&mut self, heap: &Heap, key: Gc<LuaStr>, val: Value) {
         if let Some(n) = self.find_str(key) {
             self.flags.set(0);
@@ -303,6 +316,7 @@ impl Table {
         self.set_in_hash(heap, Value::Str(key), val)
     }
 
+    #[inline(never)]
     fn set_in_hash(&mut self, heap: &Heap, key: Value, val: Value) {
         self.flags.set(0);
         if let Some(i) = self.find_node(&key) {

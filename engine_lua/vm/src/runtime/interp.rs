@@ -1429,7 +1429,11 @@ impl Vm {
                                 // function returns values, this frame continues here
                                 // without going back through the frame dispatch.
                                 match (nc.get().f)(self)? {
-                                    Ret::Values(n) if !self.hooks.active => {
+                                    // (`handle_ret` also settles to-be-closed
+                                    // variables an error the native caught left.)
+                                    Ret::Values(n)
+                                        if !self.hooks.active && th.get().owed_close.is_none() =>
+                                    {
                                         let top = th.get().top;
                                         self.poscall(top - n, n);
                                     }

@@ -14,7 +14,7 @@ use super::debug::{Loc, local_name};
 use super::function::{LuaClosure, UpVal};
 use super::gc::{barrier_table, barrier_table_all};
 use super::meta::{self, ArithError, ArithOp, TM};
-use super::regs::{Code, Regs, fetch, invalid_opcode, konst};
+use super::regs::{Code, Regs, TAG_INT, TAG_NUM, fetch, invalid_opcode, konst, konst_raw};
 use super::thread::{FrameKind, flags};
 use super::value::{Value, float_to_int};
 use crate::opcode::{OpCode, op};
@@ -29,11 +29,19 @@ pub(crate) enum Step {
 
 const MAX_TAG_LOOP: usize = 2000;
 
+/// Arithmetic on two numbers given as (tag byte, payload word), as the registers hold
+/// them (see `Regs::raw`): both integers, both floats, or mixed (converted to float).
+/// `None` when a coercion, a metamethod or an error is needed (the slow path).
 #[inline(always)]
-fn arith_fast(op: ArithOp, x: Value, y: Value) -> Option<Value> {
+fn arith_raw(op: ArithOp, x: (u8, u64), y: (u8, u64)) -> Option<Value> {
     use ArithOp::*;
-    match (x, y) {
-        (Value::Int(a), Value::Int(b)) => match op {
+    let ((tx, wx), (ty, wy)) = (x, y);
+    if tx == TAG_NUM && ty == TAG_NUM {
+        return float_op(op, f64::from_bits(wx), f64::from_bits(wy));
+    }
+    if tx == TAG_INT && ty == TAG_INT {
+        let (a, b) = (wx as i64, wy as i64);
+        return match op {
             Add => Some(Value::Int(a.wrapping_add(b))),
             Sub => Some(Value::Int(a.wrapping_sub(b))),
             Mul => Some(Value::Int(a.wrapping_mul(b))),
@@ -49,10 +57,15 @@ fn arith_fast(op: ArithOp, x: Value, y: Value) -> Option<Value> {
             Unm => Some(Value::Int(a.wrapping_neg())),
             BNot => Some(Value::Int(!a)),
             _ => None,
-        },
-        (Value::Num(a), Value::Num(b)) => float_op(op, a, b),
-        (Value::Int(a), Value::Num(b)) => float_op(op, a as f64, b),
-        (Value::Num(a), Value::Int(b)) => float_op(op, a, b as f64),
+        };
+    }
+    let num = |t: u8, w: u64| match t {
+        TAG_NUM => Some(f64::from_bits(w)),
+        TAG_INT => Some(w as i64 as f64),
+        _ => None,
+    };
+    match (num(tx, wx), num(ty, wy)) {
+        (Some(a), Some(b)) => float_op(op, a, b),
         _ => None,
     }
 }
@@ -854,12 +867,37 @@ impl Vm {
                     }
                 }};
             }
+            // Operands of `arith!`: `R(x)` a register, `K(x)` a constant, `I(x)` an
+            // immediate integer; each read raw (tag, payload) for the fast path and as a
+            // value for the slow one.
+            macro_rules! opnd_raw {
+                (R($x:expr)) => {
+                    regs.raw($x as usize)
+                };
+                (K($x:expr)) => {
+                    konst_raw(k, $x as usize)
+                };
+                (I($x:expr)) => {
+                    (TAG_INT, ($x as i64) as u64)
+                };
+            }
+            macro_rules! opnd_val {
+                (R($x:expr)) => {
+                    rv!($x)
+                };
+                (K($x:expr)) => {
+                    konst(k, $x as usize)
+                };
+                (I($x:expr)) => {
+                    Value::Int($x as i64)
+                };
+            }
             macro_rules! arith {
-                ($op:expr, $x:expr, $y:expr, $lx:expr, $ly:expr, $a:expr) => {{
-                    let (x, y) = ($x, $y);
-                    match arith_fast($op, x, y) {
+                ($op:expr, $xk:ident($xe:expr), $yk:ident($ye:expr), $lx:expr, $ly:expr, $a:expr) => {{
+                    match arith_raw($op, opnd_raw!($xk($xe)), opnd_raw!($yk($ye))) {
                         Some(v) => r!($a) = v,
                         None => {
+                            let (x, y) = (opnd_val!($xk($xe)), opnd_val!($yk($ye)));
                             savepc!();
                             let s = self.arith_step($op, x, y, $lx, $ly)?;
                             reload!();
@@ -1064,8 +1102,8 @@ impl Vm {
                     op::ADDI => {
                         arith!(
                             ArithOp::Add,
-                            rv!(i.b()),
-                            Value::Int(i.sc() as i64),
+                            R(i.b()),
+                            I(i.sc()),
                             Loc::Reg(i.b()),
                             Loc::None,
                             a
@@ -1073,80 +1111,80 @@ impl Vm {
                     }
                     op::ADDK => arith!(
                         ArithOp::Add,
-                        rv!(i.b()),
-                        konst(k, i.c() as usize),
+                        R(i.b()),
+                        K(i.c()),
                         Loc::Reg(i.b()),
                         Loc::None,
                         a
                     ),
                     op::SUBK => arith!(
                         ArithOp::Sub,
-                        rv!(i.b()),
-                        konst(k, i.c() as usize),
+                        R(i.b()),
+                        K(i.c()),
                         Loc::Reg(i.b()),
                         Loc::None,
                         a
                     ),
                     op::MULK => arith!(
                         ArithOp::Mul,
-                        rv!(i.b()),
-                        konst(k, i.c() as usize),
+                        R(i.b()),
+                        K(i.c()),
                         Loc::Reg(i.b()),
                         Loc::None,
                         a
                     ),
                     op::MODK => arith!(
                         ArithOp::Mod,
-                        rv!(i.b()),
-                        konst(k, i.c() as usize),
+                        R(i.b()),
+                        K(i.c()),
                         Loc::Reg(i.b()),
                         Loc::None,
                         a
                     ),
                     op::POWK => arith!(
                         ArithOp::Pow,
-                        rv!(i.b()),
-                        konst(k, i.c() as usize),
+                        R(i.b()),
+                        K(i.c()),
                         Loc::Reg(i.b()),
                         Loc::None,
                         a
                     ),
                     op::DIVK => arith!(
                         ArithOp::Div,
-                        rv!(i.b()),
-                        konst(k, i.c() as usize),
+                        R(i.b()),
+                        K(i.c()),
                         Loc::Reg(i.b()),
                         Loc::None,
                         a
                     ),
                     op::IDIVK => arith!(
                         ArithOp::IDiv,
-                        rv!(i.b()),
-                        konst(k, i.c() as usize),
+                        R(i.b()),
+                        K(i.c()),
                         Loc::Reg(i.b()),
                         Loc::None,
                         a
                     ),
                     op::BANDK => arith!(
                         ArithOp::BAnd,
-                        rv!(i.b()),
-                        konst(k, i.c() as usize),
+                        R(i.b()),
+                        K(i.c()),
                         Loc::Reg(i.b()),
                         Loc::None,
                         a
                     ),
                     op::BORK => arith!(
                         ArithOp::BOr,
-                        rv!(i.b()),
-                        konst(k, i.c() as usize),
+                        R(i.b()),
+                        K(i.c()),
                         Loc::Reg(i.b()),
                         Loc::None,
                         a
                     ),
                     op::BXORK => arith!(
                         ArithOp::BXor,
-                        rv!(i.b()),
-                        konst(k, i.c() as usize),
+                        R(i.b()),
+                        K(i.c()),
                         Loc::Reg(i.b()),
                         Loc::None,
                         a
@@ -1154,8 +1192,8 @@ impl Vm {
                     op::SHRI => {
                         arith!(
                             ArithOp::Shr,
-                            rv!(i.b()),
-                            Value::Int(i.sc() as i64),
+                            R(i.b()),
+                            I(i.sc()),
                             Loc::Reg(i.b()),
                             Loc::None,
                             a
@@ -1164,8 +1202,8 @@ impl Vm {
                     op::SHLI => {
                         arith!(
                             ArithOp::Shl,
-                            Value::Int(i.sc() as i64),
-                            rv!(i.b()),
+                            I(i.sc()),
+                            R(i.b()),
                             Loc::None,
                             Loc::Reg(i.b()),
                             a
@@ -1173,112 +1211,112 @@ impl Vm {
                     }
                     op::ADD => arith!(
                         ArithOp::Add,
-                        rv!(i.b()),
-                        rv!(i.c()),
+                        R(i.b()),
+                        R(i.c()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.c()),
                         a
                     ),
                     op::SUB => arith!(
                         ArithOp::Sub,
-                        rv!(i.b()),
-                        rv!(i.c()),
+                        R(i.b()),
+                        R(i.c()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.c()),
                         a
                     ),
                     op::MUL => arith!(
                         ArithOp::Mul,
-                        rv!(i.b()),
-                        rv!(i.c()),
+                        R(i.b()),
+                        R(i.c()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.c()),
                         a
                     ),
                     op::MOD => arith!(
                         ArithOp::Mod,
-                        rv!(i.b()),
-                        rv!(i.c()),
+                        R(i.b()),
+                        R(i.c()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.c()),
                         a
                     ),
                     op::POW => arith!(
                         ArithOp::Pow,
-                        rv!(i.b()),
-                        rv!(i.c()),
+                        R(i.b()),
+                        R(i.c()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.c()),
                         a
                     ),
                     op::DIV => arith!(
                         ArithOp::Div,
-                        rv!(i.b()),
-                        rv!(i.c()),
+                        R(i.b()),
+                        R(i.c()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.c()),
                         a
                     ),
                     op::IDIV => arith!(
                         ArithOp::IDiv,
-                        rv!(i.b()),
-                        rv!(i.c()),
+                        R(i.b()),
+                        R(i.c()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.c()),
                         a
                     ),
                     op::BAND => arith!(
                         ArithOp::BAnd,
-                        rv!(i.b()),
-                        rv!(i.c()),
+                        R(i.b()),
+                        R(i.c()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.c()),
                         a
                     ),
                     op::BOR => arith!(
                         ArithOp::BOr,
-                        rv!(i.b()),
-                        rv!(i.c()),
+                        R(i.b()),
+                        R(i.c()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.c()),
                         a
                     ),
                     op::BXOR => arith!(
                         ArithOp::BXor,
-                        rv!(i.b()),
-                        rv!(i.c()),
+                        R(i.b()),
+                        R(i.c()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.c()),
                         a
                     ),
                     op::SHL => arith!(
                         ArithOp::Shl,
-                        rv!(i.b()),
-                        rv!(i.c()),
+                        R(i.b()),
+                        R(i.c()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.c()),
                         a
                     ),
                     op::SHR => arith!(
                         ArithOp::Shr,
-                        rv!(i.b()),
-                        rv!(i.c()),
+                        R(i.b()),
+                        R(i.c()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.c()),
                         a
                     ),
                     op::UNM => arith!(
                         ArithOp::Unm,
-                        rv!(i.b()),
-                        rv!(i.b()),
+                        R(i.b()),
+                        R(i.b()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.b()),
                         a
                     ),
                     op::BNOT => arith!(
                         ArithOp::BNot,
-                        rv!(i.b()),
-                        rv!(i.b()),
+                        R(i.b()),
+                        R(i.b()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.b()),
                         a

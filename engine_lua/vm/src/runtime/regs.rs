@@ -33,6 +33,10 @@ use crate::opcode::Instruction;
 const TAG_NIL: u8 = 0;
 /// `Value::Bool`'s tag byte.
 const TAG_BOOL: u8 = 1;
+/// `Value::Int`'s tag byte.
+pub(crate) const TAG_INT: u8 = 2;
+/// `Value::Num`'s tag byte.
+pub(crate) const TAG_NUM: u8 = 3;
 const _: () = assert!(std::mem::size_of::<Value>() == 16);
 
 /// A raw pointer to `R[0]` of the running frame.
@@ -97,6 +101,21 @@ impl Regs {
                     std::mem::transmute::<[u64; 2], Value>([u64::from(tag), word])
                 }
             }
+        }
+    }
+
+    /// `R[i]` as (tag byte, payload word), read separately (see [`Regs::get`]): the
+    /// arithmetic fast paths test both operands' tags before building any value. The
+    /// word is meaningful for integers and floats (their bits). Same requirements as
+    /// [`Regs::at`].
+    #[inline(always)]
+    pub(crate) fn raw(&self, i: usize) -> (u8, u64) {
+        #[cfg(debug_assertions)]
+        assert!(i < self.len, "register {i} outside the frame");
+        // SAFETY: as in `get`.
+        unsafe {
+            let slot = self.p.add(i);
+            (*slot.cast::<u8>(), *slot.cast::<u64>().add(1))
         }
     }
 
@@ -178,6 +197,19 @@ pub(crate) fn konst(c: Code, i: usize) -> Value {
     // indices it added; `dump::validate` checks binary chunks); the table is alive and
     // unchanged (see `Code`).
     unsafe { *c.k.add(i) }
+}
+
+/// `K[i]` as (tag byte, payload word), as [`Regs::raw`]; `i` must be a validated
+/// constant operand.
+#[inline(always)]
+pub(crate) fn konst_raw(c: Code, i: usize) -> (u8, u64) {
+    #[cfg(debug_assertions)]
+    assert!(i < c.nk, "constant {i} out of range");
+    // SAFETY: as in `konst`; the layout as in `Regs::get`.
+    unsafe {
+        let slot = c.k.add(i);
+        (*slot.cast::<u8>(), *slot.cast::<u64>().add(1))
+    }
 }
 
 #[cfg(test)]

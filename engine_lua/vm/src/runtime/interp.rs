@@ -5,7 +5,9 @@
 //! written back to the frame before anything that can raise an error or call.
 //! Metamethods called from an instruction run as ordinary frames above the current
 //! one (so they can yield); the frame is flagged `FINISH_OP` and `finish_op`
-//! completes the instruction with the result.
+//! completes the instruction with the result. A native `__index`/`__newindex` (or
+//! other operand metamethod) called while no hook is active runs from the loop itself
+//! (`meta_call`) and the instruction completes in place when it returns values.
 
 use super::Vm;
 use super::api::{LuaError, LuaResult, Ret};
@@ -542,12 +544,22 @@ impl Vm {
             Ret::Values(k) if !self.hooks.active && th.get().owed_close.is_none() => {
                 // As `handle_ret`: an error the native caught is settled.
                 self.handled_error = None;
-                let top = th.get().top;
-                self.poscall(top - k, k);
-                // `poscall` cleared `FINISH_OP` and asked for `finish_op`: the caller
-                // completes the instruction instead.
-                self.pending_finish = false;
-                Ok(Ok(th.get().stack[slot]))
+                // `poscall` for this frame, whose caller completes the instruction
+                // itself (no `finish_op`): the first result (or nil) lands in the
+                // call slot, `nres` values are left, as the generic path leaves them.
+                let t = th.get_mut();
+                let v = if k > 0 {
+                    t.stack[t.top - k]
+                } else {
+                    Value::Nil
+                };
+                t.frames.pop();
+                t.frames[fi].flags &= !flags::FINISH_OP;
+                if nres > 0 {
+                    t.stack[slot] = v;
+                }
+                t.top = slot + nres as usize;
+                Ok(Ok(v))
             }
             ret => Ok(Err(self.handle_ret(ret)?)),
         }
@@ -945,10 +957,10 @@ impl Vm {
                         }
                     }
                     savepc!();
-                    if let Some((f, args)) = self.newindex_step(t, key, v, Loc::Reg(a as u32))? {
-                        if let Err(flow) = self.meta_call(fi, base + msz, f, &args, 0)? {
-                            return Ok(flow);
-                        }
+                    if let Some((f, args)) = self.newindex_step(t, key, v, Loc::Reg(a as u32))?
+                        && let Err(flow) = self.meta_call(fi, base + msz, f, &args, 0)?
+                    {
+                        return Ok(flow);
                     }
                     reload!();
                 }};
@@ -1077,10 +1089,10 @@ impl Vm {
                             continue;
                         }
                         savepc!();
-                        if let Some((f, args)) = self.newindex_step(t, key, v, Loc::Up(a as u32))? {
-                            if let Err(flow) = self.meta_call(fi, base + msz, f, &args, 0)? {
-                                return Ok(flow);
-                            }
+                        if let Some((f, args)) = self.newindex_step(t, key, v, Loc::Up(a as u32))?
+                            && let Err(flow) = self.meta_call(fi, base + msz, f, &args, 0)?
+                        {
+                            return Ok(flow);
                         }
                         reload!();
                     }

@@ -452,16 +452,25 @@ impl Table {
         let old_nodes = std::mem::replace(&mut self.nodes, empty_nodes(hsize));
         self.last_free = hsize as u32;
         if narray != self.array.len() {
-            let old_array = std::mem::take(&mut self.array);
-            let keep = narray.min(old_array.len());
-            let mut a = Vec::with_capacity(narray);
-            a.extend_from_slice(&old_array[..keep]);
-            a.resize(narray, Value::Nil);
+            // Grow or shrink the block in place (`realloc`): a large array part is an
+            // mmap'd block that glibc can `mremap` without copying or touching pages
+            // again, where a fresh block plus a copy doubled the peak and faulted in
+            // every page anew (sieve: 0.3 s of system time per 20 runs).
+            let mut a = std::mem::take(&mut self.array).into_vec();
+            let tail = if narray < a.len() {
+                let tail = a.split_off(narray);
+                a.shrink_to_fit();
+                tail
+            } else {
+                a.reserve_exact(narray - a.len());
+                a.resize(narray, Value::Nil);
+                Vec::new()
+            };
             self.array = a.into_boxed_slice();
             // Entries past a shrunk array part move to the hash part.
-            for (i, &v) in old_array.iter().enumerate().skip(keep) {
+            for (i, &v) in tail.iter().enumerate() {
                 if !v.is_nil() {
-                    self.insert_fresh(heap, Value::Int(i as i64 + 1), v);
+                    self.insert_fresh(heap, Value::Int((narray + i) as i64 + 1), v);
                 }
             }
         }

@@ -59,6 +59,27 @@ pub struct ReflTy {
     pub default: Option<ReflectDefault>,
     /// The root of the type's path tree (references share its nodes).
     pub root: Rc<RefPath>,
+    /// The component id in the world, once known.
+    pub component_id: std::cell::Cell<Option<bevy::ecs::component::ComponentId>>,
+}
+
+impl ReflTy {
+    /// Whether the entity has this component (by its id once the world knows it: no
+    /// type-id map lookup per call).
+    pub fn on(&self, world: &World, er: bevy::ecs::world::EntityRef<'_>) -> bool {
+        let id = match self.component_id.get() {
+            Some(id) => Some(id),
+            None => {
+                let id = world.components().get_id(self.type_id);
+                self.component_id.set(id);
+                id
+            }
+        };
+        match id {
+            Some(id) => er.contains_id(id),
+            None => self.component.contains(er),
+        }
+    }
 }
 
 /// A type-erased Bevy message type scripts can send and receive by name.
@@ -204,6 +225,7 @@ impl Ctx {
                 is_resource: r.data::<ReflectResource>().is_some(),
                 default: r.data::<ReflectDefault>().cloned(),
                 root: Rc::default(),
+                component_id: std::cell::Cell::new(None),
             }))
         });
         drop(reg);
@@ -852,7 +874,7 @@ fn entity_index(vm: &mut Vm, ud: Gc<RtUserData>, h: &EntityHandle, key: Value) -
         let er = world
             .get_entity(h.entity)
             .map_err(|_| despawned(h.entity))?;
-        let has = ud_ref::<ValueRef>(&c).is_some_and(|r| r.target.ty().component.contains(er));
+        let has = ud_ref::<ValueRef>(&c).is_some_and(|r| r.target.ty().on(&world, er));
         return Ok(if has { c } else { Value::Nil });
     }
     let name = std::str::from_utf8(s.get().as_bytes())
@@ -1164,6 +1186,7 @@ pub fn install(vm: &mut Vm, ctx: &Rc<Ctx>, globals: &Table) -> Result<()> {
             is_resource: false,
             default: None,
             root: Rc::default(),
+            component_id: std::cell::Cell::new(None),
         })),
         path: ctx.root_path.clone(),
     };

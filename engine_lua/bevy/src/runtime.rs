@@ -25,7 +25,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 use std::rc::Rc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use bevy::log::{error, warn};
 use bevy::prelude::{Entity, World};
@@ -89,6 +89,7 @@ pub struct LuaRuntime {
     batch: Batch,
     script_infos: std::cell::RefCell<Option<std::sync::Arc<Vec<ScriptInfo>>>>,
     infos_dirty: std::cell::Cell<bool>,
+    times_dirty: std::cell::Cell<bool>,
 }
 
 /// The callback loop's script list: every loaded instance, in key order, with its
@@ -100,6 +101,8 @@ struct Batch {
     /// The interned names `on_update` and `on_event` (the handles keep them alive).
     on_update: LuaString,
     on_event: LuaString,
+    /// `on_update` time per script (list order) in a timed frame.
+    times: Vec<Duration>,
     dirty: bool,
 }
 
@@ -209,6 +212,7 @@ impl LuaRuntime {
             keys: Vec::new(),
             on_update: lua.create_string("on_update"),
             on_event: lua.create_string("on_event"),
+            times: Vec::new(),
             dirty: true,
         };
         LuaRuntime {
@@ -236,6 +240,7 @@ impl LuaRuntime {
             batch,
             script_infos: std::cell::RefCell::new(None),
             infos_dirty: std::cell::Cell::new(true),
+            times_dirty: std::cell::Cell::new(false),
         }
     }
 
@@ -622,11 +627,17 @@ impl LuaRuntime {
             .get_resource::<Time>()
             .map_or(0.0, |t| t.delta_secs_f64());
         self.refresh_batch();
-        let timed = self.frame() % SCRIPT_TIMING_EVERY == 0;
+        let timed = self.frame().is_multiple_of(SCRIPT_TIMING_EVERY);
         let Value::Str(key) = self.batch.on_update.raw_value() else {
             return;
         };
         let args = [Value::Num(dt)];
+        if timed {
+            self.batch.times.clear();
+            self.batch
+                .times
+                .resize(self.batch.keys.len(), Duration::ZERO);
+        }
         for i in 0..self.batch.keys.len() {
             let (k, e, env) = self.batch.keys[i];
             let f = env.get().get_str(key);
@@ -635,17 +646,23 @@ impl LuaRuntime {
             }
             let t0 = timed.then(Instant::now);
             let r = raw_call(&mut self.lua, f, &args);
-            if let Some(t0) = t0
-                && let Some(s) = self.scripts.get_mut(&k)
-            {
-                s.update_time = t0.elapsed();
+            if let Some(t0) = t0 {
+                self.batch.times[i] = t0.elapsed();
             }
             if let Err(msg) = r {
                 self.record_script_error(k, &msg);
             }
         }
         if timed {
-            self.infos_dirty.set(true);
+            // Both lists are in key order: one merge pass.
+            let mut timed = self.batch.keys.iter().zip(&self.batch.times).peekable();
+            for (k, s) in self.scripts.iter_mut() {
+                while timed.next_if(|((bk, _, _), _)| bk < k).is_some() {}
+                if let Some((_, t)) = timed.next_if(|((bk, _, _), _)| bk == k) {
+                    s.update_time = *t;
+                }
+            }
+            self.times_dirty.set(true);
         }
         self.ctx.sched.borrow_mut().current_owner = None;
         self.ctx.flush();
@@ -767,6 +784,18 @@ impl LuaRuntime {
             {
                 continue;
             }
+            // The owner's entity was despawned this frame (its script is removed at
+            // the next Lifecycle): do not resume into a dead entity, as `on_update`
+            // is not called for one either.
+            if let Some(e) = co
+                .owner
+                .and_then(|k| self.scripts.get(&k))
+                .and_then(|s| s.entity)
+                && self.ctx.world.borrow().get_entity(e).is_err()
+            {
+                keep.push(co);
+                continue;
+            }
             let ready = match &co.wait {
                 Wait::Ready => true,
                 Wait::Frame(f) => frame >= *f,
@@ -820,6 +849,12 @@ impl LuaRuntime {
         } else {
             self.gc_step_time = std::time::Duration::ZERO;
         }
+        // The previous snapshot goes first, so the script list is not shared and
+        // its times update in place.
+        self.ctx
+            .world
+            .borrow_mut()
+            .remove_resource::<LuaDiagnostics>();
         let snap = self.diagnostics();
         self.ctx.world.borrow_mut().insert_resource(snap);
     }
@@ -871,6 +906,16 @@ impl LuaRuntime {
                         })
                         .collect(),
                 ));
+                self.times_dirty.set(false);
+            } else if self.times_dirty.replace(false)
+                && let Some(infos) = cache.as_mut()
+            {
+                // In place when no snapshot shares the list (the world's previous
+                // snapshot is dropped first by `maintenance`).
+                let infos = std::sync::Arc::make_mut(infos);
+                for (info, s) in infos.iter_mut().zip(self.scripts.values()) {
+                    info.update_us = s.update_time.as_secs_f32() * 1e6;
+                }
             }
             cache.clone().expect("just built")
         };

@@ -493,6 +493,38 @@ fn require_resolves_modules_under_the_root() {
 }
 
 #[test]
+fn coroutines_of_a_despawned_entity_are_not_resumed() {
+    let d = tmp();
+    write(
+        d.path(),
+        "walker.lua",
+        "function on_load() while true do wait_frames(1); entity.Enemy.hp = entity.Enemy.hp + 1 end end",
+    );
+    write(
+        d.path(),
+        "killer.lua",
+        r#"n = 0
+        function on_update()
+            n = n + 1
+            if n == 3 then for e in world:query({"Enemy"}) do e:despawn() end end
+        end"#,
+    );
+    let mut app = app(d.path());
+    app.world_mut()
+        .spawn((Enemy::default(), Script::new("walker.lua")));
+    app.world_mut().spawn(Script::new("killer.lua"));
+    for _ in 0..6 {
+        app.update();
+    }
+    assert!(errors(&app).is_empty(), "{:?}", errors(&app));
+    assert_eq!(diag(&app).coroutines.len(), 0);
+    assert_eq!(
+        app.world_mut().query::<&Enemy>().iter(app.world()).count(),
+        0
+    );
+}
+
+#[test]
 fn event_errors_are_isolated_per_script_and_events_keep_their_order() {
     let d = tmp();
     write(

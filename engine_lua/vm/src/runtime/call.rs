@@ -44,6 +44,7 @@ impl Vm {
         // An error returned by an earlier re-entrant call and not propagated (the
         // native caller handled it) must not count as already handled.
         self.handled_error = None;
+        self.settle_owed_close();
         let th = self.current;
         let level = th.get().frames.len();
         let r = match self.precall(func, nresults, flags::FRESH | extra) {
@@ -100,8 +101,6 @@ impl Vm {
                     } else {
                         (nc.get().f)(self)?
                     };
-                    // The native returned normally: an error it caught is settled.
-                    self.handled_error = None;
                     self.handle_ret(ret)?
                 }
             };
@@ -113,6 +112,11 @@ impl Vm {
 
     /// Acts on what a native function returned (its frame is on top).
     pub(crate) fn handle_ret(&mut self, ret: Ret) -> LuaResult<Flow> {
+        // The native returned normally: an error it caught is settled.
+        self.handled_error = None;
+        if self.current.get().owed_close.is_some() {
+            self.settle_owed_close();
+        }
         match ret {
             Ret::Values(n) => {
                 let top = self.current.get().top;
@@ -574,6 +578,25 @@ impl Vm {
         Ok(())
     }
 
+    /// Closes the variables an error that crossed a re-entrant boundary left for a
+    /// protected call (`Thread::owed_close`) when the native that got the error did
+    /// not pass it on (it returned, called again, or raised another error), as the
+    /// reference's `lua_pcall` would have there: with that error, not yieldable; an
+    /// error from a handler is dropped (the native already chose its result).
+    #[cold]
+    fn settle_owed_close(&mut self) {
+        let th = self.current;
+        let Some((level, slot)) = th.get_mut().owed_close.take() else {
+            return;
+        };
+        let e = th.get().stack[slot];
+        let top = th.get().top;
+        th.get_mut().top = top.max(slot + 1);
+        let _ = self.close_level(level, Some(e));
+        self.handled_error = None;
+        th.get_mut().top = top;
+    }
+
     /// Closes every upvalue and to-be-closed variable of the running thread
     /// (`coroutine.close`), passing the handlers `err` (the error the coroutine died
     /// with, if any).
@@ -641,6 +664,11 @@ impl Vm {
         // the error first has to cross native frames (a `__close` called by a
         // return, a native function calling back into Lua) to reach that call.
         let handled = matches!(self.handled_error.take(), Some(h) if same_object(h, e));
+        if !handled {
+            // A new error: the one that left variables to close was caught and
+            // dropped by a native.
+            self.settle_owed_close();
+        }
         let handler_frame = if handled || self.in_handler {
             None
         } else {
@@ -660,6 +688,8 @@ impl Vm {
             let thm = th.get_mut();
             thm.frames.truncate(ci + 1);
             thm.unwinding.retain(|u| u.frame <= ci);
+            // Variables an inner boundary left are above `level`: closed here.
+            thm.owed_close = None;
             if let Some(u) = thm.unwinding.last()
                 && u.frame == ci
             {
@@ -702,12 +732,34 @@ impl Vm {
             let thm = th.get_mut();
             thm.frames.truncate(bi);
             thm.unwinding.retain(|u| u.frame < bi);
-            if let Err(ne) = self.close_level(level, Some(e)) {
-                e = ne.0;
+            let pending = thm.tbc.last().copied().filter(|&idx| idx >= level);
+            // In a coroutine, with a protected call below to catch the error, the
+            // variables above the boundary are left to that call, as the reference
+            // closes them where the error is caught (so their handlers can yield);
+            // the error waits in a slot above them, the top past it.
+            let catchable = th != self.main
+                && thm.frames[..bi].iter().any(|f| {
+                    matches!(f.kind, FrameKind::Native(_))
+                        && f.flags & flags::PENDING != 0
+                        && f.protect != Protect::No
+                });
+            match pending {
+                Some(idx) if catchable => {
+                    self.close_upvals(level);
+                    let slot = idx + 1;
+                    let thm = th.get_mut();
+                    thm.stack[slot] = e;
+                    thm.top = slot + 1;
+                    thm.owed_close = Some((level, slot));
+                }
+                _ => {
+                    if let Err(ne) = self.close_level(level, Some(e)) {
+                        e = ne.0;
+                    }
+                    th.get_mut().top = level;
+                }
             }
             self.handled_error = Some(e);
-            let thm = th.get_mut();
-            thm.top = level;
             return Err(LuaError(e));
         }
         // The coroutine has no protected call left: it dies.
@@ -715,6 +767,7 @@ impl Vm {
         co.status = CoStatus::Dead;
         co.error = Some(e);
         co.unwinding.clear();
+        co.owed_close = None;
         let resumer = co
             .resumer
             .take()

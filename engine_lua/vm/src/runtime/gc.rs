@@ -508,12 +508,16 @@ impl Marker {
 
 /// The string intern table (weak: a dead string leaves it when the sweep frees it).
 ///
-/// Open addressing with linear probing over a power-of-two array of slots (8 bytes
-/// each), at most 3/4 full; removal shifts the following entries of the run back
-/// (no tombstones). A fresh state's few hundred names fit in 256 slots (2 KiB), where
-/// a bucket of `Vec`s per hash cost a header per bucket and an allocation per string.
+/// Open addressing with linear probing over a power-of-two array of 8-byte slots, at
+/// most 3/4 full; removal shifts the following entries of the run back (no
+/// tombstones). A fresh state's few hundred names fit in 256 slots (2 KiB), where a
+/// bucket of `Vec`s per hash cost a header per bucket and an allocation per string.
+/// A slot packs the string's address (48 bits, as the object list's links) with the
+/// top 16 bits of its hash, so a probe reads a string only when those bits match: on
+/// a big heap every string read is a cache miss, and a lookup makes several probes at
+/// 3/4 load. 0 is an empty slot.
 struct Interner {
-    slots: Vec<Option<Gc<LuaStr>>>,
+    slots: Vec<u64>,
     count: usize,
 }
 
@@ -521,70 +525,109 @@ impl Interner {
     /// Slots of a fresh table.
     const INITIAL: usize = 256;
 
+    fn with_slots(n: usize) -> Self {
+        Interner {
+            slots: vec![0; n],
+            count: 0,
+        }
+    }
+
     fn mask(&self) -> usize {
         self.slots.len() - 1
     }
 
+    fn pack(s: Gc<LuaStr>, hash: u32) -> u64 {
+        let a = s.ptr.as_ptr().expose_provenance() as u64;
+        debug_assert_eq!(a & !ADDR_MASK, 0, "checked by Heap::alloc");
+        a | (((hash >> 16) as u64) << 48)
+    }
+
+    fn tag(hash: u32) -> u64 {
+        (hash >> 16) as u64
+    }
+
+    /// The string of a non-empty slot.
+    fn unpack(slot: u64) -> Gc<LuaStr> {
+        let p = std::ptr::with_exposed_provenance_mut::<GcBox<LuaStr>>((slot & ADDR_MASK) as usize);
+        Gc {
+            // The address of a string block (exposed by `pack`), never 0.
+            ptr: NonNull::new(p).expect("a non-empty interner slot"),
+            _marker: PhantomData,
+        }
+    }
+
     fn find(&self, bytes: &[u8], hash: u32) -> Option<Gc<LuaStr>> {
         let mask = self.mask();
+        let tag = Self::tag(hash);
         let mut i = hash as usize & mask;
-        while let Some(s) = self.slots[i] {
-            let v = s.get();
-            if v.hash_cached() == hash && v.as_bytes() == bytes {
-                return Some(s);
+        loop {
+            let slot = self.slots[i];
+            if slot == 0 {
+                return None;
+            }
+            if slot >> 48 == tag {
+                let s = Self::unpack(slot);
+                let v = s.get();
+                if v.hash_cached() == hash && v.as_bytes() == bytes {
+                    return Some(s);
+                }
             }
             i = (i + 1) & mask;
         }
-        None
     }
 
-    fn place(slots: &mut [Option<Gc<LuaStr>>], s: Gc<LuaStr>) {
-        let mask = slots.len() - 1;
-        let mut i = s.get().hash_cached() as usize & mask;
-        while slots[i].is_some() {
+    fn place(&mut self, slot: u64, hash: u32) {
+        let mask = self.mask();
+        let mut i = hash as usize & mask;
+        while self.slots[i] != 0 {
             i = (i + 1) & mask;
         }
-        slots[i] = Some(s);
+        self.slots[i] = slot;
     }
 
     fn insert(&mut self, s: Gc<LuaStr>) {
         if (self.count + 1) * 4 > self.slots.len() * 3 {
             let n = self.slots.len() * 2;
-            let old = std::mem::replace(&mut self.slots, vec![None; n]);
-            for s in old.into_iter().flatten() {
-                Self::place(&mut self.slots, s);
+            let old = std::mem::replace(&mut self.slots, vec![0; n]);
+            for slot in old.into_iter().filter(|&x| x != 0) {
+                let h = Self::unpack(slot).get().hash_cached();
+                self.place(slot, h);
             }
         }
-        Self::place(&mut self.slots, s);
+        let h = s.get().hash_cached();
+        self.place(Self::pack(s, h), h);
         self.count += 1;
     }
 
     fn remove(&mut self, s: Gc<LuaStr>) {
         let mask = self.mask();
-        let mut i = s.get().hash_cached() as usize & mask;
+        let h = s.get().hash_cached();
+        let me = Self::pack(s, h);
+        let mut i = h as usize & mask;
         loop {
             match self.slots[i] {
-                None => return,
-                Some(x) if x == s => break,
-                Some(_) => i = (i + 1) & mask,
+                0 => return,
+                x if x == me => break,
+                _ => i = (i + 1) & mask,
             }
         }
-        self.slots[i] = None;
+        self.slots[i] = 0;
         self.count -= 1;
         // Shift back the entries of the run after the hole that may sit there: an
         // entry moves into the hole unless its home lies cyclically in (hole, j].
         let mut hole = i;
         let mut j = (i + 1) & mask;
-        while let Some(x) = self.slots[j] {
-            let home = x.get().hash_cached() as usize & mask;
+        while self.slots[j] != 0 {
+            let x = self.slots[j];
+            let home = Self::unpack(x).get().hash_cached() as usize & mask;
             let stays = if hole <= j {
                 hole < home && home <= j
             } else {
                 hole < home || home <= j
             };
             if !stays {
-                self.slots[hole] = Some(x);
-                self.slots[j] = None;
+                self.slots[hole] = x;
+                self.slots[j] = 0;
                 hole = j;
             }
             j = (j + 1) & mask;
@@ -802,10 +845,7 @@ impl Default for Heap {
             head: None,
             bytes: Cell::new(0),
             threshold: 256 * 1024,
-            strings: Interner {
-                slots: vec![None; Interner::INITIAL],
-                count: 0,
-            },
+            strings: Interner::with_slots(Interner::INITIAL),
             seed: 0x2545_F491,
             running: true,
             cycles: 0,
@@ -1696,7 +1736,15 @@ impl Heap {
         self.bytes.set(self.live_acc);
         self.estimate = self.live_acc;
         self.cycles += 1;
-        self.marker.gray.shrink_to(1024);
+        // The gray stack keeps its capacity unless it is big next to the live heap:
+        // freeing (or reallocating) a big block right after a sweep makes glibc's
+        // allocator consolidate every small chunk the sweep freed, which cost the
+        // step that ends a cycle 3 to 10 ms on 100 to 300 MB heaps
+        // (bench/gc/steps.lua) when the stack was shrunk every cycle.
+        let gray_bytes = self.marker.gray.capacity() * std::mem::size_of::<GcRef>();
+        if gray_bytes > (self.estimate / 8).max(1 << 20) {
+            self.marker.gray.shrink_to(1 << 12);
+        }
         self.weak.clear();
         self.ephemeron.clear();
         self.allweak.clear();

@@ -5,7 +5,9 @@
 //! written back to the frame before anything that can raise an error or call.
 //! Metamethods called from an instruction run as ordinary frames above the current
 //! one (so they can yield); the frame is flagged `FINISH_OP` and `finish_op`
-//! completes the instruction with the result.
+//! completes the instruction with the result. A native `__index`/`__newindex` (or
+//! other operand metamethod) called while no hook is active runs from the loop itself
+//! (`meta_call`) and the instruction completes in place when it returns values.
 
 use super::Vm;
 use super::api::{LuaError, LuaResult, Ret};
@@ -14,7 +16,7 @@ use super::debug::{Loc, local_name};
 use super::function::{LuaClosure, UpVal};
 use super::gc::{barrier_table, barrier_table_all};
 use super::meta::{self, ArithError, ArithOp, TM};
-use super::regs::{Code, Regs, fetch, invalid_opcode, konst};
+use super::regs::{Code, Regs, TAG_INT, TAG_NUM, fetch, invalid_opcode, konst, konst_raw};
 use super::thread::{FrameKind, flags};
 use super::value::{Value, float_to_int};
 use crate::opcode::{OpCode, op};
@@ -29,11 +31,19 @@ pub(crate) enum Step {
 
 const MAX_TAG_LOOP: usize = 2000;
 
+/// Arithmetic on two numbers given as (tag byte, payload word), as the registers hold
+/// them (see `Regs::raw`): both integers, both floats, or mixed (converted to float).
+/// `None` when a coercion, a metamethod or an error is needed (the slow path).
 #[inline(always)]
-fn arith_fast(op: ArithOp, x: Value, y: Value) -> Option<Value> {
+fn arith_raw(op: ArithOp, x: (u8, u64), y: (u8, u64)) -> Option<Value> {
     use ArithOp::*;
-    match (x, y) {
-        (Value::Int(a), Value::Int(b)) => match op {
+    let ((tx, wx), (ty, wy)) = (x, y);
+    if tx == TAG_NUM && ty == TAG_NUM {
+        return float_op(op, f64::from_bits(wx), f64::from_bits(wy));
+    }
+    if tx == TAG_INT && ty == TAG_INT {
+        let (a, b) = (wx as i64, wy as i64);
+        return match op {
             Add => Some(Value::Int(a.wrapping_add(b))),
             Sub => Some(Value::Int(a.wrapping_sub(b))),
             Mul => Some(Value::Int(a.wrapping_mul(b))),
@@ -49,10 +59,15 @@ fn arith_fast(op: ArithOp, x: Value, y: Value) -> Option<Value> {
             Unm => Some(Value::Int(a.wrapping_neg())),
             BNot => Some(Value::Int(!a)),
             _ => None,
-        },
-        (Value::Num(a), Value::Num(b)) => float_op(op, a, b),
-        (Value::Int(a), Value::Num(b)) => float_op(op, a as f64, b),
-        (Value::Num(a), Value::Int(b)) => float_op(op, a, b as f64),
+        };
+    }
+    let num = |t: u8, w: u64| match t {
+        TAG_NUM => Some(f64::from_bits(w)),
+        TAG_INT => Some(w as i64 as f64),
+        _ => None,
+    };
+    match (num(tx, wx), num(ty, wy)) {
+        (Some(a), Some(b)) => float_op(op, a, b),
         _ => None,
     }
 }
@@ -454,7 +469,9 @@ impl Vm {
         let tm = t.get();
         match tm.metatable {
             None => true,
-            Some(mt) => !tm.get(key).is_nil() || self.tm_from(mt, TM::NewIndex).is_nil(),
+            // The metatable's cached absence of `__newindex` first: objects of a class
+            // without one then store without looking the key up twice.
+            Some(mt) => self.tm_from(mt, TM::NewIndex).is_nil() || !tm.get(key).is_nil(),
         }
     }
 
@@ -463,6 +480,89 @@ impl Vm {
     /// Calls `f(args)` above frame `fi`'s registers, flagging the frame `FINISH_OP`.
     fn push_meta_call(&mut self, fi: usize, f: Value, args: &[Value], nres: i32) -> LuaResult<()> {
         self.push_meta_call_above(fi, 0, f, args, nres)
+    }
+
+    /// A metamethod call from running frame `fi` (the top frame), its call slot at
+    /// `slot` (the frame's `base + max_stack_size`). A native function called while no
+    /// hook is active runs here, without leaving the interpreter loop: `Ok(v)` is its
+    /// first result (`nres` is 1 or 0), the instruction is completed by the caller.
+    /// Anything else (a Lua function, hooks, a stack or frame list to grow, a native
+    /// that returns a call, yields or resumes, to-be-closed variables owed) takes the
+    /// generic path: the frame is flagged `FINISH_OP` and `Err(flow)` says how
+    /// `run_lua` leaves. Errors raised by the native leave with its frame on top, as
+    /// from the frame dispatch (same messages and tracebacks).
+    #[inline(never)]
+    fn meta_call(
+        &mut self,
+        fi: usize,
+        slot: usize,
+        f: Value,
+        args: &[Value],
+        nres: i32,
+    ) -> LuaResult<Result<Value, Flow>> {
+        let th = self.current;
+        let Value::Native(nc) = f else {
+            self.push_meta_call(fi, f, args, nres)?;
+            return Ok(Err(Flow::Continue));
+        };
+        let t = th.get_mut();
+        let n = args.len();
+        // Metamethod calls count as C boundaries (`precall` with `C_CALL`).
+        let ccalls = t.frames[fi].ccalls + 1;
+        if self.hooks.active
+            || ccalls >= super::MAX_C_DEPTH
+            || t.frames.len() >= self.max_frames
+            || t.frames.len() == t.frames.capacity()
+            || slot + 1 + n + 40.max(EXTRA_STACK) > t.stack.len()
+        {
+            self.push_meta_call(fi, f, args, nres)?;
+            return Ok(Err(Flow::Continue));
+        }
+        t.stack[slot] = f;
+        for (j, v) in args.iter().enumerate() {
+            t.stack[slot + 1 + j] = *v;
+        }
+        t.top = slot + 1 + n;
+        // Flagged as the generic path does, for a native that does not return at once.
+        t.frames[fi].flags |= flags::FINISH_OP;
+        t.frames.push(super::thread::Frame {
+            kind: FrameKind::Native(nc),
+            func: slot,
+            base: slot + 1,
+            ret: slot,
+            pc: 0,
+            nresults: nres,
+            nextra: 0,
+            flags: flags::C_CALL,
+            k: None,
+            ctx: 0,
+            protect: super::api::Protect::No,
+            call_func: 0,
+            ccalls,
+        });
+        match (nc.get().f)(self)? {
+            Ret::Values(k) if !self.hooks.active && th.get().owed_close.is_none() => {
+                // As `handle_ret`: an error the native caught is settled.
+                self.handled_error = None;
+                // `poscall` for this frame, whose caller completes the instruction
+                // itself (no `finish_op`): the first result (or nil) lands in the
+                // call slot, `nres` values are left, as the generic path leaves them.
+                let t = th.get_mut();
+                let v = if k > 0 {
+                    t.stack[t.top - k]
+                } else {
+                    Value::Nil
+                };
+                t.frames.pop();
+                t.frames[fi].flags &= !flags::FINISH_OP;
+                if nres > 0 {
+                    t.stack[slot] = v;
+                }
+                t.top = slot + nres as usize;
+                Ok(Ok(v))
+            }
+            ret => Ok(Err(self.handle_ret(ret)?)),
+        }
     }
 
     /// As [`Self::push_meta_call`], with the call at or above stack index `min_slot`
@@ -768,18 +868,48 @@ impl Vm {
                     match $step {
                         Step::Done(v) => v,
                         Step::Call(f, args, n) => {
-                            self.push_meta_call(fi, f, &args[..n], $nres)?;
-                            return Ok(Flow::Continue);
+                            match self.meta_call(fi, base + msz, f, &args[..n], $nres)? {
+                                Ok(v) => {
+                                    reload!();
+                                    v
+                                }
+                                Err(flow) => return Ok(flow),
+                            }
                         }
                     }
                 }};
             }
+            // Operands of `arith!`: `R(x)` a register, `K(x)` a constant, `I(x)` an
+            // immediate integer; each read raw (tag, payload) for the fast path and as a
+            // value for the slow one.
+            macro_rules! opnd_raw {
+                (R($x:expr)) => {
+                    regs.raw($x as usize)
+                };
+                (K($x:expr)) => {
+                    konst_raw(k, $x as usize)
+                };
+                (I($x:expr)) => {
+                    (TAG_INT, ($x as i64) as u64)
+                };
+            }
+            macro_rules! opnd_val {
+                (R($x:expr)) => {
+                    rv!($x)
+                };
+                (K($x:expr)) => {
+                    konst(k, $x as usize)
+                };
+                (I($x:expr)) => {
+                    Value::Int($x as i64)
+                };
+            }
             macro_rules! arith {
-                ($op:expr, $x:expr, $y:expr, $lx:expr, $ly:expr, $a:expr) => {{
-                    let (x, y) = ($x, $y);
-                    match arith_fast($op, x, y) {
+                ($op:expr, $xk:ident($xe:expr), $yk:ident($ye:expr), $lx:expr, $ly:expr, $a:expr) => {{
+                    match arith_raw($op, opnd_raw!($xk($xe)), opnd_raw!($yk($ye))) {
                         Some(v) => r!($a) = v,
                         None => {
+                            let (x, y) = (opnd_val!($xk($xe)), opnd_val!($yk($ye)));
                             savepc!();
                             let s = self.arith_step($op, x, y, $lx, $ly)?;
                             reload!();
@@ -827,9 +957,10 @@ impl Vm {
                         }
                     }
                     savepc!();
-                    if let Some((f, args)) = self.newindex_step(t, key, v, Loc::Reg(a as u32))? {
-                        self.push_meta_call(fi, f, &args, 0)?;
-                        return Ok(Flow::Continue);
+                    if let Some((f, args)) = self.newindex_step(t, key, v, Loc::Reg(a as u32))?
+                        && let Err(flow) = self.meta_call(fi, base + msz, f, &args, 0)?
+                    {
+                        return Ok(flow);
                     }
                     reload!();
                 }};
@@ -958,9 +1089,10 @@ impl Vm {
                             continue;
                         }
                         savepc!();
-                        if let Some((f, args)) = self.newindex_step(t, key, v, Loc::Up(a as u32))? {
-                            self.push_meta_call(fi, f, &args, 0)?;
-                            return Ok(Flow::Continue);
+                        if let Some((f, args)) = self.newindex_step(t, key, v, Loc::Up(a as u32))?
+                            && let Err(flow) = self.meta_call(fi, base + msz, f, &args, 0)?
+                        {
+                            return Ok(flow);
                         }
                         reload!();
                     }
@@ -982,8 +1114,8 @@ impl Vm {
                     op::ADDI => {
                         arith!(
                             ArithOp::Add,
-                            rv!(i.b()),
-                            Value::Int(i.sc() as i64),
+                            R(i.b()),
+                            I(i.sc()),
                             Loc::Reg(i.b()),
                             Loc::None,
                             a
@@ -991,80 +1123,80 @@ impl Vm {
                     }
                     op::ADDK => arith!(
                         ArithOp::Add,
-                        rv!(i.b()),
-                        konst(k, i.c() as usize),
+                        R(i.b()),
+                        K(i.c()),
                         Loc::Reg(i.b()),
                         Loc::None,
                         a
                     ),
                     op::SUBK => arith!(
                         ArithOp::Sub,
-                        rv!(i.b()),
-                        konst(k, i.c() as usize),
+                        R(i.b()),
+                        K(i.c()),
                         Loc::Reg(i.b()),
                         Loc::None,
                         a
                     ),
                     op::MULK => arith!(
                         ArithOp::Mul,
-                        rv!(i.b()),
-                        konst(k, i.c() as usize),
+                        R(i.b()),
+                        K(i.c()),
                         Loc::Reg(i.b()),
                         Loc::None,
                         a
                     ),
                     op::MODK => arith!(
                         ArithOp::Mod,
-                        rv!(i.b()),
-                        konst(k, i.c() as usize),
+                        R(i.b()),
+                        K(i.c()),
                         Loc::Reg(i.b()),
                         Loc::None,
                         a
                     ),
                     op::POWK => arith!(
                         ArithOp::Pow,
-                        rv!(i.b()),
-                        konst(k, i.c() as usize),
+                        R(i.b()),
+                        K(i.c()),
                         Loc::Reg(i.b()),
                         Loc::None,
                         a
                     ),
                     op::DIVK => arith!(
                         ArithOp::Div,
-                        rv!(i.b()),
-                        konst(k, i.c() as usize),
+                        R(i.b()),
+                        K(i.c()),
                         Loc::Reg(i.b()),
                         Loc::None,
                         a
                     ),
                     op::IDIVK => arith!(
                         ArithOp::IDiv,
-                        rv!(i.b()),
-                        konst(k, i.c() as usize),
+                        R(i.b()),
+                        K(i.c()),
                         Loc::Reg(i.b()),
                         Loc::None,
                         a
                     ),
                     op::BANDK => arith!(
                         ArithOp::BAnd,
-                        rv!(i.b()),
-                        konst(k, i.c() as usize),
+                        R(i.b()),
+                        K(i.c()),
                         Loc::Reg(i.b()),
                         Loc::None,
                         a
                     ),
                     op::BORK => arith!(
                         ArithOp::BOr,
-                        rv!(i.b()),
-                        konst(k, i.c() as usize),
+                        R(i.b()),
+                        K(i.c()),
                         Loc::Reg(i.b()),
                         Loc::None,
                         a
                     ),
                     op::BXORK => arith!(
                         ArithOp::BXor,
-                        rv!(i.b()),
-                        konst(k, i.c() as usize),
+                        R(i.b()),
+                        K(i.c()),
                         Loc::Reg(i.b()),
                         Loc::None,
                         a
@@ -1072,8 +1204,8 @@ impl Vm {
                     op::SHRI => {
                         arith!(
                             ArithOp::Shr,
-                            rv!(i.b()),
-                            Value::Int(i.sc() as i64),
+                            R(i.b()),
+                            I(i.sc()),
                             Loc::Reg(i.b()),
                             Loc::None,
                             a
@@ -1082,8 +1214,8 @@ impl Vm {
                     op::SHLI => {
                         arith!(
                             ArithOp::Shl,
-                            Value::Int(i.sc() as i64),
-                            rv!(i.b()),
+                            I(i.sc()),
+                            R(i.b()),
                             Loc::None,
                             Loc::Reg(i.b()),
                             a
@@ -1091,112 +1223,112 @@ impl Vm {
                     }
                     op::ADD => arith!(
                         ArithOp::Add,
-                        rv!(i.b()),
-                        rv!(i.c()),
+                        R(i.b()),
+                        R(i.c()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.c()),
                         a
                     ),
                     op::SUB => arith!(
                         ArithOp::Sub,
-                        rv!(i.b()),
-                        rv!(i.c()),
+                        R(i.b()),
+                        R(i.c()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.c()),
                         a
                     ),
                     op::MUL => arith!(
                         ArithOp::Mul,
-                        rv!(i.b()),
-                        rv!(i.c()),
+                        R(i.b()),
+                        R(i.c()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.c()),
                         a
                     ),
                     op::MOD => arith!(
                         ArithOp::Mod,
-                        rv!(i.b()),
-                        rv!(i.c()),
+                        R(i.b()),
+                        R(i.c()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.c()),
                         a
                     ),
                     op::POW => arith!(
                         ArithOp::Pow,
-                        rv!(i.b()),
-                        rv!(i.c()),
+                        R(i.b()),
+                        R(i.c()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.c()),
                         a
                     ),
                     op::DIV => arith!(
                         ArithOp::Div,
-                        rv!(i.b()),
-                        rv!(i.c()),
+                        R(i.b()),
+                        R(i.c()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.c()),
                         a
                     ),
                     op::IDIV => arith!(
                         ArithOp::IDiv,
-                        rv!(i.b()),
-                        rv!(i.c()),
+                        R(i.b()),
+                        R(i.c()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.c()),
                         a
                     ),
                     op::BAND => arith!(
                         ArithOp::BAnd,
-                        rv!(i.b()),
-                        rv!(i.c()),
+                        R(i.b()),
+                        R(i.c()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.c()),
                         a
                     ),
                     op::BOR => arith!(
                         ArithOp::BOr,
-                        rv!(i.b()),
-                        rv!(i.c()),
+                        R(i.b()),
+                        R(i.c()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.c()),
                         a
                     ),
                     op::BXOR => arith!(
                         ArithOp::BXor,
-                        rv!(i.b()),
-                        rv!(i.c()),
+                        R(i.b()),
+                        R(i.c()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.c()),
                         a
                     ),
                     op::SHL => arith!(
                         ArithOp::Shl,
-                        rv!(i.b()),
-                        rv!(i.c()),
+                        R(i.b()),
+                        R(i.c()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.c()),
                         a
                     ),
                     op::SHR => arith!(
                         ArithOp::Shr,
-                        rv!(i.b()),
-                        rv!(i.c()),
+                        R(i.b()),
+                        R(i.c()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.c()),
                         a
                     ),
                     op::UNM => arith!(
                         ArithOp::Unm,
-                        rv!(i.b()),
-                        rv!(i.b()),
+                        R(i.b()),
+                        R(i.b()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.b()),
                         a
                     ),
                     op::BNOT => arith!(
                         ArithOp::BNot,
-                        rv!(i.b()),
-                        rv!(i.b()),
+                        R(i.b()),
+                        R(i.b()),
                         Loc::Reg(i.b()),
                         Loc::Reg(i.b()),
                         a
@@ -1389,7 +1521,11 @@ impl Vm {
                                 // function returns values, this frame continues here
                                 // without going back through the frame dispatch.
                                 match (nc.get().f)(self)? {
-                                    Ret::Values(n) if !self.hooks.active => {
+                                    // (`handle_ret` also settles to-be-closed
+                                    // variables an error the native caught left.)
+                                    Ret::Values(n)
+                                        if !self.hooks.active && th.get().owed_close.is_none() =>
+                                    {
                                         let top = th.get().top;
                                         self.poscall(top - n, n);
                                     }

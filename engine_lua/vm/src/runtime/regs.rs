@@ -29,10 +29,14 @@ use super::function::FuncProto;
 use super::value::Value;
 use crate::opcode::Instruction;
 
-/// `Value::Int`'s tag byte (`repr(C, u8)`: discriminants in declaration order).
-const TAG_INT: u8 = 2;
+/// `Value::Nil`'s tag byte (`repr(C, u8)`: discriminants in declaration order).
+const TAG_NIL: u8 = 0;
+/// `Value::Bool`'s tag byte.
+const TAG_BOOL: u8 = 1;
+/// `Value::Int`'s tag byte.
+pub(crate) const TAG_INT: u8 = 2;
 /// `Value::Num`'s tag byte.
-const TAG_NUM: u8 = 3;
+pub(crate) const TAG_NUM: u8 = 3;
 const _: () = assert!(std::mem::size_of::<Value>() == 16);
 
 /// A raw pointer to `R[0]` of the running frame.
@@ -71,25 +75,47 @@ impl Regs {
         unsafe { &mut *self.p.add(i) }
     }
 
-    /// `R[i]` read as its tag byte and payload word (not one 16-byte load, which the
-    /// processor cannot forward from the two narrower stores that wrote the register).
-    /// Same requirements as [`Regs::at`].
+    /// `R[i]` read as its tag byte and payload word (never one 16-byte load, which the
+    /// processor cannot forward from the narrower stores that wrote the register: a
+    /// register is usually written by the instruction just before). The value is rebuilt
+    /// from those parts, so it stays in machine registers. Same requirements as
+    /// [`Regs::at`].
     #[inline(always)]
     pub(crate) fn get(&self, i: usize) -> Value {
         #[cfg(debug_assertions)]
         assert!(i < self.len, "register {i} outside the frame");
         // SAFETY: as in `at` (valid, live slot). `Value` is `repr(C, u8)`: the tag byte
-        // (the discriminant, declaration order) at offset 0, an 8-byte aligned payload at
-        // offset 8; integers and floats are plain 8-byte payloads.
+        // (the discriminant, declaration order) at offset 0, then the union of the
+        // payloads at offset 8 (its alignment): `Bool`'s byte, or an 8-byte word
+        // (integers, floats, light userdata addresses, GC handles). The tag read is a
+        // valid discriminant, so `[tag, word]` is a valid `Value` of a word variant
+        // (padding bytes are zero).
         unsafe {
             let slot = self.p.add(i);
             let tag = *slot.cast::<u8>();
-            let word = *slot.cast::<u64>().add(1);
             match tag {
-                TAG_INT => Value::Int(word as i64),
-                TAG_NUM => Value::Num(f64::from_bits(word)),
-                _ => *slot,
+                TAG_NIL => Value::Nil,
+                TAG_BOOL => Value::Bool(*slot.cast::<bool>().add(8)),
+                _ => {
+                    let word = *slot.cast::<u64>().add(1);
+                    std::mem::transmute::<[u64; 2], Value>([u64::from(tag), word])
+                }
             }
+        }
+    }
+
+    /// `R[i]` as (tag byte, payload word), read separately (see [`Regs::get`]): the
+    /// arithmetic fast paths test both operands' tags before building any value. The
+    /// word is meaningful for integers and floats (their bits). Same requirements as
+    /// [`Regs::at`].
+    #[inline(always)]
+    pub(crate) fn raw(&self, i: usize) -> (u8, u64) {
+        #[cfg(debug_assertions)]
+        assert!(i < self.len, "register {i} outside the frame");
+        // SAFETY: as in `get`.
+        unsafe {
+            let slot = self.p.add(i);
+            (*slot.cast::<u8>(), *slot.cast::<u64>().add(1))
         }
     }
 
@@ -173,6 +199,19 @@ pub(crate) fn konst(c: Code, i: usize) -> Value {
     unsafe { *c.k.add(i) }
 }
 
+/// `K[i]` as (tag byte, payload word), as [`Regs::raw`]; `i` must be a validated
+/// constant operand.
+#[inline(always)]
+pub(crate) fn konst_raw(c: Code, i: usize) -> (u8, u64) {
+    #[cfg(debug_assertions)]
+    assert!(i < c.nk, "constant {i} out of range");
+    // SAFETY: as in `konst`; the layout as in `Regs::get`.
+    unsafe {
+        let slot = c.k.add(i);
+        (*slot.cast::<u8>(), *slot.cast::<u64>().add(1))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,5 +229,9 @@ mod tests {
         assert!(matches!(r.get(1), Value::Num(x) if x == 2.5));
         assert!(matches!(r.get(2), Value::Bool(true)));
         assert!(matches!(r.get(3), Value::Nil));
+        let mut stack = vec![Value::Bool(false), Value::LightUserData(0xdead_beef)];
+        let r = Regs::new(&mut stack, 0, 2);
+        assert!(matches!(r.get(0), Value::Bool(false)));
+        assert!(matches!(r.get(1), Value::LightUserData(0xdead_beef)));
     }
 }

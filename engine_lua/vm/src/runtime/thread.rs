@@ -123,6 +123,11 @@ pub struct Thread {
     pub tbc: Vec<usize>,
     /// Protected calls closing variables after an error, innermost last.
     pub unwinding: Vec<Unwind>,
+    /// An error that crossed a re-entrant boundary left the to-be-closed variables at
+    /// or above this level (first) for the protected call it travels to; the error is
+    /// in the stack slot (second). Settled by that call, or closed at once if the
+    /// native that got the error does not pass it on.
+    pub owed_close: Option<(usize, usize)>,
     /// Coroutine status.
     pub status: CoStatus,
     /// The thread that resumed this one (while it runs).
@@ -148,6 +153,7 @@ impl Thread {
             open_upvals: Vec::new(),
             tbc: Vec::new(),
             unwinding: Vec::new(),
+            owed_close: None,
             status: CoStatus::Suspended,
             resumer: None,
             resume_depth: 0,

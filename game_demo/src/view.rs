@@ -47,7 +47,9 @@ pub fn add_windowed(app: &mut App, opts: &Options) {
     if !app.is_plugin_added::<EguiPlugin>() {
         app.add_plugins(EguiPlugin::default());
     }
-    let _ = opts.debugger_open;
+    // The debugger (F1): after DefaultPlugins, which it inspects for a renderer, and after
+    // EguiPlugin, which it would otherwise add itself.
+    app.add_plugins(engine_lua_editor::LuaDebuggerPlugin::default().open(opts.debugger_open));
     app.insert_resource(ClearColor(Color::srgb(0.07, 0.08, 0.10)))
         .insert_resource(RunLimit {
             frames: opts.frames,

@@ -107,7 +107,7 @@ pub fn capture(rt: &mut LuaRuntime, opts: &CaptureOptions) -> Snapshot {
                 status,
                 last_error: last.map(error_line),
                 reload_count: mine.clone().count() as u64,
-                last_reload: mine.last().map(|r| ReloadLine {
+                last_reload: mine.clone().next_back().map(|r| ReloadLine {
                     frame: r.frame,
                     ok: r.ok,
                     duration: r.duration,

@@ -376,7 +376,7 @@ pub fn run_headless(opts: &Options) -> Summary {
         }
         shown_errors = d.errors.len();
         if let Some(k) = opts.status_every
-            && demo.frames() % k == 0
+            && demo.frames().is_multiple_of(k)
         {
             println!("{}", demo.summary().status_line());
         }

@@ -36,20 +36,25 @@ impl Block {
     }
 }
 
+/// What the movement system moves: every body with a velocity that is not a wall.
+type Movers<'w, 's> = Query<
+    'w,
+    's,
+    (
+        &'static mut Transform,
+        &'static Velocity,
+        Option<&'static Shape>,
+        Has<Enemy>,
+        Has<Player>,
+    ),
+    Without<Wall>,
+>;
+
 /// The movement system (runs after the scripts set velocities).
 pub fn integrate(
     time: Res<Time>,
     walls: Query<(&Transform, &Shape), With<Wall>>,
-    mut movers: Query<
-        (
-            &mut Transform,
-            &Velocity,
-            Option<&Shape>,
-            Has<Enemy>,
-            Has<Player>,
-        ),
-        Without<Wall>,
-    >,
+    mut movers: Movers,
     mut travel: ResMut<Travel>,
 ) {
     let dt = time.delta_secs().min(MAX_DT);

@@ -450,14 +450,18 @@ impl LuaRuntime {
         }
     }
 
-    /// The frame's start: clock, frame number, hot reload.
-    pub(crate) fn begin_frame(&mut self) {
-        let dt = self
-            .ctx
+    /// This frame's `Time` delta in seconds (0 without a `Time` resource).
+    fn frame_dt(&self) -> f64 {
+        self.ctx
             .world
             .borrow()
             .get_resource::<Time>()
-            .map_or(0.0, |t| t.delta_secs_f64());
+            .map_or(0.0, |t| t.delta_secs_f64())
+    }
+
+    /// The frame's start: clock, frame number, hot reload.
+    pub(crate) fn begin_frame(&mut self) {
+        let dt = self.frame_dt();
         {
             let mut s = self.ctx.sched.borrow_mut();
             s.frame += 1;
@@ -620,12 +624,7 @@ impl LuaRuntime {
     /// host loop with no handle made per call; each callback has a fresh instruction
     /// budget, and its error is recorded while the others run on.
     pub(crate) fn update(&mut self) {
-        let dt = self
-            .ctx
-            .world
-            .borrow()
-            .get_resource::<Time>()
-            .map_or(0.0, |t| t.delta_secs_f64());
+        let dt = self.frame_dt();
         self.refresh_batch();
         let timed = self.frame().is_multiple_of(SCRIPT_TIMING_EVERY);
         let Value::Str(key) = self.batch.on_update.raw_value() else {

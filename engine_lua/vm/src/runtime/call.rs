@@ -249,21 +249,8 @@ impl Vm {
                     if nargs < np {
                         th.top = func + 1 + np;
                     }
-                    th.frames.push(Frame {
-                        kind: FrameKind::Lua(cl),
-                        func,
-                        base: func + 1,
-                        ret: func,
-                        pc: 0,
-                        nresults,
-                        nextra: 0,
-                        flags: fl,
-                        k: None,
-                        ctx: 0,
-                        protect: Protect::No,
-                        call_func: 0,
-                        ccalls,
-                    });
+                    th.frames
+                        .push(Frame::call(FrameKind::Lua(cl), func, nresults, fl, ccalls));
                     return Ok(true);
                 }
                 Value::Native(nc) => {
@@ -275,21 +262,13 @@ impl Vm {
                     }
                     let th = self.current.get_mut();
                     let top = th.top;
-                    th.frames.push(Frame {
-                        kind: FrameKind::Native(nc),
+                    th.frames.push(Frame::call(
+                        FrameKind::Native(nc),
                         func,
-                        base: func + 1,
-                        ret: func,
-                        pc: 0,
                         nresults,
-                        nextra: 0,
-                        flags: fl,
-                        k: None,
-                        ctx: 0,
-                        protect: Protect::No,
-                        call_func: 0,
+                        fl,
                         ccalls,
-                    });
+                    ));
                     if let Err(e) = self.ensure_stack(top + 40) {
                         self.current.get_mut().frames.pop();
                         return Err(e);
@@ -345,21 +324,8 @@ impl Vm {
             th.top = func + 1 + np;
         }
         let ccalls = th.frames.last().map_or(th.base_ccalls, |f| f.ccalls);
-        th.frames.push(Frame {
-            kind: FrameKind::Lua(cl),
-            func,
-            base: func + 1,
-            ret: func,
-            pc: 0,
-            nresults,
-            nextra: 0,
-            flags: 0,
-            k: None,
-            ctx: 0,
-            protect: Protect::No,
-            call_func: 0,
-            ccalls,
-        });
+        th.frames
+            .push(Frame::call(FrameKind::Lua(cl), func, nresults, 0, ccalls));
         Ok(())
     }
 
@@ -382,21 +348,13 @@ impl Vm {
             return false;
         }
         let ccalls = th.frames.last().map_or(th.base_ccalls, |f| f.ccalls);
-        th.frames.push(Frame {
-            kind: FrameKind::Native(nc),
+        th.frames.push(Frame::call(
+            FrameKind::Native(nc),
             func,
-            base: func + 1,
-            ret: func,
-            pc: 0,
             nresults,
-            nextra: 0,
-            flags: 0,
-            k: None,
-            ctx: 0,
-            protect: Protect::No,
-            call_func: 0,
+            0,
             ccalls,
-        });
+        ));
         true
     }
 

@@ -87,6 +87,34 @@ pub struct Frame {
 }
 
 impl Frame {
+    /// A frame for a call just made: `func` is the stack index of the function value,
+    /// its arguments start at `func + 1` and its results go to `func`; no pc, varargs,
+    /// continuation or protection yet.
+    #[inline(always)]
+    pub(crate) fn call(
+        kind: FrameKind,
+        func: usize,
+        nresults: i32,
+        flags: u8,
+        ccalls: u32,
+    ) -> Frame {
+        Frame {
+            kind,
+            func,
+            base: func + 1,
+            ret: func,
+            pc: 0,
+            nresults,
+            nextra: 0,
+            flags,
+            k: None,
+            ctx: 0,
+            protect: Protect::No,
+            call_func: 0,
+            ccalls,
+        }
+    }
+
     /// The Lua closure, if a Lua frame.
     #[inline]
     pub fn lua(&self) -> Option<Gc<LuaClosure>> {

@@ -27,5 +27,6 @@ local err_obj = setmetatable({}, { __gc = function() error("error in __gc") end 
 err_obj = nil
 collectgarbage()
 print("after error in __gc")
+collectgarbage("generational")   -- whatever mode the interpreter started in
 print(collectgarbage("step", 0) ~= nil, collectgarbage("incremental"))
 print("end of script")

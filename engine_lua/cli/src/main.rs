@@ -131,8 +131,13 @@ fn run_main(progname: &str, argv: &[Vec<u8>], args: &Args) -> bool {
     });
     lua.set_arg_table(argv, args.script.unwrap_or(0));
     // As lua.c: the stand-alone interpreter runs the collector in generational mode
-    // (accepted by engine_lua's collector, which stays incremental).
-    lua.vm().heap.params.mode = engine_lua::runtime::gc::GcMode::Generational;
+    // (embedders get the incremental default). `ELUA_GC_MODE=incremental` keeps the
+    // incremental mode (tests of the incremental collector run through elua).
+    let mode = match std::env::var("ELUA_GC_MODE").as_deref() {
+        Ok("incremental") | Ok("inc") => engine_lua::runtime::gc::GcMode::Incremental,
+        _ => engine_lua::runtime::gc::GcMode::Generational,
+    };
+    lua.vm().gc_set_mode(mode);
     if !args.ignore_env {
         let result = run_lua_init(&mut lua);
         if !report(&mut lua, progname, result) {

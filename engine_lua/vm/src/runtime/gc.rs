@@ -110,6 +110,46 @@
 //! resurrected once, its `__gc` called; weak values pointing to it are cleared before
 //! the resurrection, weak keys after it.
 //!
+//! ## Generational mode
+//!
+//! `collectgarbage("generational")` (and `elua` at start, as `lua.c` does) switches
+//! to collections that are each one atomic step, modelled on 5.4's generational mode
+//! (lgc.c) and written for this heap. Most objects die young; a *minor* collection
+//! traverses and sweeps only the young ones. Ages are positions in the object list,
+//! which is newest first:
+//!
+//! ```text
+//! head -> [new] -> survival -> [survival] -> old1 -> [old1] -> reallyold -> [old]
+//! ```
+//!
+//! New objects were allocated since the last collection; survivals survived one
+//! minor collection; old1 objects were promoted by the last one; old ones are older.
+//! Young objects (new, survival) are white between collections, old ones black. An
+//! object becomes old only after surviving two minor collections, so that a tree
+//! under construction at one collection is usually garbage by the next one.
+//!
+//! Invariant between collections: an old object points to a young one only if it
+//! is *touched* (gray, in `barrier_back`: every barrier is backward in this mode, as
+//! a marked young value would still be young after the collection while its owner
+//! is not traversed again), or was touched before the last collection (`touched2`:
+//! its children became survivals, still young), or is old1 (promoted with children
+//! that may be survivals), or is a thread (stacks have no barrier) or a weak table
+//! (weak references do not keep their referents young or old).
+//!
+//! A minor collection marks from the roots, the touched and `touched2` objects, the
+//! old1 segment, every surviving thread and every surviving weak table (so entries
+//! to young objects that die are cleared), in the atomic manner of the incremental
+//! atomic phase (ephemerons, finalizers and resurrection included); white objects of
+//! the new and survival segments are freed; new survivors become survivals (white),
+//! surviving survivals become old1 (black), and the segment boundaries move by one.
+//! A *major* collection whitens everything, marks everything, frees the dead and
+//! makes every survivor old. Pacing as 5.4's `genstep`: a minor collection when the
+//! heap has grown by `minormul` (20) percent since the last collection, a major one
+//! instead when it has grown by `majormul` (100) percent since the last major one.
+//! Dead threads, weak tables and touched objects that are old stay until the next
+//! major collection (they are never freed by a minor one, which is what makes the
+//! lists and boundaries above safe to keep between collections).
+//!
 //! ## Pacing
 //!
 //! As in 5.4's incremental mode. Work is counted in units of one 16-byte slot traced
@@ -150,6 +190,10 @@ pub const SWEEP_COST: usize = 16;
 /// Tables with more slots than this are traversed this many slots at a time during
 /// propagation, so one big table does not make one long step.
 pub const SCAN_CHUNK: usize = 1024;
+/// Bytes allocated between two minor collections under the step stress in
+/// generational mode (or 1/64 of the heap when more: a deep recursion's stack is
+/// traversed by every minor collection).
+pub const GEN_STRESS_BYTES: usize = 1024;
 /// Work units charged per finalizer called.
 pub const FINALIZER_COST: usize = 50;
 
@@ -657,13 +701,14 @@ impl Phase {
     }
 }
 
-/// The collector's mode (`collectgarbage("incremental"/"generational")`). The
-/// generational mode is accepted and runs as the incremental one.
+/// The collector's mode (`collectgarbage("incremental"/"generational")`; see the
+/// module essay). Change it with [`Heap::set_mode`].
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum GcMode {
-    /// Incremental (the default).
+    /// Incremental (the default for embedders: bounded steps).
     Incremental,
-    /// Generational (accepted; collects incrementally).
+    /// Generational: minor collections of the young objects, a major collection when
+    /// the heap has grown by `majormul` percent (each collection is one atomic step).
     Generational,
 }
 
@@ -699,8 +744,15 @@ pub struct GcParams {
     pub stepmul: u32,
     /// Log2 of the bytes allocated between steps (default 13: 8 KB).
     pub stepsize: u32,
-    /// The mode.
+    /// The mode (read it; change it with [`Heap::set_mode`]).
     pub mode: GcMode,
+    /// Generational mode: a minor collection after the heap grows by this percent
+    /// of its size after the last collection (default 20, as 5.4's `genminormul`).
+    pub minormul: u32,
+    /// Generational mode: a major collection when the heap has grown by this
+    /// percent of its size after the last major one (default 100, 5.4's
+    /// `genmajormul`).
+    pub majormul: u32,
 }
 
 impl Default for GcParams {
@@ -710,6 +762,8 @@ impl Default for GcParams {
             stepmul: 100,
             stepsize: 13,
             mode: GcMode::Incremental,
+            minormul: 20,
+            majormul: 100,
         }
     }
 }
@@ -837,6 +891,28 @@ pub struct Heap {
     /// During a step taken by the interpreter: the running thread and the end of its
     /// live registers (the stack above is dead there).
     pub(crate) exact_top: Option<(Gc<Thread>, usize)>,
+    /// Generational mode: first block of the survival segment of the object list
+    /// (objects that survived one minor collection; `None`: the end of the list).
+    /// The blocks before it are new.
+    survival: Option<Link>,
+    /// Generational mode: first block of the old1 segment (promoted by the last
+    /// minor collection, traversed again by the next one).
+    old1: Option<Link>,
+    /// Generational mode: first block of the segment of the really old objects.
+    reallyold: Option<Link>,
+    /// Generational mode: old objects a barrier touched before the last minor
+    /// collection (traversed once more by the next one: their new children are
+    /// survivals now, still young).
+    touched2: Vec<GcRef>,
+    /// Generational mode: the threads and weak tables that survived the last
+    /// collection (traversed by every minor collection: stacks have no barrier, and
+    /// old weak tables must lose their entries to young objects that die).
+    gen_threads: Vec<Gc<Thread>>,
+    gen_weak: Vec<Gc<Table>>,
+    /// Threads traversed by the generational collection under way.
+    cycle_threads: Vec<Gc<Thread>>,
+    /// Generational mode: bytes in use after the last major collection.
+    gen_base: usize,
 }
 
 impl Default for Heap {
@@ -887,6 +963,14 @@ impl Default for Heap {
             in_finalizer: false,
             closing: false,
             exact_top: None,
+            survival: None,
+            old1: None,
+            reallyold: None,
+            touched2: Vec::new(),
+            gen_threads: Vec::new(),
+            gen_weak: Vec::new(),
+            cycle_threads: Vec::new(),
+            gen_base: 0,
         };
         h.mode_str = h.new_str(b"__mode");
         h.gc_str = h.new_str(b"__gc");
@@ -992,7 +1076,16 @@ impl Heap {
         let b = self.bytes.get();
         // Past the memory limit a collection is due even when stopped, so a script
         // cannot escape the limit with `collectgarbage("stop")`.
-        (self.running && (b >= self.threshold || self.stress != Stress::Off)) || b > self.limit
+        (self.running
+            && (b >= self.threshold || (self.stress != Stress::Off && self.stress_always())))
+            || b > self.limit
+    }
+
+    /// Whether the stress mode collects at every safe point. In generational mode the
+    /// step stress runs a minor collection per [`GEN_STRESS_BYTES`] allocated instead:
+    /// every minor collection traverses every thread's stack.
+    fn stress_always(&self) -> bool {
+        self.stress == Stress::Collect || self.params.mode == GcMode::Incremental
     }
 
     /// The collector's phase.
@@ -1126,10 +1219,17 @@ impl Heap {
 
     // ----- barriers (slow paths) -----
 
+    /// Whether black objects must keep the invariant now: during propagation, and
+    /// always in generational mode (old objects are black).
+    #[inline]
+    fn barriers_active(&self) -> bool {
+        self.phase == Phase::Propagate || self.params.mode == GcMode::Generational
+    }
+
     #[cold]
     #[inline(never)]
     fn barrier_back_slow(&self, r: GcRef) {
-        if self.phase != Phase::Propagate {
+        if !self.barriers_active() {
             return;
         }
         r.set_color(GRAY);
@@ -1139,7 +1239,7 @@ impl Heap {
     #[cold]
     #[inline(never)]
     fn barrier_table_slow(&self, t: Gc<Table>, v: Value) {
-        if self.phase != Phase::Propagate {
+        if !self.barriers_active() {
             return;
         }
         if t.get().gc_watch.get() {
@@ -1163,6 +1263,23 @@ impl Heap {
         }
     }
 
+    /// A store of `v` into the black object `owner` (not a table): forward in
+    /// incremental mode; in generational mode the owner is touched (backward), since
+    /// a young value marked now would still be young after the next minor
+    /// collection while its old owner would not be traversed again.
+    #[cold]
+    #[inline(never)]
+    fn barrier_owner_slow(&self, owner: GcRef, v: GcRef) {
+        if self.params.mode == GcMode::Generational {
+            if owner.color() == BLACK && v.color() < GRAY {
+                owner.set_color(GRAY);
+                self.barrier_back.borrow_mut().push(owner);
+            }
+        } else {
+            self.barrier_forward_slow(v);
+        }
+    }
+
     #[cold]
     #[inline(never)]
     fn barrier_forward_slow(&self, v: GcRef) {
@@ -1183,6 +1300,11 @@ impl Heap {
     /// state's roots. A step started in the pause begins a cycle. Returns whether a
     /// cycle finished (the collector reached the pause) during this call.
     pub fn step(&mut self, budget: usize, roots: &[Value]) -> bool {
+        if self.params.mode == GcMode::Generational {
+            // Each generational collection is one atomic step.
+            self.gen_step(roots);
+            return true;
+        }
         let mut work = 0usize;
         let mut started = false;
         self.last_step = PauseRecord::default();
@@ -1239,6 +1361,10 @@ impl Heap {
 
     /// A full collection: finishes the cycle under way, then runs a whole new one.
     pub fn full_collect(&mut self, roots: &[Value]) {
+        if self.params.mode == GcMode::Generational {
+            self.full_gen(roots);
+            return;
+        }
         self.finish_cycle(roots);
         self.step(usize::MAX, roots);
         debug_assert_eq!(self.phase, Phase::Pause);
@@ -1247,6 +1373,10 @@ impl Heap {
     /// The automatic step: work paid for by the allocation debt, then the next
     /// threshold. Returns whether a cycle finished.
     pub fn auto_step(&mut self, roots: &[Value]) -> bool {
+        if self.params.mode == GcMode::Generational {
+            self.gen_step(roots);
+            return true;
+        }
         match self.stress {
             Stress::Collect => {
                 self.full_collect(roots);
@@ -1282,6 +1412,13 @@ impl Heap {
 
     /// Sets the threshold for the next cycle from the estimate and `pause`.
     pub fn set_pause(&mut self) {
+        if self.params.mode == GcMode::Generational {
+            // The next minor collection.
+            let b = self.bytes();
+            let inc = (b / 100).saturating_mul(self.params.minormul as usize);
+            self.threshold = b.saturating_add(inc.max(16 * 1024)).min(self.limit);
+            return;
+        }
         let est = self.estimate.max(1);
         let t = (est / 100).saturating_mul(self.params.pause as usize);
         self.threshold = t.max(est / 2).max(64 * 1024).min(self.limit);
@@ -1290,6 +1427,11 @@ impl Heap {
     /// Adds `kb` kilobytes of debt and runs a step as `collectgarbage("step", kb)`
     /// does (one basic step when 0). Returns whether a cycle finished.
     pub fn step_kb(&mut self, kb: usize, roots: &[Value]) -> bool {
+        if self.params.mode == GcMode::Generational {
+            // As the reference: a collection, and never the end of a cycle.
+            self.gen_step(roots);
+            return false;
+        }
         let stepsize = 1usize << self.params.stepsize.min(40);
         let mul = (self.params.stepmul as usize).max(1);
         let budget = ((kb * 1024 + stepsize) / 16).saturating_mul(mul);
@@ -1546,6 +1688,9 @@ impl Heap {
         }
         let work = live + t.frames.len() + 1;
         if self.atomic {
+            if self.params.mode == GcMode::Generational {
+                self.cycle_threads.push(th);
+            }
             th.set_color(BLACK);
             // The dead part of the stack is not marked: clear it so no stale handle
             // survives there.
@@ -1636,7 +1781,22 @@ impl Heap {
         for r in again {
             work += self.traverse(r);
         }
-        work += self.propagate_all();
+        work += self.finish_marking();
+        // Flip the white: every unmarked object is now "the other white" (dead).
+        self.white ^= 1;
+        self.atomic = false;
+        self.phase = Phase::Sweep;
+        self.sweep_prev = None;
+        self.live_acc = 0;
+        work
+    }
+
+    /// The end of every atomic mark (incremental and generational): propagates,
+    /// converges the ephemerons, clears weak values, separates and resurrects the
+    /// unreachable objects with finalizers, converges again, clears weak keys and
+    /// values. Everything not marked afterwards is garbage.
+    fn finish_marking(&mut self) -> usize {
+        let mut work = self.propagate_all();
         work += self.converge_ephemerons();
         // Weak values referring to objects about to be finalized are cleared now.
         self.clear_tables(false, true);
@@ -1660,12 +1820,6 @@ impl Heap {
         work += self.propagate_all();
         work += self.converge_ephemerons();
         self.clear_tables(true, true);
-        // Flip the white: every unmarked object is now "the other white" (dead).
-        self.white ^= 1;
-        self.atomic = false;
-        self.phase = Phase::Sweep;
-        self.sweep_prev = None;
-        self.live_acc = 0;
         work
     }
 
@@ -1708,18 +1862,9 @@ impl Heap {
                     None => self.head = next,
                     Some(p) => link_set_next(p, next),
                 }
-                let size = r.size();
-                self.bytes.set(self.bytes.get().saturating_sub(size));
-                self.counts[r.kind()] -= 1;
-                if let GcRef::Str(s) = r
-                    && s.get().is_short()
-                {
-                    self.strings.remove(s);
-                }
                 // SAFETY: the atomic phase found no path to it from any root (module
-                // essay); unlinked from the object list (and the intern table), so it is freed
-                // once and no handle to it is used again.
-                unsafe { r.free() }
+                // essay), and it is unlinked from the object list now.
+                unsafe { self.free_object(r) };
                 work += SWEEP_COST * 2;
             } else {
                 r.set_color(self.white);
@@ -1729,6 +1874,27 @@ impl Heap {
             }
         }
         work
+    }
+
+    /// Frees an object the sweep unlinked: its bytes, its count, its intern-table
+    /// slot, its block.
+    ///
+    /// # Safety
+    /// The object must be unreachable (the last mark did not reach it) and already
+    /// unlinked from the object list.
+    unsafe fn free_object(&mut self, r: GcRef) {
+        let size = r.size();
+        self.bytes.set(self.bytes.get().saturating_sub(size));
+        self.counts[r.kind()] -= 1;
+        if let GcRef::Str(s) = r
+            && s.get().is_short()
+        {
+            self.strings.remove(s);
+        }
+        // SAFETY: unreachable and unlinked from the object list (caller), and from the
+        // intern table (just above), so it is freed once and no handle to it is used
+        // again.
+        unsafe { r.free() }
     }
 
     fn end_cycle(&mut self) {
@@ -1748,6 +1914,222 @@ impl Heap {
         self.weak.clear();
         self.ephemeron.clear();
         self.allweak.clear();
+    }
+}
+
+// ----- generational mode -----
+
+impl Heap {
+    /// Switches the collector's mode (`collectgarbage("incremental"/"generational")`)
+    /// and returns the previous one. To generational: the incremental cycle under way
+    /// finishes, then a major collection makes every survivor old. To incremental:
+    /// every object turns white and the collector pauses (as 5.4's `entergen` and
+    /// `enterinc`).
+    pub fn set_mode(&mut self, mode: GcMode, roots: &[Value]) -> GcMode {
+        let old = self.params.mode;
+        if old == mode {
+            return old;
+        }
+        match mode {
+            GcMode::Generational => {
+                self.finish_cycle(roots);
+                self.params.mode = GcMode::Generational;
+                self.full_gen(roots);
+            }
+            GcMode::Incremental => {
+                self.whiten_all();
+                self.gen_forget();
+                self.params.mode = GcMode::Incremental;
+                self.phase = Phase::Pause;
+                self.estimate = self.bytes();
+            }
+        }
+        self.set_pause();
+        old
+    }
+
+    /// Paints every object the current white.
+    fn whiten_all(&mut self) {
+        let white = self.white;
+        let mut p = self.head;
+        while let Some(cur) = p {
+            // SAFETY: on the object list, so live.
+            unsafe { link_ref(cur) }.set_color(white);
+            p = link_next(cur);
+        }
+    }
+
+    /// Drops the generational bookkeeping (the lists and the segments).
+    fn gen_forget(&mut self) {
+        self.barrier_back.get_mut().clear();
+        self.barrier.get_mut().clear();
+        self.marker.gray.clear();
+        self.grayagain.clear();
+        self.touched2.clear();
+        self.gen_threads.clear();
+        self.gen_weak.clear();
+        self.cycle_threads.clear();
+        self.survival = None;
+        self.old1 = None;
+        self.reallyold = None;
+    }
+
+    /// One collection of the generational mode, paced as 5.4's `genstep`: a major
+    /// collection when the heap has grown by `majormul` percent since the last one,
+    /// otherwise a minor one; the next is due when the heap grows by `minormul`
+    /// percent.
+    fn gen_step(&mut self, roots: &[Value]) {
+        match self.stress {
+            Stress::Collect => self.full_gen(roots),
+            Stress::Step => {
+                self.young_collection(roots);
+                let b = self.bytes();
+                let every = GEN_STRESS_BYTES.max(b / 64);
+                self.threshold = b.saturating_add(every).min(self.limit);
+                return;
+            }
+            Stress::Off => {
+                let inc = (self.gen_base / 100).saturating_mul(self.params.majormul as usize);
+                if self.bytes() > self.gen_base.saturating_add(inc) {
+                    self.full_gen(roots);
+                } else {
+                    self.young_collection(roots);
+                }
+            }
+        }
+        self.set_pause();
+    }
+
+    /// A major collection: every object is marked from the roots in one atomic
+    /// step, the dead are freed, every survivor becomes old (black).
+    fn full_gen(&mut self, roots: &[Value]) {
+        self.whiten_all();
+        self.gen_forget();
+        self.start_gen_collection();
+        self.mark_roots(roots);
+        self.finish_marking();
+        self.atomic = false;
+        self.live_acc = 0;
+        self.sweep_gen(None, None, BLACK, true);
+        // The survivors' sizes, summed by the sweep: the byte count starts afresh
+        // (as an incremental cycle's end does), so no drift accumulates.
+        self.bytes.set(self.live_acc);
+        self.survival = self.head;
+        self.old1 = self.head;
+        self.reallyold = self.head;
+        self.end_gen_collection();
+        self.gen_base = self.bytes();
+        self.estimate = self.gen_base;
+    }
+
+    /// A minor collection (see the module essay, "Generational mode"): marks from
+    /// the roots, the touched old objects, the old1 segment, the threads and the weak
+    /// tables, through young objects only (old ones are black); frees the young
+    /// objects not reached; survivors age by one segment.
+    fn young_collection(&mut self, roots: &[Value]) {
+        self.start_gen_collection();
+        self.mark_roots(roots);
+        let touched = std::mem::take(self.barrier_back.get_mut());
+        let touched2 = std::mem::take(&mut self.touched2);
+        for &r in touched.iter().chain(&touched2) {
+            self.traverse(r);
+        }
+        let mut p = self.old1;
+        while p != self.reallyold {
+            let Some(cur) = p else { break };
+            // SAFETY: on the object list, so live.
+            let r = unsafe { link_ref(cur) };
+            if !matches!(r, GcRef::Str(_)) {
+                self.traverse(r);
+            }
+            p = link_next(cur);
+        }
+        for th in std::mem::take(&mut self.gen_threads) {
+            self.traverse_thread(th);
+        }
+        for t in std::mem::take(&mut self.gen_weak) {
+            self.traverse_table(t);
+        }
+        self.finish_marking();
+        self.atomic = false;
+        let (prev, survival) = self.sweep_gen(None, self.survival, self.white, false);
+        let (_, old1) = self.sweep_gen(prev, self.old1, BLACK, false);
+        self.reallyold = self.old1;
+        self.old1 = old1;
+        self.survival = survival;
+        self.touched2 = touched;
+        self.end_gen_collection();
+    }
+
+    fn start_gen_collection(&mut self) {
+        self.weak.clear();
+        self.ephemeron.clear();
+        self.allweak.clear();
+        self.cycle_threads.clear();
+        self.atomic = true;
+    }
+
+    /// Keeps the threads and weak tables of this collection for the next minor one.
+    fn end_gen_collection(&mut self) {
+        let mut th = std::mem::take(&mut self.cycle_threads);
+        th.sort_unstable_by_key(|t| t.addr());
+        th.dedup();
+        self.gen_threads = th;
+        let mut w = std::mem::take(&mut self.gen_weak);
+        w.append(&mut self.weak);
+        w.append(&mut self.ephemeron);
+        w.append(&mut self.allweak);
+        w.sort_unstable_by_key(|t| t.addr());
+        w.dedup();
+        self.gen_weak = w;
+        self.cycles += 1;
+    }
+
+    /// Sweeps the blocks after `prev` (`None`: from the head) up to `until` (not
+    /// included; `None`: the end of the list): frees the white ones, paints the
+    /// others `paint` (and adds their sizes to `live_acc` when `count`). Returns the last block kept (or `prev`) and the first block
+    /// kept (or `until`).
+    fn sweep_gen(
+        &mut self,
+        mut prev: Option<Link>,
+        until: Option<Link>,
+        paint: u8,
+        count: bool,
+    ) -> (Option<Link>, Option<Link>) {
+        let mut first = None;
+        loop {
+            let cur = match prev {
+                None => self.head,
+                Some(p) => link_next(p),
+            };
+            if cur == until {
+                break;
+            }
+            let Some(cur) = cur else {
+                debug_assert!(false, "segment boundary not on the object list");
+                break;
+            };
+            // SAFETY: on the object list, so live.
+            let r = unsafe { link_ref(cur) };
+            if r.color() < GRAY {
+                let next = link_next(cur);
+                match prev {
+                    None => self.head = next,
+                    Some(p) => link_set_next(p, next),
+                }
+                // SAFETY: white after a complete mark of the young objects (old ones
+                // are black), so unreachable; unlinked just above.
+                unsafe { self.free_object(r) };
+            } else {
+                r.set_color(paint);
+                if count {
+                    self.live_acc += r.size();
+                }
+                first.get_or_insert(cur);
+                prev = Some(cur);
+            }
+        }
+        (prev, first.or(until))
     }
 }
 
@@ -1807,7 +2189,7 @@ pub fn barrier_upvalue(heap: &Heap, u: Gc<UpVal>, v: Value) {
     if u.color() == BLACK
         && let Some(r) = v.gc_ref()
     {
-        heap.barrier_forward_slow(r);
+        heap.barrier_owner_slow(GcRef::UpVal(u), r);
     }
 }
 
@@ -1818,7 +2200,7 @@ pub fn barrier_object(heap: &Heap, owner: GcRef, v: Value) {
     if owner.color() == BLACK
         && let Some(r) = v.gc_ref()
     {
-        heap.barrier_forward_slow(r);
+        heap.barrier_owner_slow(owner, r);
     }
 }
 
@@ -1827,7 +2209,7 @@ pub fn barrier_object(heap: &Heap, owner: GcRef, v: Value) {
 #[inline(always)]
 pub fn barrier_child(heap: &Heap, owner: GcRef, child: GcRef) {
     if owner.color() == BLACK {
-        heap.barrier_forward_slow(child);
+        heap.barrier_owner_slow(owner, child);
     }
 }
 

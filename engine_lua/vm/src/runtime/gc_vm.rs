@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use super::Vm;
 use super::api::LuaResult;
-use super::gc::{GcStats, Stress};
+use super::gc::{GcMode, GcStats, Stress};
 use super::thread::FrameKind;
 use super::value::Value;
 
@@ -153,6 +153,14 @@ impl Vm {
         self.heap.record_step(t.elapsed(), false, 0);
         self.run_finalizers(FINALIZERS_PER_STEP);
         done
+    }
+
+    /// Switches the collector to `mode` and returns the previous mode (as
+    /// `collectgarbage("incremental"/"generational")`); switching to generational runs
+    /// a full collection. Pending finalizers run at the next safe point.
+    pub fn gc_set_mode(&mut self, mode: GcMode) -> GcMode {
+        let roots = self.gc_roots();
+        self.heap.set_mode(mode, &roots)
     }
 
     /// Collector statistics (for the debugger panel).

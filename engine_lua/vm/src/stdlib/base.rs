@@ -621,8 +621,8 @@ fn collectgarbage(vm: &mut Vm) -> LuaResult<Ret> {
                 vm.opt_integer(3, 0)?,
                 vm.opt_integer(4, 0)?,
             );
+            vm.gc_set_mode(GcMode::Incremental);
             let params = &mut vm.heap.params;
-            params.mode = GcMode::Incremental;
             if p != 0 {
                 params.pause = gc_param(p);
             }
@@ -636,9 +636,17 @@ fn collectgarbage(vm: &mut Vm) -> LuaResult<Ret> {
             vm.ret(&[s])
         }
         _ => {
-            // "generational": accepted; the collector stays incremental.
+            // "generational" [minormul [, majormul]].
             let old = gc_mode_name(vm.heap.params.mode);
-            vm.heap.params.mode = GcMode::Generational;
+            let (minor, major) = (vm.opt_integer(2, 0)?, vm.opt_integer(3, 0)?);
+            vm.gc_set_mode(GcMode::Generational);
+            let params = &mut vm.heap.params;
+            if minor != 0 {
+                params.minormul = gc_param(minor).min(100);
+            }
+            if major != 0 {
+                params.majormul = gc_param(major);
+            }
             let s = vm.new_string(old.as_bytes());
             vm.ret(&[s])
         }

@@ -16,7 +16,9 @@ use super::debug::{Loc, local_name};
 use super::function::{LuaClosure, UpVal};
 use super::gc::{barrier_table, barrier_table_all};
 use super::meta::{self, ArithError, ArithOp, TM};
-use super::regs::{Code, Regs, TAG_INT, TAG_NUM, fetch, invalid_opcode, konst, konst_raw};
+use super::regs::{
+    Code, Regs, TAG_INT, TAG_NUM, fetch, frame_at, invalid_opcode, konst, konst_raw,
+};
 use super::thread::{FrameKind, flags};
 use super::value::{Value, float_to_int};
 use crate::opcode::{OpCode, op};
@@ -820,7 +822,7 @@ impl Vm {
             // (calls into Lua or the host: hooks, metamethods, `__close`, interrupts).
             macro_rules! reload {
                 () => {
-                    regs = Regs::new(&mut th.get_mut().stack, base, msz)
+                    regs = Regs::window(&mut th.get_mut().stack, base, msz)
                 };
             }
             macro_rules! st {
@@ -835,7 +837,7 @@ impl Vm {
                     let fp = cl.get().proto.get();
                     k = Code::new(fp);
                     msz = fp.proto.max_stack_size as usize;
-                    regs = Regs::new(&mut th.get_mut().stack, base, msz);
+                    regs = Regs::window(&mut th.get_mut().stack, base, msz);
                 }};
             }
             macro_rules! r {
@@ -852,7 +854,7 @@ impl Vm {
             }
             macro_rules! savepc {
                 () => {
-                    th.get_mut().frames[fi].pc = pc
+                    frame_at(&mut th.get_mut().frames, fi).pc = pc
                 };
             }
             macro_rules! kstr {

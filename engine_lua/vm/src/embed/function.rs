@@ -1,10 +1,13 @@
 //! Host functions (Rust closures callable from Lua), calling Lua functions from Rust,
 //! coroutines driven from Rust, and yielding from Rust.
 //!
-//! A host function is a native closure (`call_host`) whose upvalue 1 is a userdata
-//! holding the type-erased Rust closure. `call_host` converts the arguments from the
-//! stack, runs the closure inside `catch_unwind` (a panic becomes a Lua error
-//! `panic in host function: ...`), and pushes the results.
+//! A host function is a native closure whose upvalue 1 is a userdata holding the Rust
+//! closure. [`Vm::create_function`] makes a native monomorphic in the closure's type
+//! (`call_typed::<A, R, F>`: the argument and result conversions inline, no dynamic
+//! call); the userdata methods use the type-erased `call_host`. Both convert the
+//! arguments from the stack, run the closure inside `catch_unwind` (a panic becomes a
+//! Lua error `panic in host function: ...`; on the path where nothing panics it costs
+//! no instruction) and push the results.
 //!
 //! Yielding: a host function calls [`Vm::yield_with`] (the resume arguments become its
 //! results, as `coroutine.yield`) or [`Vm::yield_then`] (a Rust continuation receives

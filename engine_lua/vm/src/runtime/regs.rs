@@ -144,6 +144,23 @@ impl Regs {
         }
     }
 
+    /// Whether `R[i]` is neither nil nor false, from its tag byte (and the boolean's
+    /// byte). Same requirements as [`Regs::at`].
+    #[inline(always)]
+    pub(crate) fn truthy(&self, i: usize) -> bool {
+        #[cfg(debug_assertions)]
+        assert!(i < self.len, "register {i} outside the frame");
+        // SAFETY: as in `get` (valid, live slot; a `Bool`'s byte at offset 8).
+        unsafe {
+            let slot = self.p.add(i);
+            match *slot.cast::<u8>() {
+                TAG_NIL => false,
+                TAG_BOOL => *slot.cast::<bool>().add(8),
+                _ => true,
+            }
+        }
+    }
+
     /// `R[i..i + 4]` (the numeric for loop's slots); `i + 3` must be a validated
     /// register operand.
     #[inline(always)]

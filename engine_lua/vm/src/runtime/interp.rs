@@ -792,8 +792,31 @@ impl Vm {
 
     /// Runs Lua frames until the top frame is not a Lua frame of the running thread
     /// (or the `FRESH` frame returned).
+    ///
+    /// The dispatch loop exists twice: with `HOOKS` false it never tests for hooks
+    /// before an instruction (the reference keeps a `trap` local for this; a local
+    /// costs the loop a register, a second copy costs nothing at run time). Hooks are
+    /// only ever set by code that runs: a native function called by `CALL` (which
+    /// then leaves through `handle_ret` and the frame dispatch when hooks became
+    /// active), a native metamethod (same, through `meta_call`'s generic path), a
+    /// finalizer (the loop restarts at `'newframe`), a Lua function (it calls one of
+    /// those), or the host's interrupt (`interrupt!` checks). At `'newframe`, a
+    /// variant that does not match the hook state returns to the frame dispatch,
+    /// which calls this again.
+    #[inline]
     pub(crate) fn run_lua(&mut self) -> LuaResult<Flow> {
+        if self.hooks.active {
+            self.run_lua_with::<true>()
+        } else {
+            self.run_lua_with::<false>()
+        }
+    }
+
+    fn run_lua_with<const HOOKS: bool>(&mut self) -> LuaResult<Flow> {
         'newframe: loop {
+            if self.hooks.active != HOOKS {
+                return Ok(Flow::Continue);
+            }
             let th = self.current;
             let mut fi = th.get().frames.len() - 1;
             let (kind, mut base, mut pc) = {
@@ -810,7 +833,7 @@ impl Vm {
                 }
                 pc = th.get().frames[fi].pc;
             }
-            if pc == 0 && self.hooks.active {
+            if HOOKS && pc == 0 && self.hooks.active {
                 self.hook_enter_lua(fi)?;
             }
             // The frame's state: all `Copy` values without borrows, so that a Lua call
@@ -929,7 +952,7 @@ impl Vm {
                         // The compiler follows every compare/test with its JMP: take
                         // it here instead of dispatching it (hooks see it separately).
                         let j = fetch(k, pc);
-                        if j.op_byte() == op::JMP && !self.hooks.active {
+                        if j.op_byte() == op::JMP && !(HOOKS && self.hooks.active) {
                             pc = (pc as i64 + 1 + j.sj_field() as i64) as usize;
                         }
                     }
@@ -1016,6 +1039,20 @@ impl Vm {
                     reload!();
                 }};
             }
+            // The host's interrupt (instruction budget, interrupt callback, memory
+            // limit) when the countdown ran out; the pc is saved. A callback that set
+            // a hook sends the loop without hook tests back to the frame dispatch, to
+            // resume at `$resume` (the interrupted instruction again, or the next one).
+            macro_rules! interrupt {
+                ($resume:expr) => {{
+                    self.interrupt()?;
+                    reload!();
+                    if !HOOKS && self.hooks.active {
+                        frame_at(&mut th.get_mut().frames, fi).pc = $resume;
+                        continue 'newframe;
+                    }
+                }};
+            }
             macro_rules! gc_point {
                 ($a:expr) => {
                     if self.heap.should_collect() {
@@ -1031,7 +1068,7 @@ impl Vm {
                 };
             }
             loop {
-                if self.hooks.active {
+                if HOOKS && self.hooks.active {
                     self.hook_instruction(fi, pc)?;
                     reload!();
                 }
@@ -1433,8 +1470,7 @@ impl Vm {
                         // Loop header: the trace JIT's hot counter hooks in here.
                         if self.heap.tick() {
                             savepc!();
-                            self.interrupt()?;
-                            reload!();
+                            interrupt!(pc);
                         }
                     }
                     op::EQ => {
@@ -1491,8 +1527,7 @@ impl Vm {
                         }
                         savepc!();
                         if self.heap.tick() {
-                            self.interrupt()?;
-                            reload!();
+                            interrupt!(pc - 1);
                         }
                         match rv!(a) {
                             Value::LuaFn(callee) => {
@@ -1503,14 +1538,14 @@ impl Vm {
                                 cl = callee;
                                 pc = 0;
                                 enter!();
-                                if self.hooks.active {
+                                if HOOKS && self.hooks.active {
                                     self.hook_enter_lua(fi)?;
                                     reload!();
                                 }
                                 continue;
                             }
                             Value::Native(nc)
-                                if !self.hooks.active
+                                if !(HOOKS && self.hooks.active)
                                     && self.push_native_frame(func, nc, i.c() as i32 - 1) =>
                             {
                                 // A light native call: no hook, no `__call`; when the
@@ -1584,8 +1619,7 @@ impl Vm {
                         savepc!();
                         if self.heap.tick() {
                             th.get_mut().top = func + 1 + nargs;
-                            self.interrupt()?;
-                            reload!();
+                            interrupt!(pc - 1);
                         }
                         let f = rv!(a);
                         if !f.is_function() && self.metamethod(f, TM::Call).is_nil() {
@@ -1644,7 +1678,7 @@ impl Vm {
                                 return Ok(Flow::Continue);
                             }
                         }
-                        if self.hooks.active {
+                        if HOOKS && self.hooks.active {
                             savepc!();
                             self.hook_return(base + a, n)?;
                         }
@@ -1660,7 +1694,7 @@ impl Vm {
                         // re-entrant loop). The result is read field by field (it was
                         // usually written by the instruction just before) and stored
                         // straight into the caller's slot.
-                        if !self.hooks.active
+                        if !(HOOKS && self.hooks.active)
                             && (fi > 0 || th.get().frames[fi].flags & flags::FRESH != 0)
                         {
                             let v = rv!(a);
@@ -1700,7 +1734,7 @@ impl Vm {
                             }
                             continue 'newframe;
                         }
-                        if self.hooks.active {
+                        if HOOKS && self.hooks.active {
                             savepc!();
                             self.hook_return(base + a, n)?;
                         }
@@ -1726,8 +1760,7 @@ impl Vm {
                                     pc -= i.bx() as usize;
                                     if self.heap.tick() {
                                         savepc!();
-                                        self.interrupt()?;
-                                        reload!();
+                                        interrupt!(pc);
                                     }
                                 }
                             }
@@ -1742,8 +1775,7 @@ impl Vm {
                                     pc -= i.bx() as usize;
                                     if self.heap.tick() {
                                         savepc!();
-                                        self.interrupt()?;
-                                        reload!();
+                                        interrupt!(pc);
                                     }
                                 }
                             }
@@ -1789,8 +1821,7 @@ impl Vm {
                             pc -= i.bx() as usize;
                             if self.heap.tick() {
                                 savepc!();
-                                self.interrupt()?;
-                                reload!();
+                                interrupt!(pc);
                             }
                         }
                     }

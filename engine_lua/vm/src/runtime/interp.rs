@@ -16,7 +16,9 @@ use super::debug::{Loc, local_name};
 use super::function::{LuaClosure, UpVal};
 use super::gc::{barrier_table, barrier_table_all};
 use super::meta::{self, ArithError, ArithOp, TM};
-use super::regs::{Code, Regs, TAG_INT, TAG_NUM, fetch, invalid_opcode, konst, konst_raw};
+use super::regs::{
+    Code, Regs, TAG_INT, TAG_NUM, fetch, frame_at, invalid_opcode, konst, konst_raw,
+};
 use super::thread::{FrameKind, flags};
 use super::value::{Value, float_to_int};
 use crate::opcode::{OpCode, op};
@@ -820,7 +822,7 @@ impl Vm {
             // (calls into Lua or the host: hooks, metamethods, `__close`, interrupts).
             macro_rules! reload {
                 () => {
-                    regs = Regs::new(&mut th.get_mut().stack, base, msz)
+                    regs = Regs::window(&mut th.get_mut().stack, base, msz)
                 };
             }
             macro_rules! st {
@@ -835,7 +837,7 @@ impl Vm {
                     let fp = cl.get().proto.get();
                     k = Code::new(fp);
                     msz = fp.proto.max_stack_size as usize;
-                    regs = Regs::new(&mut th.get_mut().stack, base, msz);
+                    regs = Regs::window(&mut th.get_mut().stack, base, msz);
                 }};
             }
             macro_rules! r {
@@ -852,7 +854,7 @@ impl Vm {
             }
             macro_rules! savepc {
                 () => {
-                    th.get_mut().frames[fi].pc = pc
+                    frame_at(&mut th.get_mut().frames, fi).pc = pc
                 };
             }
             macro_rules! kstr {
@@ -931,6 +933,55 @@ impl Vm {
                             pc = (pc as i64 + 1 + j.sj_field() as i64) as usize;
                         }
                     }
+                }};
+            }
+            // `LT`/`LE` (`$le`): integers and floats compared from the registers' raw
+            // parts; mixed numbers, strings and metamethods take `order_step`.
+            macro_rules! order_rr {
+                ($i:ident, $a:ident, $le:expr) => {{
+                    let (i, a) = ($i, $a);
+                    let (tx, wx) = regs.raw(a);
+                    let (ty, wy) = regs.raw(i.b() as usize);
+                    let res = if tx == TAG_INT && ty == TAG_INT {
+                        let (p, q) = (wx as i64, wy as i64);
+                        if $le { p <= q } else { p < q }
+                    } else if tx == TAG_NUM && ty == TAG_NUM {
+                        let (p, q) = (f64::from_bits(wx), f64::from_bits(wy));
+                        if $le { p <= q } else { p < q }
+                    } else {
+                        let (x, y) = (rv!(a), rv!(i.b()));
+                        savepc!();
+                        let s = self.order_step(x, y, $le)?;
+                        reload!();
+                        meta_result!(s, 1).truthy()
+                    };
+                    cond!(res, i);
+                }};
+            }
+            // `LTI`/`LEI`/`GTI`/`GEI`: `R[A] $cmp sB`; the slow path compares
+            // `(imm, R[A])` when `$swap` (`GTI`: `imm < R[A]`), with `<=` when `$le`.
+            macro_rules! order_ri {
+                ($i:ident, $a:ident, $cmp:tt, $swap:expr, $le:expr) => {{
+                    let (i, a) = ($i, $a);
+                    let imm = i.sb() as i64;
+                    let (t, w) = regs.raw(a);
+                    let res = match t {
+                        TAG_INT => (w as i64) $cmp imm,
+                        TAG_NUM => f64::from_bits(w) $cmp imm as f64,
+                        _ => {
+                            let x = rv!(a);
+                            savepc!();
+                            let iv = Value::Int(imm);
+                            let s = if $swap {
+                                self.order_step(iv, x, $le)?
+                            } else {
+                                self.order_step(x, iv, $le)?
+                            };
+                            reload!();
+                            meta_result!(s, 1).truthy()
+                        }
+                    };
+                    cond!(res, i);
                 }};
             }
             macro_rules! settable {
@@ -1400,83 +1451,28 @@ impl Vm {
                         };
                         cond!(res, i);
                     }
-                    op::LT | op::LE => {
-                        let (x, y) = (rv!(a), rv!(i.b()));
-                        let le = i.op_byte() == op::LE;
-                        let res = match (x, y) {
-                            (Value::Int(p), Value::Int(q)) => {
-                                if le {
-                                    p <= q
-                                } else {
-                                    p < q
-                                }
-                            }
-                            (Value::Num(p), Value::Num(q)) => {
-                                if le {
-                                    p <= q
-                                } else {
-                                    p < q
-                                }
-                            }
-                            _ => {
-                                savepc!();
-                                let s = self.order_step(x, y, le)?;
-                                reload!();
-                                meta_result!(s, 1).truthy()
-                            }
-                        };
-                        cond!(res, i);
-                    }
+                    op::LT => order_rr!(i, a, false),
+                    op::LE => order_rr!(i, a, true),
                     op::EQK => {
                         let res = rv!(a).raw_eq(&konst(k, i.b() as usize));
                         cond!(res, i);
                     }
                     op::EQI => {
                         let imm = i.sb() as i64;
-                        let res = match rv!(a) {
-                            Value::Int(x) => x == imm,
-                            Value::Num(f) => f == imm as f64,
+                        let (t, w) = regs.raw(a);
+                        let res = match t {
+                            TAG_INT => w as i64 == imm,
+                            TAG_NUM => f64::from_bits(w) == imm as f64,
                             _ => false,
                         };
                         cond!(res, i);
                     }
-                    op::LTI | op::LEI | op::GTI | op::GEI => {
-                        let imm = i.sb() as i64;
-                        let x = rv!(a);
-                        let o = i.op_byte();
-                        let res = match x {
-                            Value::Int(v) => match o {
-                                op::LTI => v < imm,
-                                op::LEI => v <= imm,
-                                op::GTI => v > imm,
-                                _ => v >= imm,
-                            },
-                            Value::Num(f) => {
-                                let m = imm as f64;
-                                match o {
-                                    op::LTI => f < m,
-                                    op::LEI => f <= m,
-                                    op::GTI => f > m,
-                                    _ => f >= m,
-                                }
-                            }
-                            _ => {
-                                savepc!();
-                                let iv = Value::Int(imm);
-                                let s = match o {
-                                    op::LTI => self.order_step(x, iv, false)?,
-                                    op::LEI => self.order_step(x, iv, true)?,
-                                    op::GTI => self.order_step(iv, x, false)?,
-                                    _ => self.order_step(iv, x, true)?,
-                                };
-                                reload!();
-                                meta_result!(s, 1).truthy()
-                            }
-                        };
-                        cond!(res, i);
-                    }
+                    op::LTI => order_ri!(i, a, <, false, false),
+                    op::LEI => order_ri!(i, a, <=, false, true),
+                    op::GTI => order_ri!(i, a, >, true, false),
+                    op::GEI => order_ri!(i, a, >=, true, true),
                     op::TEST => {
-                        let res = rv!(a).truthy();
+                        let res = regs.truthy(a);
                         cond!(res, i);
                     }
                     op::TESTSET => {

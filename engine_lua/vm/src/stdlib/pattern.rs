@@ -133,14 +133,10 @@ pub fn find(subject: &[u8], pattern: &[u8], init: usize) -> Result<Option<Match>
     };
     let mut ms = MatchState::new(subject, pat);
     let mut s = init;
-    let set = if anchor { None } else { first_set(pat) };
+    // The byte set is made only once the first position failed (the usual anchored
+    // or immediate match does not pay for it).
+    let mut set: Option<Option<ByteSet>> = None;
     loop {
-        if let Some(set) = &set {
-            s = skip_to(subject, set, s);
-            if s == subject.len() {
-                return Ok(None);
-            }
-        }
         ms.reset();
         if let Some(e) = ms.do_match(s, 0)? {
             return Ok(Some(ms.finish(s, e)));
@@ -148,6 +144,12 @@ pub fn find(subject: &[u8], pattern: &[u8], init: usize) -> Result<Option<Match>
         s += 1;
         if anchor || s > subject.len() {
             return Ok(None);
+        }
+        if let Some(set) = set.get_or_insert_with(|| first_set(pat)) {
+            s = skip_to(subject, set, s);
+            if s == subject.len() {
+                return Ok(None);
+            }
         }
     }
 }
@@ -183,9 +185,11 @@ impl GMatch {
     pub fn next(&mut self, subject: &[u8], pattern: &[u8]) -> Result<Option<Match>, PatternError> {
         let mut ms = MatchState::new(subject, pattern);
         let mut s = self.pos;
-        let set = first_set(pattern);
+        let mut set: Option<Option<ByteSet>> = None;
         while s <= subject.len() {
-            if let Some(set) = &set {
+            if s > self.pos
+                && let Some(set) = set.get_or_insert_with(|| first_set(pattern))
+            {
                 s = skip_to(subject, set, s);
                 if s == subject.len() {
                     s += 1;

@@ -512,7 +512,27 @@ impl Table {
     }
 
     /// A border (`#t` without `__len`), as the reference's `luaH_getn` finds one.
+    /// The common cases (a full array part and no hash part; a border just below the
+    /// end of the array part) are answered inline.
+    #[inline]
     pub fn length(&self) -> i64 {
+        let n = self.array.len();
+        if n >= 2 {
+            if !self.array[n - 1].is_nil() {
+                if self.nodes.is_empty() {
+                    return n as i64;
+                }
+            } else if !self.array[n - 2].is_nil() {
+                return (n - 1) as i64;
+            }
+        }
+        self.length_search()
+    }
+
+    /// [`Table::length`] past its inline cases: binary search in the array part, or
+    /// unbound search in the hash part.
+    #[inline(never)]
+    fn length_search(&self) -> i64 {
         let n = self.array.len();
         if n > 0 && self.array[n - 1].is_nil() {
             if n >= 2 && !self.array[n - 2].is_nil() {

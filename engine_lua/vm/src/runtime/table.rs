@@ -168,8 +168,8 @@ impl Table {
     /// Raw get with an integer key.
     #[inline]
     pub fn get_int(&self, i: i64) -> Value {
-        if (i as u64).wrapping_sub(1) < self.array.len() as u64 {
-            return self.array[(i - 1) as usize];
+        if let Some(v) = self.array.get((i as u64).wrapping_sub(1) as usize) {
+            return *v;
         }
         if self.nodes.is_empty() {
             return Value::Nil;
@@ -189,24 +189,10 @@ impl Table {
         }
     }
 
-    /// The node holding string key `s`. The key's slot hint (see
-    /// [`LuaStr::slot_hint`]) is tried first; then the chain from the main position.
-    /// A short (interned) key is equal only to the same object, so both compare
-    /// pointers and never touch other strings.
-    #[inline(always)]
-    fn find_str(&self, s: Gc<LuaStr>) -> Option<usize> {
-        let sr = s.get();
-        let h = sr.slot_hint();
-        if let Some(node) = self.nodes.get(h)
-            && let Value::Str(k) = node.key
-            && k == s
-        {
-            return Some(h);
-        }
-        self.find_str_chain(s)
-    }
-
-    /// [`Table::find_str`] without the hint, recording where the key was found.
+    /// The node holding string key `s`, found from its main position (the callers
+    /// try the key's slot hint first, see [`LuaStr::slot_hint`]), recording where it
+    /// was found. A short (interned) key is equal only to the same object, so the walk
+    /// compares pointers and never touches other strings.
     #[inline(never)]
     fn find_str_chain(&self, s: Gc<LuaStr>) -> Option<usize> {
         let sr = s.get();
@@ -235,7 +221,7 @@ impl Table {
         }
     }
 
-    /// [`Table::find_str`] for a long string key (compared by contents), kept out of
+    /// [`Table::find_str_chain`] for a long string key (compared by contents), kept out of
     /// line so the short-key walk inlines small into the interpreter's field access.
     #[inline(never)]
     fn find_long_str(&self, s: Gc<LuaStr>) -> Option<usize> {
@@ -261,7 +247,14 @@ impl Table {
     /// Raw get with a string key.
     #[inline]
     pub fn get_str(&self, s: Gc<LuaStr>) -> Value {
-        match self.find_str(s) {
+        let h = s.get().slot_hint();
+        if let Some(node) = self.nodes.get(h)
+            && let Value::Str(k) = node.key
+            && k == s
+        {
+            return node.val;
+        }
+        match self.find_str_chain(s) {
             Some(n) => self.nodes[n].val,
             None => Value::Nil,
         }
@@ -289,8 +282,8 @@ impl Table {
     /// Raw set with an integer key.
     #[inline]
     pub fn set_int(&mut self, heap: &Heap, i: i64, val: Value) {
-        if (i as u64).wrapping_sub(1) < self.array.len() as u64 {
-            self.array[(i - 1) as usize] = val;
+        if let Some(slot) = self.array.get_mut((i as u64).wrapping_sub(1) as usize) {
+            *slot = val;
             return;
         }
         self.set_in_hash(heap, Value::Int(i), val);
@@ -326,7 +319,16 @@ impl Table {
     /// interpreter's field stores; a new key goes out of line.
     #[inline]
     pub fn set_str(&mut self, heap: &Heap, key: Gc<LuaStr>, val: Value) {
-        if let Some(n) = self.find_str(key) {
+        let h = key.get().slot_hint();
+        if let Some(node) = self.nodes.get_mut(h)
+            && let Value::Str(k) = node.key
+            && k == key
+        {
+            node.val = val;
+            self.flags.set(0);
+            return;
+        }
+        if let Some(n) = self.find_str_chain(key) {
             self.flags.set(0);
             self.nodes[n].val = val;
             return;

@@ -260,6 +260,31 @@ impl Table {
         }
     }
 
+    /// Raw get with a string key into `out` when the value is not nil (`false`, and
+    /// `out` untouched, when it is): the interpreter's field reads copy the node's value
+    /// straight into the destination register.
+    #[inline]
+    pub fn get_str_into(&self, s: Gc<LuaStr>, out: &mut Value) -> bool {
+        let h = s.get().slot_hint();
+        if let Some(node) = self.nodes.get(h)
+            && let Value::Str(k) = node.key
+            && k == s
+        {
+            if node.val.is_nil() {
+                return false;
+            }
+            *out = node.val;
+            return true;
+        }
+        match self.find_str_chain(s) {
+            Some(n) if !self.nodes[n].val.is_nil() => {
+                *out = self.nodes[n].val;
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// Raw get (`rawget`).
     #[inline]
     pub fn get(&self, key: Value) -> Value {

@@ -1023,9 +1023,11 @@ impl Vm {
                         let t = self.upval_get(cl.get().upvals[i.b() as usize]);
                         let key = kstr!(i.c());
                         if let Value::Table(h) = t {
-                            let v = h.get().get_str(key);
-                            if !v.is_nil() || h.get().metatable.is_none() {
-                                r!(a) = v;
+                            if h.get().get_str_into(key, regs.at(a)) {
+                                continue;
+                            }
+                            if h.get().metatable.is_none() {
+                                r!(a) = Value::Nil;
                                 continue;
                             }
                         }

@@ -10,7 +10,7 @@ use super::format::{self, FormatArgs, FormatError, Literal};
 use super::pack::{self, PackArgs, PackError, Unpacked};
 use super::pattern::{self, CaptureValue, GMatch, Match, PatternError};
 use crate::runtime::meta::{self, ArithOp};
-use crate::runtime::{LuaError, LuaResult, LuaType, NativeFn, Ret, Value, Vm};
+use crate::runtime::{Gc, LuaError, LuaResult, LuaStr, LuaType, NativeFn, Ret, Value, Vm};
 
 /// The reference's `MAXSIZE` for results (`INT_MAX` on 64-bit Linux).
 const MAX_SIZE: usize = i32::MAX as usize;
@@ -108,7 +108,38 @@ fn str_len(vm: &mut Vm) -> LuaResult<Ret> {
     Ok(Ret::Values(1))
 }
 
+/// The arguments `(s [, i [, j]])` of the running native read in one pass when `s`
+/// is a string and the others integers: `i` defaults to 1, `j` to `dflt_j` (or to
+/// `i` when `None`). `None` (nothing read) for anything else: the caller then takes
+/// its general path with the reference's coercions and errors.
+#[inline(always)]
+fn str_int_args(vm: &Vm, dflt_j: Option<i64>) -> Option<(Gc<LuaStr>, i64, i64)> {
+    let th = vm.current.get();
+    let args = th.stack.get(vm.frame_base()..th.top)?;
+    match *args {
+        [Value::Str(s)] => Some((s, 1, dflt_j.unwrap_or(1))),
+        [Value::Str(s), Value::Int(i)] => Some((s, i, dflt_j.unwrap_or(i))),
+        [Value::Str(s), Value::Int(i), Value::Int(j)] => Some((s, i, j)),
+        _ => None,
+    }
+}
+
 fn str_sub(vm: &mut Vm) -> LuaResult<Ret> {
+    if let Some((s, i, j)) = str_int_args(vm, Some(-1))
+        && vm.arg_count() >= 2
+    {
+        let bytes = s.get().as_bytes();
+        let len = bytes.len();
+        let start = posrelat_start(i, len);
+        let end = posrelat_end(j, len);
+        let v = if start > end {
+            vm.new_string(b"")
+        } else {
+            vm.new_string(&bytes[start - 1..end])
+        };
+        vm.push(v);
+        return Ok(Ret::Values(1));
+    }
     let s = vm.check_str(1)?;
     let len = s.get().len();
     let start = posrelat_start(vm.check_integer(2)?, len);
@@ -171,6 +202,19 @@ fn str_rep(vm: &mut Vm) -> LuaResult<Ret> {
 }
 
 fn str_byte(vm: &mut Vm) -> LuaResult<Ret> {
+    if let Some((s, i, j)) = str_int_args(vm, None)
+        && i == j
+    {
+        // One byte (the usual `string.byte(s, i)`), or none when out of range.
+        let bytes = s.get().as_bytes();
+        let len = bytes.len();
+        let start = posrelat_start(i, len);
+        if start > posrelat_end(j, len) {
+            return Ok(Ret::Values(0));
+        }
+        vm.push_int(i64::from(bytes[start - 1]));
+        return Ok(Ret::Values(1));
+    }
     let s = vm.check_str(1)?;
     let len = s.get().len();
     let pi = vm.opt_integer(2, 1)?;

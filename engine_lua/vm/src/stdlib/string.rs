@@ -273,9 +273,18 @@ fn push_capture(vm: &mut Vm, subject: &[u8], v: CaptureValue) {
 }
 
 fn push_captures(vm: &mut Vm, subject: &[u8], m: &Match, whole: bool) -> LuaResult<usize> {
-    let vals = m.values(whole).map_err(|e| pattern_err(vm, e))?;
-    let n = vals.len();
-    for v in vals {
+    // As `Match::values`, without collecting: every value is checked before any is
+    // pushed (an error leaves nothing behind).
+    let n = if m.captures.is_empty() && whole {
+        1
+    } else {
+        m.captures.len()
+    };
+    for i in 0..n {
+        m.get(i).map_err(|e| pattern_err(vm, e))?;
+    }
+    for i in 0..n {
+        let v = m.get(i).expect("checked above");
         push_capture(vm, subject, v);
     }
     Ok(n)

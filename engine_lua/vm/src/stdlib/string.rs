@@ -457,6 +457,16 @@ struct VmFormatArgs<'a> {
     vm: &'a mut Vm,
 }
 
+/// A string's bytes, borrowed from the heap (used at once, before anything else
+/// can run a collection).
+pub(crate) struct StrBytes(Gc<LuaStr>);
+
+impl AsRef<[u8]> for StrBytes {
+    fn as_ref(&self) -> &[u8] {
+        self.0.get().as_bytes()
+    }
+}
+
 impl FormatArgs for VmFormatArgs<'_> {
     type Error = Fail;
     fn top(&self) -> usize {
@@ -468,9 +478,10 @@ impl FormatArgs for VmFormatArgs<'_> {
     fn number(&mut self, arg: usize) -> Result<f64, Fail> {
         Ok(self.vm.check_number(arg)?)
     }
-    fn string(&mut self, arg: usize) -> Result<Vec<u8>, Fail> {
+    type Str = StrBytes;
+    fn string(&mut self, arg: usize) -> Result<StrBytes, Fail> {
         let v = self.vm.arg(arg);
-        Ok(self.vm.to_string(v)?.get().as_bytes().to_vec())
+        Ok(StrBytes(self.vm.to_string(v)?))
     }
     fn literal(&mut self, arg: usize) -> Result<Literal, Fail> {
         Ok(match self.vm.arg(arg) {

@@ -131,6 +131,14 @@ pub fn find(subject: &[u8], pattern: &[u8], init: usize) -> Result<Option<Match>
         Some(b'^') => (true, &pattern[1..]),
         _ => (false, pattern),
     };
+    if !anchor && let Some((set, true)) = first_set_whole(pat) {
+        // The pattern is one single-character class: a scan for its first byte.
+        let s = skip_to(subject, &set, init);
+        return Ok((s < subject.len()).then(|| Match {
+            range: s..s + 1,
+            captures: Vec::new(),
+        }));
+    }
     let mut ms = MatchState::new(subject, pat);
     let mut s = init;
     // The byte set is made only once the first position failed (the usual anchored
@@ -353,6 +361,11 @@ static CLASS_SETS: [ByteSet; 256] = {
 /// class (it fails there without looking further, so no error is missed). `None` when
 /// the pattern starts otherwise or is malformed (the matcher raises the error).
 fn first_set(pat: &[u8]) -> Option<ByteSet> {
+    first_set_whole(pat).map(|(set, _)| set)
+}
+
+/// [`first_set`], and whether that class is the whole pattern.
+fn first_set_whole(pat: &[u8]) -> Option<(ByteSet, bool)> {
     let c = *pat.first()?;
     match c {
         b'(' | b')' | b'.' => return None,
@@ -404,7 +417,7 @@ fn first_set(pat: &[u8]) -> Option<ByteSet> {
         }
         _ => add(&mut set, c),
     }
-    Some(set)
+    Some((set, ep == pat.len()))
 }
 
 /// The first offset at or after `s` whose byte is in `set` (`subject.len()` if none).

@@ -376,8 +376,7 @@ fn first_set_whole(pat: &[u8]) -> Option<(ByteSet, bool)> {
         },
         _ => {}
     }
-    let ms = MatchState::new(&[], pat);
-    let ep = ms.class_end(0).ok()?;
+    let ep = class_end(pat, 0).ok()?;
     if matches!(pat.get(ep), Some(b'*' | b'?' | b'-')) {
         return None;
     }
@@ -427,6 +426,40 @@ fn skip_to(subject: &[u8], set: &ByteSet, s: usize) -> usize {
         Some(k) => s + k,
         None => subject.len(),
     }
+}
+
+/// The end of the single-character class of `pat` starting at `p`.
+fn class_end(pat: &[u8], mut p: usize) -> Result<usize, PatternError> {
+    let at = |p: usize| pat.get(p).copied().unwrap_or(0);
+    let c = pat[p];
+    p += 1;
+    if c == ESC {
+        if p >= pat.len() {
+            return err("malformed pattern (ends with '%')");
+        }
+        return Ok(p + 1);
+    }
+    if c == b'[' {
+        if at(p) == b'^' {
+            p += 1;
+        }
+        // The first character after `[` (or `[^`) is always part of the set.
+        loop {
+            if p >= pat.len() {
+                return err("malformed pattern (missing ']')");
+            }
+            let c = pat[p];
+            p += 1;
+            if c == ESC && p < pat.len() {
+                p += 1;
+            }
+            if at(p) == b']' {
+                break;
+            }
+        }
+        return Ok(p + 1);
+    }
+    Ok(p)
 }
 
 /// Capture slot length markers, as in the reference.
@@ -482,36 +515,9 @@ impl<'a> MatchState<'a> {
     }
 
     /// The end of the single-character class starting at `p`.
-    fn class_end(&self, mut p: usize) -> Result<usize, PatternError> {
-        let c = self.pat[p];
-        p += 1;
-        if c == ESC {
-            if p >= self.pat.len() {
-                return err("malformed pattern (ends with '%')");
-            }
-            return Ok(p + 1);
-        }
-        if c == b'[' {
-            if self.pat_at(p) == b'^' {
-                p += 1;
-            }
-            // The first character after `[` (or `[^`) is always part of the set.
-            loop {
-                if p >= self.pat.len() {
-                    return err("malformed pattern (missing ']')");
-                }
-                let c = self.pat[p];
-                p += 1;
-                if c == ESC && p < self.pat.len() {
-                    p += 1;
-                }
-                if self.pat_at(p) == b']' {
-                    break;
-                }
-            }
-            return Ok(p + 1);
-        }
-        Ok(p)
+    #[inline]
+    fn class_end(&self, p: usize) -> Result<usize, PatternError> {
+        class_end(self.pat, p)
     }
 
     /// Whether `c` is in the set `[...]` spanning `p` (at `[`) to `ec` (at `]`).

@@ -1196,7 +1196,20 @@ impl Vm {
                     op::SETTABLEK => settable!(a, rv!(i.b()), konst(k, i.c() as usize)),
                     op::SETI => settable!(a, Value::Int(i.b() as i64), rv!(i.c())),
                     op::SETIK => settable!(a, Value::Int(i.b() as i64), konst(k, i.c() as usize)),
-                    op::SETFIELD => settable!(a, konst(k, i.b() as usize), rv!(i.c())),
+                    op::SETFIELD => {
+                        // The key is a short string constant: no dispatch on its type.
+                        let t = rv!(a);
+                        let ks = kstr!(i.b());
+                        if let Value::Table(h) = t
+                            && self.raw_store_ok(h, Value::Str(ks))
+                        {
+                            let v = rv!(i.c());
+                            h.get_mut().set_str(&self.heap, ks, v);
+                            barrier_table(&self.heap, h, v);
+                            continue;
+                        }
+                        settable!(a, Value::Str(ks), rv!(i.c()))
+                    }
                     op::SETFIELDK => {
                         settable!(a, konst(k, i.b() as usize), konst(k, i.c() as usize))
                     }

@@ -56,7 +56,7 @@ impl Vm {
     }
 
     /// Runs until the `FRESH` frame at `level` of `th` returns.
-    fn execute(&mut self, th: Gc<Thread>, level: usize) -> LuaResult<()> {
+    pub(crate) fn execute(&mut self, th: Gc<Thread>, level: usize) -> LuaResult<()> {
         loop {
             match self.run() {
                 Ok(()) => return Ok(()),
@@ -581,7 +581,12 @@ impl Vm {
     /// innermost protected call (running the message handler first), unwinds to it
     /// and schedules its continuation; or, at the `FRESH` boundary, unwinds and
     /// returns the error; or kills the coroutine and passes the error to its resumer.
-    fn handle_error(&mut self, e: LuaError, _th: Gc<Thread>, _level: usize) -> LuaResult<()> {
+    pub(crate) fn handle_error(
+        &mut self,
+        e: LuaError,
+        _th: Gc<Thread>,
+        _level: usize,
+    ) -> LuaResult<()> {
         let mut e = e.0;
         self.pending_finish = false;
         // Make the top cover every live register of a Lua frame, so that calls made

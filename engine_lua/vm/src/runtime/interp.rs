@@ -1592,8 +1592,27 @@ impl Vm {
                                     Ret::Values(n)
                                         if !self.hooks.active && th.get().owed_close.is_none() =>
                                     {
-                                        let top = th.get().top;
-                                        self.poscall(top - n, n);
+                                        // `poscall` for this case, inline: the caller is
+                                        // this Lua frame, the results go to `func`.
+                                        let t = th.get_mut();
+                                        t.frames.pop();
+                                        let first = t.top - n;
+                                        match (i.c() as usize).checked_sub(1) {
+                                            None => {
+                                                t.stack.copy_within(first..first + n, func);
+                                                t.top = func + n;
+                                            }
+                                            Some(w) => {
+                                                let m = n.min(w);
+                                                for j in 0..m {
+                                                    t.stack[func + j] = t.stack[first + j];
+                                                }
+                                                for j in m..w {
+                                                    t.stack[func + j] = Value::Nil;
+                                                }
+                                                t.top = func + w;
+                                            }
+                                        }
                                     }
                                     ret => {
                                         if let Flow::Done = self.handle_ret(ret)? {
@@ -1706,46 +1725,50 @@ impl Vm {
                     }
                     op::RETURN0 | op::RETURN1 => {
                         let n = usize::from(i.op_byte() == op::RETURN1);
-                        // The common return to a Lua caller: no hook, not the bottom frame
-                        // of a re-entrant loop or of a coroutine. The result is read
-                        // field by field (it was usually written by the instruction
-                        // just before) and stored straight into the caller's slot.
-                        if !self.hooks.active && fi > 0 {
+                        // The common return to a Lua caller (no hook, not the bottom frame
+                        // of a coroutine) or to the host (the bottom frame of a
+                        // re-entrant loop). The result is read field by field (it was
+                        // usually written by the instruction just before) and stored
+                        // straight into the caller's slot.
+                        if !self.hooks.active
+                            && (fi > 0 || th.get().frames[fi].flags & flags::FRESH != 0)
+                        {
                             let v = rv!(a);
                             let t = th.get_mut();
                             let fr = &t.frames[fi];
                             let (dest, wanted, fl) = (fr.ret, fr.nresults, fr.flags);
-                            if fl & flags::FRESH == 0 {
-                                t.frames.pop();
-                                if n == 1 && wanted != 0 {
-                                    t.stack[dest] = v;
+                            t.frames.pop();
+                            if n == 1 && wanted != 0 {
+                                t.stack[dest] = v;
+                            }
+                            if wanted < 0 {
+                                t.top = dest + n;
+                            } else {
+                                let w = wanted as usize;
+                                for j in n..w {
+                                    t.stack[dest + j] = Value::Nil;
                                 }
-                                if wanted < 0 {
-                                    t.top = dest + n;
-                                } else {
-                                    let w = wanted as usize;
-                                    for j in n..w {
-                                        t.stack[dest + j] = Value::Nil;
-                                    }
-                                    t.top = dest + w;
-                                }
-                                let caller = &mut t.frames[fi - 1];
-                                if caller.flags & flags::FINISH_OP != 0 {
-                                    caller.flags &= !flags::FINISH_OP;
-                                    self.pending_finish = true;
-                                    continue 'newframe;
-                                }
-                                // Back in a Lua caller: continue it in place.
-                                if let FrameKind::Lua(c) = caller.kind {
-                                    fi -= 1;
-                                    base = caller.base;
-                                    pc = caller.pc;
-                                    cl = c;
-                                    enter!();
-                                    continue;
-                                }
+                                t.top = dest + w;
+                            }
+                            if fl & flags::FRESH != 0 {
+                                return Ok(Flow::Done);
+                            }
+                            let caller = &mut t.frames[fi - 1];
+                            if caller.flags & flags::FINISH_OP != 0 {
+                                caller.flags &= !flags::FINISH_OP;
+                                self.pending_finish = true;
                                 continue 'newframe;
                             }
+                            // Back in a Lua caller: continue it in place.
+                            if let FrameKind::Lua(c) = caller.kind {
+                                fi -= 1;
+                                base = caller.base;
+                                pc = caller.pc;
+                                cl = c;
+                                enter!();
+                                continue;
+                            }
+                            continue 'newframe;
                         }
                         if self.hooks.active {
                             savepc!();

@@ -8,6 +8,7 @@
 pub mod api;
 mod call;
 pub mod debug;
+mod entry;
 pub mod function;
 pub mod gc;
 mod gc_vm;

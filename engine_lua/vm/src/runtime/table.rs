@@ -189,11 +189,26 @@ impl Table {
         }
     }
 
-    /// The node holding string key `s`. A short (interned) key is equal only to the
-    /// same object, so its chain walk compares pointers and never touches other
-    /// strings.
+    /// The node holding string key `s`. The key's slot hint (see
+    /// [`LuaStr::slot_hint`]) is tried first; then the chain from the main position.
+    /// A short (interned) key is equal only to the same object, so both compare
+    /// pointers and never touch other strings.
     #[inline(always)]
     fn find_str(&self, s: Gc<LuaStr>) -> Option<usize> {
+        let sr = s.get();
+        let h = sr.slot_hint();
+        if let Some(node) = self.nodes.get(h)
+            && let Value::Str(k) = node.key
+            && k == s
+        {
+            return Some(h);
+        }
+        self.find_str_chain(s)
+    }
+
+    /// [`Table::find_str`] without the hint, recording where the key was found.
+    #[inline(never)]
+    fn find_str_chain(&self, s: Gc<LuaStr>) -> Option<usize> {
         let sr = s.get();
         if !sr.is_short() {
             return self.find_long_str(s);
@@ -208,6 +223,9 @@ impl Table {
             if let Value::Str(k) = node.key
                 && k == s
             {
+                if n <= u16::MAX as usize {
+                    sr.set_slot_hint(n);
+                }
                 return Some(n);
             }
             if node.next < 0 {

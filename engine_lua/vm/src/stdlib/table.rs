@@ -265,8 +265,13 @@ impl Sorter {
                 _ => vm.less_than(a, b),
             }
         } else {
-            let r = vm.call_function(f, &[a, b], 1)?;
-            Ok(r.first().is_some_and(Value::truthy))
+            // Called on the stack above the sort's values (no result vector to
+            // allocate per comparison, as `call_function` would).
+            vm.push(f);
+            vm.push(a);
+            vm.push(b);
+            vm.call_stack(2, 1)?;
+            Ok(vm.pop().truthy())
         }
     }
 

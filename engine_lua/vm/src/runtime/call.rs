@@ -12,6 +12,7 @@ use super::api::{LuaError, LuaResult, Protect, Ret, Status};
 use super::function::{LuaClosure, UpVal};
 use super::gc::Gc;
 use super::meta::TM;
+use super::regs::{frame_at, push_frame};
 use super::thread::{CoStatus, Frame, FrameKind, Thread, flags};
 use super::value::Value;
 use super::{MAX_C_DEPTH, MAX_STACK, Vm};
@@ -323,9 +324,13 @@ impl Vm {
             }
             th.top = func + 1 + np;
         }
-        let ccalls = th.frames.last().map_or(th.base_ccalls, |f| f.ccalls);
-        th.frames
-            .push(Frame::call(FrameKind::Lua(cl), func, nresults, 0, ccalls));
+        // The caller (a Lua frame) is on top.
+        let top = th.frames.len() - 1;
+        let ccalls = frame_at(&mut th.frames, top).ccalls;
+        push_frame(
+            &mut th.frames,
+            Frame::call(FrameKind::Lua(cl), func, nresults, 0, ccalls),
+        );
         Ok(())
     }
 
@@ -347,14 +352,13 @@ impl Vm {
         {
             return false;
         }
-        let ccalls = th.frames.last().map_or(th.base_ccalls, |f| f.ccalls);
-        th.frames.push(Frame::call(
-            FrameKind::Native(nc),
-            func,
-            nresults,
-            0,
-            ccalls,
-        ));
+        // The caller (a Lua frame) is on top.
+        let top = th.frames.len() - 1;
+        let ccalls = frame_at(&mut th.frames, top).ccalls;
+        push_frame(
+            &mut th.frames,
+            Frame::call(FrameKind::Native(nc), func, nresults, 0, ccalls),
+        );
         true
     }
 

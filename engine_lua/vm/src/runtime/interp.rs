@@ -17,7 +17,9 @@ use super::function::{LuaClosure, UpVal};
 use super::gc::Gc;
 use super::gc::{barrier_table, barrier_table_all};
 use super::meta::{self, ArithError, ArithOp, TM};
-use super::regs::{Code, Regs, TAG_INT, TAG_NUM, fetch, invalid_opcode, konst, konst_raw};
+use super::regs::{
+    Code, Regs, TAG_INT, TAG_NUM, fetch, frame_at, invalid_opcode, konst, konst_raw,
+};
 use super::thread::{FrameKind, flags};
 use super::userdata::UserData;
 use super::value::{Value, float_to_int};
@@ -839,8 +841,31 @@ impl Vm {
 
     /// Runs Lua frames until the top frame is not a Lua frame of the running thread
     /// (or the `FRESH` frame returned).
+    ///
+    /// The dispatch loop exists twice: with `HOOKS` false it never tests for hooks
+    /// before an instruction (the reference keeps a `trap` local for this; a local
+    /// costs the loop a register, a second copy costs nothing at run time). Hooks are
+    /// only ever set by code that runs: a native function called by `CALL` (which
+    /// then leaves through `handle_ret` and the frame dispatch when hooks became
+    /// active), a native metamethod (same, through `meta_call`'s generic path), a
+    /// finalizer (the loop restarts at `'newframe`), a Lua function (it calls one of
+    /// those), or the host's interrupt (`interrupt!` checks). At `'newframe`, a
+    /// variant that does not match the hook state returns to the frame dispatch,
+    /// which calls this again.
+    #[inline]
     pub(crate) fn run_lua(&mut self) -> LuaResult<Flow> {
+        if self.hooks.active {
+            self.run_lua_with::<true>()
+        } else {
+            self.run_lua_with::<false>()
+        }
+    }
+
+    fn run_lua_with<const HOOKS: bool>(&mut self) -> LuaResult<Flow> {
         'newframe: loop {
+            if self.hooks.active != HOOKS {
+                return Ok(Flow::Continue);
+            }
             let th = self.current;
             let mut fi = th.get().frames.len() - 1;
             let (kind, mut base, mut pc) = {
@@ -857,7 +882,7 @@ impl Vm {
                 }
                 pc = th.get().frames[fi].pc;
             }
-            if pc == 0 && self.hooks.active {
+            if HOOKS && pc == 0 && self.hooks.active {
                 self.hook_enter_lua(fi)?;
             }
             // The frame's state: all `Copy` values without borrows, so that a Lua call
@@ -869,7 +894,7 @@ impl Vm {
             // (calls into Lua or the host: hooks, metamethods, `__close`, interrupts).
             macro_rules! reload {
                 () => {
-                    regs = Regs::new(&mut th.get_mut().stack, base, msz)
+                    regs = Regs::window(&mut th.get_mut().stack, base, msz)
                 };
             }
             macro_rules! st {
@@ -884,7 +909,7 @@ impl Vm {
                     let fp = cl.get().proto.get();
                     k = Code::new(fp);
                     msz = fp.proto.max_stack_size as usize;
-                    regs = Regs::new(&mut th.get_mut().stack, base, msz);
+                    regs = Regs::window(&mut th.get_mut().stack, base, msz);
                 }};
             }
             macro_rules! r {
@@ -901,7 +926,7 @@ impl Vm {
             }
             macro_rules! savepc {
                 () => {
-                    th.get_mut().frames[fi].pc = pc
+                    frame_at(&mut th.get_mut().frames, fi).pc = pc
                 };
             }
             macro_rules! kstr {
@@ -976,10 +1001,59 @@ impl Vm {
                         // The compiler follows every compare/test with its JMP: take
                         // it here instead of dispatching it (hooks see it separately).
                         let j = fetch(k, pc);
-                        if j.op_byte() == op::JMP && !self.hooks.active {
+                        if j.op_byte() == op::JMP && !(HOOKS && self.hooks.active) {
                             pc = (pc as i64 + 1 + j.sj_field() as i64) as usize;
                         }
                     }
+                }};
+            }
+            // `LT`/`LE` (`$le`): integers and floats compared from the registers' raw
+            // parts; mixed numbers, strings and metamethods take `order_step`.
+            macro_rules! order_rr {
+                ($i:ident, $a:ident, $le:expr) => {{
+                    let (i, a) = ($i, $a);
+                    let (tx, wx) = regs.raw(a);
+                    let (ty, wy) = regs.raw(i.b() as usize);
+                    let res = if tx == TAG_INT && ty == TAG_INT {
+                        let (p, q) = (wx as i64, wy as i64);
+                        if $le { p <= q } else { p < q }
+                    } else if tx == TAG_NUM && ty == TAG_NUM {
+                        let (p, q) = (f64::from_bits(wx), f64::from_bits(wy));
+                        if $le { p <= q } else { p < q }
+                    } else {
+                        let (x, y) = (rv!(a), rv!(i.b()));
+                        savepc!();
+                        let s = self.order_step(x, y, $le)?;
+                        reload!();
+                        meta_result!(s, 1).truthy()
+                    };
+                    cond!(res, i);
+                }};
+            }
+            // `LTI`/`LEI`/`GTI`/`GEI`: `R[A] $cmp sB`; the slow path compares
+            // `(imm, R[A])` when `$swap` (`GTI`: `imm < R[A]`), with `<=` when `$le`.
+            macro_rules! order_ri {
+                ($i:ident, $a:ident, $cmp:tt, $swap:expr, $le:expr) => {{
+                    let (i, a) = ($i, $a);
+                    let imm = i.sb() as i64;
+                    let (t, w) = regs.raw(a);
+                    let res = match t {
+                        TAG_INT => (w as i64) $cmp imm,
+                        TAG_NUM => f64::from_bits(w) $cmp imm as f64,
+                        _ => {
+                            let x = rv!(a);
+                            savepc!();
+                            let iv = Value::Int(imm);
+                            let s = if $swap {
+                                self.order_step(iv, x, $le)?
+                            } else {
+                                self.order_step(x, iv, $le)?
+                            };
+                            reload!();
+                            meta_result!(s, 1).truthy()
+                        }
+                    };
+                    cond!(res, i);
                 }};
             }
             macro_rules! settable {
@@ -1019,6 +1093,20 @@ impl Vm {
                     reload!();
                 }};
             }
+            // The host's interrupt (instruction budget, interrupt callback, memory
+            // limit) when the countdown ran out; the pc is saved. A callback that set
+            // a hook sends the loop without hook tests back to the frame dispatch, to
+            // resume at `$resume` (the interrupted instruction again, or the next one).
+            macro_rules! interrupt {
+                ($resume:expr) => {{
+                    self.interrupt()?;
+                    reload!();
+                    if !HOOKS && self.hooks.active {
+                        frame_at(&mut th.get_mut().frames, fi).pc = $resume;
+                        continue 'newframe;
+                    }
+                }};
+            }
             macro_rules! gc_point {
                 ($a:expr) => {
                     if self.heap.should_collect() {
@@ -1034,7 +1122,7 @@ impl Vm {
                 };
             }
             loop {
-                if self.hooks.active {
+                if HOOKS && self.hooks.active {
                     self.hook_instruction(fi, pc)?;
                     reload!();
                 }
@@ -1448,8 +1536,7 @@ impl Vm {
                         // Loop header: the trace JIT's hot counter hooks in here.
                         if self.heap.tick() {
                             savepc!();
-                            self.interrupt()?;
-                            reload!();
+                            interrupt!(pc);
                         }
                     }
                     op::EQ => {
@@ -1466,83 +1553,28 @@ impl Vm {
                         };
                         cond!(res, i);
                     }
-                    op::LT | op::LE => {
-                        let (x, y) = (rv!(a), rv!(i.b()));
-                        let le = i.op_byte() == op::LE;
-                        let res = match (x, y) {
-                            (Value::Int(p), Value::Int(q)) => {
-                                if le {
-                                    p <= q
-                                } else {
-                                    p < q
-                                }
-                            }
-                            (Value::Num(p), Value::Num(q)) => {
-                                if le {
-                                    p <= q
-                                } else {
-                                    p < q
-                                }
-                            }
-                            _ => {
-                                savepc!();
-                                let s = self.order_step(x, y, le)?;
-                                reload!();
-                                meta_result!(s, 1).truthy()
-                            }
-                        };
-                        cond!(res, i);
-                    }
+                    op::LT => order_rr!(i, a, false),
+                    op::LE => order_rr!(i, a, true),
                     op::EQK => {
                         let res = rv!(a).raw_eq(&konst(k, i.b() as usize));
                         cond!(res, i);
                     }
                     op::EQI => {
                         let imm = i.sb() as i64;
-                        let res = match rv!(a) {
-                            Value::Int(x) => x == imm,
-                            Value::Num(f) => f == imm as f64,
+                        let (t, w) = regs.raw(a);
+                        let res = match t {
+                            TAG_INT => w as i64 == imm,
+                            TAG_NUM => f64::from_bits(w) == imm as f64,
                             _ => false,
                         };
                         cond!(res, i);
                     }
-                    op::LTI | op::LEI | op::GTI | op::GEI => {
-                        let imm = i.sb() as i64;
-                        let x = rv!(a);
-                        let o = i.op_byte();
-                        let res = match x {
-                            Value::Int(v) => match o {
-                                op::LTI => v < imm,
-                                op::LEI => v <= imm,
-                                op::GTI => v > imm,
-                                _ => v >= imm,
-                            },
-                            Value::Num(f) => {
-                                let m = imm as f64;
-                                match o {
-                                    op::LTI => f < m,
-                                    op::LEI => f <= m,
-                                    op::GTI => f > m,
-                                    _ => f >= m,
-                                }
-                            }
-                            _ => {
-                                savepc!();
-                                let iv = Value::Int(imm);
-                                let s = match o {
-                                    op::LTI => self.order_step(x, iv, false)?,
-                                    op::LEI => self.order_step(x, iv, true)?,
-                                    op::GTI => self.order_step(iv, x, false)?,
-                                    _ => self.order_step(iv, x, true)?,
-                                };
-                                reload!();
-                                meta_result!(s, 1).truthy()
-                            }
-                        };
-                        cond!(res, i);
-                    }
+                    op::LTI => order_ri!(i, a, <, false, false),
+                    op::LEI => order_ri!(i, a, <=, false, true),
+                    op::GTI => order_ri!(i, a, >, true, false),
+                    op::GEI => order_ri!(i, a, >=, true, true),
                     op::TEST => {
-                        let res = rv!(a).truthy();
+                        let res = regs.truthy(a);
                         cond!(res, i);
                     }
                     op::TESTSET => {
@@ -1561,8 +1593,7 @@ impl Vm {
                         }
                         savepc!();
                         if self.heap.tick() {
-                            self.interrupt()?;
-                            reload!();
+                            interrupt!(pc - 1);
                         }
                         match rv!(a) {
                             Value::LuaFn(callee) => {
@@ -1573,14 +1604,14 @@ impl Vm {
                                 cl = callee;
                                 pc = 0;
                                 enter!();
-                                if self.hooks.active {
+                                if HOOKS && self.hooks.active {
                                     self.hook_enter_lua(fi)?;
                                     reload!();
                                 }
                                 continue;
                             }
                             Value::Native(nc)
-                                if !self.hooks.active
+                                if !(HOOKS && self.hooks.active)
                                     && self.push_native_frame(func, nc, i.c() as i32 - 1) =>
                             {
                                 // A light native call: no hook, no `__call`; when the
@@ -1654,8 +1685,7 @@ impl Vm {
                         savepc!();
                         if self.heap.tick() {
                             th.get_mut().top = func + 1 + nargs;
-                            self.interrupt()?;
-                            reload!();
+                            interrupt!(pc - 1);
                         }
                         let f = rv!(a);
                         if !f.is_function() && self.metamethod(f, TM::Call).is_nil() {
@@ -1714,7 +1744,7 @@ impl Vm {
                                 return Ok(Flow::Continue);
                             }
                         }
-                        if self.hooks.active {
+                        if HOOKS && self.hooks.active {
                             savepc!();
                             self.hook_return(base + a, n)?;
                         }
@@ -1730,7 +1760,7 @@ impl Vm {
                         // re-entrant loop). The result is read field by field (it was
                         // usually written by the instruction just before) and stored
                         // straight into the caller's slot.
-                        if !self.hooks.active
+                        if !(HOOKS && self.hooks.active)
                             && (fi > 0 || th.get().frames[fi].flags & flags::FRESH != 0)
                         {
                             let v = rv!(a);
@@ -1770,7 +1800,7 @@ impl Vm {
                             }
                             continue 'newframe;
                         }
-                        if self.hooks.active {
+                        if HOOKS && self.hooks.active {
                             savepc!();
                             self.hook_return(base + a, n)?;
                         }
@@ -1796,8 +1826,7 @@ impl Vm {
                                     pc -= i.bx() as usize;
                                     if self.heap.tick() {
                                         savepc!();
-                                        self.interrupt()?;
-                                        reload!();
+                                        interrupt!(pc);
                                     }
                                 }
                             }
@@ -1812,8 +1841,7 @@ impl Vm {
                                     pc -= i.bx() as usize;
                                     if self.heap.tick() {
                                         savepc!();
-                                        self.interrupt()?;
-                                        reload!();
+                                        interrupt!(pc);
                                     }
                                 }
                             }
@@ -1859,8 +1887,7 @@ impl Vm {
                             pc -= i.bx() as usize;
                             if self.heap.tick() {
                                 savepc!();
-                                self.interrupt()?;
-                                reload!();
+                                interrupt!(pc);
                             }
                         }
                     }

@@ -437,31 +437,38 @@ impl Vm {
         self.reenter(s)
     }
 
-    /// `t[ks]` following `__index` fields that are tables (class chains); `None` when
-    /// a function `__index` (or a long chain) needs [`Vm::index_step`].
+    /// `t[ks]` following `__index` fields that are tables (class chains), written to
+    /// `out` (the destination register: no intermediate copies of the value); `false`
+    /// when a function `__index` (or a long chain) needs [`Vm::index_step`].
     #[inline(always)]
     fn index_str_chain(
         &self,
         t: super::gc::Gc<super::table::Table>,
         ks: super::gc::Gc<super::string::LuaStr>,
-    ) -> Option<Value> {
+        out: &mut Value,
+    ) -> bool {
         let mut cur = t;
         for _ in 0..MAX_TAG_LOOP {
             let cur_t = cur.get();
-            let v = cur_t.get_str(ks);
-            if !v.is_nil() {
-                return Some(v);
+            if cur_t.get_str_into(ks, out) {
+                return true;
             }
             match cur_t.metatable {
-                None => return Some(Value::Nil),
+                None => {
+                    *out = Value::Nil;
+                    return true;
+                }
                 Some(mt) => match self.tm_from(mt, TM::Index) {
-                    Value::Nil => return Some(Value::Nil),
+                    Value::Nil => {
+                        *out = Value::Nil;
+                        return true;
+                    }
                     Value::Table(next) => cur = next,
-                    _ => return None,
+                    _ => return false,
                 },
             }
         }
-        None
+        false
     }
 
     /// Whether `t[key] = v` is a raw store: no metatable, the key already present
@@ -1162,9 +1169,11 @@ impl Vm {
                         let t = self.upval_get(cl.get().upvals[i.b() as usize]);
                         let key = kstr!(i.c());
                         if let Value::Table(h) = t {
-                            let v = h.get().get_str(key);
-                            if !v.is_nil() || h.get().metatable.is_none() {
-                                r!(a) = v;
+                            if h.get().get_str_into(key, regs.at(a)) {
+                                continue;
+                            }
+                            if h.get().metatable.is_none() {
+                                r!(a) = Value::Nil;
                                 continue;
                             }
                         }
@@ -1180,9 +1189,8 @@ impl Vm {
                             r!(a + 1) = t;
                         }
                         if let Value::Table(h) = t
-                            && let Some(v) = self.index_str_chain(h, ks)
+                            && self.index_str_chain(h, ks, regs.at(a))
                         {
-                            r!(a) = v;
                             continue;
                         }
                         savepc!();

@@ -130,6 +130,8 @@ pub struct Vm {
     pub type_mt: [Option<Gc<Table>>; 9],
     /// Interned metamethod names, indexed by [`TM`].
     pub tm_names: Vec<Gc<LuaStr>>,
+    /// Interned type names (what `type` returns), indexed by [`LuaType::index`].
+    pub(crate) type_names: Vec<Gc<LuaStr>>,
     /// Depth of nested re-entrant `execute` loops (the "C stack").
     pub depth: u32,
     /// Standard output shared by `print` and `io.write`.
@@ -183,6 +185,10 @@ impl Vm {
             .iter()
             .map(|t| heap.new_str(t.name().as_bytes()))
             .collect();
+        let type_names = LuaType::ALL
+            .iter()
+            .map(|t| heap.new_str(t.name().as_bytes()))
+            .collect();
         let mut vm = Vm {
             heap,
             registry,
@@ -191,6 +197,7 @@ impl Vm {
             current: main,
             type_mt: [None; 9],
             tm_names,
+            type_names,
             depth: 0,
             stdout: Output::Stdout(StdoutBuffer::default()),
             warnings_on: false,
@@ -214,9 +221,11 @@ impl Vm {
         let l = vm.new_str("_LOADED");
         vm.registry.get_mut().set_str(&vm.heap, l, loaded);
         // Anchor the metamethod names (the reference fixes them, `luaC_fix`): the
-        // collector must never free them while `tm_names` holds them.
-        let names = vm.new_table_with(vm.tm_names.len(), 0);
-        for (i, n) in vm.tm_names.clone().into_iter().enumerate() {
+        // collector must never free them while `tm_names` holds them. The type names
+        // follow them.
+        let fixed: Vec<Gc<LuaStr>> = vm.tm_names.iter().chain(&vm.type_names).copied().collect();
+        let names = vm.new_table_with(fixed.len(), 0);
+        for (i, n) in fixed.into_iter().enumerate() {
             vm.raw_set_int(names, i as i64 + 1, Value::Str(n));
         }
         let k = vm.new_str("_TMNAMES");

@@ -168,8 +168,8 @@ impl Table {
     /// Raw get with an integer key.
     #[inline]
     pub fn get_int(&self, i: i64) -> Value {
-        if (i as u64).wrapping_sub(1) < self.array.len() as u64 {
-            return self.array[(i - 1) as usize];
+        if let Some(v) = self.array.get((i as u64).wrapping_sub(1) as usize) {
+            return *v;
         }
         if self.nodes.is_empty() {
             return Value::Nil;
@@ -189,24 +189,10 @@ impl Table {
         }
     }
 
-    /// The node holding string key `s`. The key's slot hint (see
-    /// [`LuaStr::slot_hint`]) is tried first; then the chain from the main position.
-    /// A short (interned) key is equal only to the same object, so both compare
-    /// pointers and never touch other strings.
-    #[inline(always)]
-    fn find_str(&self, s: Gc<LuaStr>) -> Option<usize> {
-        let sr = s.get();
-        let h = sr.slot_hint();
-        if let Some(node) = self.nodes.get(h)
-            && let Value::Str(k) = node.key
-            && k == s
-        {
-            return Some(h);
-        }
-        self.find_str_chain(s)
-    }
-
-    /// [`Table::find_str`] without the hint, recording where the key was found.
+    /// The node holding string key `s`, found from its main position (the callers
+    /// try the key's slot hint first, see [`LuaStr::slot_hint`]), recording where it
+    /// was found. A short (interned) key is equal only to the same object, so the walk
+    /// compares pointers and never touches other strings.
     #[inline(never)]
     fn find_str_chain(&self, s: Gc<LuaStr>) -> Option<usize> {
         let sr = s.get();
@@ -235,7 +221,7 @@ impl Table {
         }
     }
 
-    /// [`Table::find_str`] for a long string key (compared by contents), kept out of
+    /// [`Table::find_str_chain`] for a long string key (compared by contents), kept out of
     /// line so the short-key walk inlines small into the interpreter's field access.
     #[inline(never)]
     fn find_long_str(&self, s: Gc<LuaStr>) -> Option<usize> {
@@ -261,9 +247,41 @@ impl Table {
     /// Raw get with a string key.
     #[inline]
     pub fn get_str(&self, s: Gc<LuaStr>) -> Value {
-        match self.find_str(s) {
+        let h = s.get().slot_hint();
+        if let Some(node) = self.nodes.get(h)
+            && let Value::Str(k) = node.key
+            && k == s
+        {
+            return node.val;
+        }
+        match self.find_str_chain(s) {
             Some(n) => self.nodes[n].val,
             None => Value::Nil,
+        }
+    }
+
+    /// Raw get with a string key into `out` when the value is not nil (`false`, and
+    /// `out` untouched, when it is): the interpreter's field reads copy the node's value
+    /// straight into the destination register.
+    #[inline]
+    pub fn get_str_into(&self, s: Gc<LuaStr>, out: &mut Value) -> bool {
+        let h = s.get().slot_hint();
+        if let Some(node) = self.nodes.get(h)
+            && let Value::Str(k) = node.key
+            && k == s
+        {
+            if node.val.is_nil() {
+                return false;
+            }
+            *out = node.val;
+            return true;
+        }
+        match self.find_str_chain(s) {
+            Some(n) if !self.nodes[n].val.is_nil() => {
+                *out = self.nodes[n].val;
+                true
+            }
+            _ => false,
         }
     }
 
@@ -289,8 +307,8 @@ impl Table {
     /// Raw set with an integer key.
     #[inline]
     pub fn set_int(&mut self, heap: &Heap, i: i64, val: Value) {
-        if (i as u64).wrapping_sub(1) < self.array.len() as u64 {
-            self.array[(i - 1) as usize] = val;
+        if let Some(slot) = self.array.get_mut((i as u64).wrapping_sub(1) as usize) {
+            *slot = val;
             return;
         }
         self.set_in_hash(heap, Value::Int(i), val);
@@ -326,7 +344,16 @@ impl Table {
     /// interpreter's field stores; a new key goes out of line.
     #[inline]
     pub fn set_str(&mut self, heap: &Heap, key: Gc<LuaStr>, val: Value) {
-        if let Some(n) = self.find_str(key) {
+        let h = key.get().slot_hint();
+        if let Some(node) = self.nodes.get_mut(h)
+            && let Value::Str(k) = node.key
+            && k == key
+        {
+            node.val = val;
+            self.flags.set(0);
+            return;
+        }
+        if let Some(n) = self.find_str_chain(key) {
             self.flags.set(0);
             self.nodes[n].val = val;
             return;
@@ -512,7 +539,27 @@ impl Table {
     }
 
     /// A border (`#t` without `__len`), as the reference's `luaH_getn` finds one.
+    /// The common cases (a full array part and no hash part; a border just below the
+    /// end of the array part) are answered inline.
+    #[inline]
     pub fn length(&self) -> i64 {
+        let n = self.array.len();
+        if n >= 2 {
+            if !self.array[n - 1].is_nil() {
+                if self.nodes.is_empty() {
+                    return n as i64;
+                }
+            } else if !self.array[n - 2].is_nil() {
+                return (n - 1) as i64;
+            }
+        }
+        self.length_search()
+    }
+
+    /// [`Table::length`] past its inline cases: binary search in the array part, or
+    /// unbound search in the hash part.
+    #[inline(never)]
+    fn length_search(&self) -> i64 {
         let n = self.array.len();
         if n > 0 && self.array[n - 1].is_nil() {
             if n >= 2 && !self.array[n - 2].is_nil() {

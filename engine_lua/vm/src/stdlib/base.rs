@@ -76,8 +76,8 @@ fn print(vm: &mut Vm) -> LuaResult<Ret> {
 
 fn type_(vm: &mut Vm) -> LuaResult<Ret> {
     let v = vm.check_any(1)?;
-    let s = vm.new_string(v.type_name().as_bytes());
-    vm.ret(&[s])
+    let s = vm.type_names[v.type_of().index()];
+    vm.ret(&[Value::Str(s)])
 }
 
 fn tostring(vm: &mut Vm) -> LuaResult<Ret> {

@@ -387,9 +387,17 @@ fn fixed_body(a: f64, p: usize, hash: bool) -> String {
 
 /// Splits Rust's `{:.p$e}` output into mantissa and decimal exponent.
 fn exp_parts(a: f64, p: usize) -> (String, i32) {
-    let s = format!("{a:.p$e}");
-    let (m, e) = s.split_once('e').expect("exponent form");
-    (m.to_string(), e.parse().expect("exponent"))
+    let mut s = format!("{a:.p$e}");
+    let i = s.rfind('e').expect("exponent form");
+    let (neg, digits) = match &s.as_bytes()[i + 1..] {
+        [b'-', d @ ..] => (true, d),
+        d => (false, d),
+    };
+    let e = digits
+        .iter()
+        .fold(0i32, |e, &c| e * 10 + i32::from(c - b'0'));
+    s.truncate(i);
+    (s, if neg { -e } else { e })
 }
 
 fn push_exponent(s: &mut String, e: i32, upper: bool) {
@@ -429,7 +437,31 @@ fn general_body(a: f64, p: usize, hash: bool, upper: bool) -> String {
         }
     };
     if (p as i32) > x && x >= -4 {
-        let mut s = fixed_body(a, (p as i32 - 1 - x) as usize, hash);
+        // `%.{p-1-x}f` rounds at the same digit as `%.{p-1}e` did (x is the exponent
+        // after rounding): the same p significant digits, with the point moved.
+        let d = m.as_bytes();
+        let digit = |i: usize| if i == 0 { d[0] } else { d[i + 1] };
+        let mut s = String::with_capacity(p + 6);
+        if x >= 0 {
+            let x = x as usize;
+            for i in 0..=x {
+                s.push(digit(i) as char);
+            }
+            if x + 1 < p || hash {
+                s.push('.');
+            }
+            for i in x + 1..p {
+                s.push(digit(i) as char);
+            }
+        } else {
+            s.push_str("0.");
+            for _ in 0..(-x - 1) {
+                s.push('0');
+            }
+            for i in 0..p {
+                s.push(digit(i) as char);
+            }
+        }
         strip(&mut s);
         s
     } else {

@@ -14,12 +14,14 @@ use super::api::{LuaError, LuaResult, Ret};
 use super::call::{EXTRA_STACK, Flow};
 use super::debug::{Loc, local_name};
 use super::function::{LuaClosure, UpVal};
+use super::gc::Gc;
 use super::gc::{barrier_table, barrier_table_all};
 use super::meta::{self, ArithError, ArithOp, TM};
 use super::regs::{
     Code, Regs, TAG_INT, TAG_NUM, fetch, frame_at, invalid_opcode, konst, konst_raw,
 };
 use super::thread::{FrameKind, flags};
+use super::userdata::UserData;
 use super::value::{Value, float_to_int};
 use crate::opcode::{OpCode, op};
 
@@ -527,6 +529,20 @@ impl Vm {
             self.push_meta_call(fi, f, args, nres)?;
             return Ok(Err(Flow::Continue));
         }
+        // A frameless variant (`Vm::set_fast_meta`) answers without a frame; leaves
+        // the call slot and top as the native's return would.
+        if !self.fast_meta.is_empty()
+            && let Some(fast) = self.fast_meta_of(nc.get().f)
+            && let Some(v) = fast(self, nc, args)
+        {
+            let t = th.get_mut();
+            if nres > 0 {
+                t.stack[slot] = v;
+            }
+            t.top = slot + nres as usize;
+            return Ok(Ok(v));
+        }
+        let t = th.get_mut();
         t.stack[slot] = f;
         for (j, v) in args.iter().enumerate() {
             t.stack[slot + 1 + j] = *v;
@@ -600,6 +616,39 @@ impl Vm {
         t.frames[fi].flags |= flags::FINISH_OP;
         self.precall(slot, nres, flags::C_CALL)?;
         Ok(())
+    }
+
+    /// `obj[key]` for a userdata whose `__index` is a native with a frameless variant
+    /// (`Vm::set_fast_meta`) that answers it: no index step, no call. `None`: the
+    /// generic path (as in `meta_call`, hooks see every native call).
+    #[inline]
+    fn fast_ud_index(&mut self, u: Gc<UserData>, key: Value) -> Option<Value> {
+        if self.fast_meta.is_empty() || self.hooks.active {
+            return None;
+        }
+        let Value::Native(nc) = self.tm_from(u.get().metatable?, TM::Index) else {
+            return None;
+        };
+        let fast = self.fast_meta_of(nc.get().f)?;
+        fast(self, nc, &[Value::UserData(u), key])
+    }
+
+    /// `obj[key] = v` in the same way; `false`: the generic path.
+    #[inline]
+    fn fast_ud_newindex(&mut self, u: Gc<UserData>, key: Value, v: Value) -> bool {
+        if self.fast_meta.is_empty() || self.hooks.active {
+            return false;
+        }
+        let Some(mt) = u.get().metatable else {
+            return false;
+        };
+        let Value::Native(nc) = self.tm_from(mt, TM::NewIndex) else {
+            return false;
+        };
+        match self.fast_meta_of(nc.get().f) {
+            Some(fast) => fast(self, nc, &[Value::UserData(u), key, v]).is_some(),
+            None => false,
+        }
     }
 
     /// Completes the instruction of frame `fi` interrupted by a metamethod call.
@@ -1037,6 +1086,11 @@ impl Vm {
                             _ => {}
                         }
                     }
+                    if let Value::UserData(u) = t
+                        && self.fast_ud_newindex(u, key, v)
+                    {
+                        continue;
+                    }
                     savepc!();
                     if let Some((f, args)) = self.newindex_step(t, key, v, Loc::Reg(a as u32))?
                         && let Err(flow) = self.meta_call(fi, base + msz, f, &args, 0)?
@@ -1057,6 +1111,64 @@ impl Vm {
                     if !HOOKS && self.hooks.active {
                         frame_at(&mut th.get_mut().frames, fi).pc = $resume;
                         continue 'newframe;
+                    }
+                }};
+            }
+            // `RETURN0` / `RETURN1` (`$n` results). The common return to a Lua caller
+            // (no hook, not the bottom frame of a coroutine) or to the host (the
+            // bottom frame of a re-entrant loop) is done here. The result is read
+            // field by field (it was usually written by the instruction just before)
+            // and stored straight into the caller's slot.
+            macro_rules! return01 {
+                ($a:ident, $n:expr) => {{
+                    let (a, n): (usize, usize) = ($a, $n);
+                    if !(HOOKS && self.hooks.active) {
+                        let v = if n == 1 { rv!(a) } else { Value::Nil };
+                        let t = th.get_mut();
+                        let fr = frame_at(&mut t.frames, fi);
+                        let (dest, wanted, fl) = (fr.ret, fr.nresults, fr.flags);
+                        if fi > 0 || fl & flags::FRESH != 0 {
+                            t.frames.pop();
+                            if n == 1 && wanted != 0 {
+                                t.stack[dest] = v;
+                            }
+                            if wanted < 0 {
+                                t.top = dest + n;
+                            } else {
+                                let w = wanted as usize;
+                                for j in n..w {
+                                    t.stack[dest + j] = Value::Nil;
+                                }
+                                t.top = dest + w;
+                            }
+                            if fl & flags::FRESH != 0 {
+                                return Ok(Flow::Done);
+                            }
+                            let caller = frame_at(&mut t.frames, fi - 1);
+                            if caller.flags & flags::FINISH_OP != 0 {
+                                caller.flags &= !flags::FINISH_OP;
+                                self.pending_finish = true;
+                                continue 'newframe;
+                            }
+                            // Back in a Lua caller: continue it in place.
+                            if let FrameKind::Lua(c) = caller.kind {
+                                fi -= 1;
+                                base = caller.base;
+                                pc = caller.pc;
+                                cl = c;
+                                enter!();
+                                continue;
+                            }
+                            continue 'newframe;
+                        }
+                    }
+                    if HOOKS && self.hooks.active {
+                        savepc!();
+                        self.hook_return(base + a, n)?;
+                    }
+                    match self.poscall(base + a, n) {
+                        Flow::Done => return Ok(Flow::Done),
+                        Flow::Continue => continue 'newframe,
                     }
                 }};
             }
@@ -1135,6 +1247,12 @@ impl Vm {
                         {
                             continue;
                         }
+                        if let Value::UserData(u) = t
+                            && let Some(v) = self.fast_ud_index(u, Value::Str(ks))
+                        {
+                            r!(a) = v;
+                            continue;
+                        }
                         savepc!();
                         let s = self.index_step(t, Value::Str(ks), Loc::Reg(i.b()))?;
                         reload!();
@@ -1160,6 +1278,12 @@ impl Vm {
                                 r!(a) = v;
                                 continue;
                             }
+                        }
+                        if let Value::UserData(u) = t
+                            && let Some(v) = self.fast_ud_index(u, key)
+                        {
+                            r!(a) = v;
+                            continue;
                         }
                         savepc!();
                         let s = self.index_step(t, key, Loc::Reg(i.b()))?;
@@ -1196,7 +1320,20 @@ impl Vm {
                     op::SETTABLEK => settable!(a, rv!(i.b()), konst(k, i.c() as usize)),
                     op::SETI => settable!(a, Value::Int(i.b() as i64), rv!(i.c())),
                     op::SETIK => settable!(a, Value::Int(i.b() as i64), konst(k, i.c() as usize)),
-                    op::SETFIELD => settable!(a, konst(k, i.b() as usize), rv!(i.c())),
+                    op::SETFIELD => {
+                        // The key is a short string constant: no dispatch on its type.
+                        let t = rv!(a);
+                        let ks = kstr!(i.b());
+                        if let Value::Table(h) = t
+                            && self.raw_store_ok(h, Value::Str(ks))
+                        {
+                            let v = rv!(i.c());
+                            h.get_mut().set_str(&self.heap, ks, v);
+                            barrier_table(&self.heap, h, v);
+                            continue;
+                        }
+                        settable!(a, Value::Str(ks), rv!(i.c()))
+                    }
                     op::SETFIELDK => {
                         settable!(a, konst(k, i.b() as usize), konst(k, i.c() as usize))
                     }
@@ -1695,62 +1832,8 @@ impl Vm {
                             Flow::Continue => continue 'newframe,
                         }
                     }
-                    op::RETURN0 | op::RETURN1 => {
-                        let n = usize::from(i.op_byte() == op::RETURN1);
-                        // The common return to a Lua caller (no hook, not the bottom frame
-                        // of a coroutine) or to the host (the bottom frame of a
-                        // re-entrant loop). The result is read field by field (it was
-                        // usually written by the instruction just before) and stored
-                        // straight into the caller's slot.
-                        if !(HOOKS && self.hooks.active)
-                            && (fi > 0 || th.get().frames[fi].flags & flags::FRESH != 0)
-                        {
-                            let v = rv!(a);
-                            let t = th.get_mut();
-                            let fr = &t.frames[fi];
-                            let (dest, wanted, fl) = (fr.ret, fr.nresults, fr.flags);
-                            t.frames.pop();
-                            if n == 1 && wanted != 0 {
-                                t.stack[dest] = v;
-                            }
-                            if wanted < 0 {
-                                t.top = dest + n;
-                            } else {
-                                let w = wanted as usize;
-                                for j in n..w {
-                                    t.stack[dest + j] = Value::Nil;
-                                }
-                                t.top = dest + w;
-                            }
-                            if fl & flags::FRESH != 0 {
-                                return Ok(Flow::Done);
-                            }
-                            let caller = &mut t.frames[fi - 1];
-                            if caller.flags & flags::FINISH_OP != 0 {
-                                caller.flags &= !flags::FINISH_OP;
-                                self.pending_finish = true;
-                                continue 'newframe;
-                            }
-                            // Back in a Lua caller: continue it in place.
-                            if let FrameKind::Lua(c) = caller.kind {
-                                fi -= 1;
-                                base = caller.base;
-                                pc = caller.pc;
-                                cl = c;
-                                enter!();
-                                continue;
-                            }
-                            continue 'newframe;
-                        }
-                        if HOOKS && self.hooks.active {
-                            savepc!();
-                            self.hook_return(base + a, n)?;
-                        }
-                        match self.poscall(base + a, n) {
-                            Flow::Done => return Ok(Flow::Done),
-                            Flow::Continue => continue 'newframe,
-                        }
-                    }
+                    op::RETURN0 => return01!(a, 0),
+                    op::RETURN1 => return01!(a, 1),
                     op::FORLOOP => {
                         let s: &mut [Value; 4] = regs.four(a);
                         match s[2] {

@@ -14,12 +14,14 @@ use super::api::{LuaError, LuaResult, Ret};
 use super::call::{EXTRA_STACK, Flow};
 use super::debug::{Loc, local_name};
 use super::function::{LuaClosure, UpVal};
+use super::gc::Gc;
 use super::gc::{barrier_table, barrier_table_all};
 use super::meta::{self, ArithError, ArithOp, TM};
 use super::regs::{
     Code, Regs, TAG_INT, TAG_NUM, fetch, frame_at, invalid_opcode, konst, konst_raw, upval_at,
 };
 use super::thread::{FrameKind, flags};
+use super::userdata::UserData;
 use super::value::{Value, float_to_int};
 use crate::opcode::{OpCode, op};
 
@@ -527,6 +529,20 @@ impl Vm {
             self.push_meta_call(fi, f, args, nres)?;
             return Ok(Err(Flow::Continue));
         }
+        // A frameless variant (`Vm::set_fast_meta`) answers without a frame; leaves
+        // the call slot and top as the native's return would.
+        if !self.fast_meta.is_empty()
+            && let Some(fast) = self.fast_meta_of(nc.get().f)
+            && let Some(v) = fast(self, nc, args)
+        {
+            let t = th.get_mut();
+            if nres > 0 {
+                t.stack[slot] = v;
+            }
+            t.top = slot + nres as usize;
+            return Ok(Ok(v));
+        }
+        let t = th.get_mut();
         t.stack[slot] = f;
         for (j, v) in args.iter().enumerate() {
             t.stack[slot + 1 + j] = *v;
@@ -600,6 +616,39 @@ impl Vm {
         t.frames[fi].flags |= flags::FINISH_OP;
         self.precall(slot, nres, flags::C_CALL)?;
         Ok(())
+    }
+
+    /// `obj[key]` for a userdata whose `__index` is a native with a frameless variant
+    /// (`Vm::set_fast_meta`) that answers it: no index step, no call. `None`: the
+    /// generic path (as in `meta_call`, hooks see every native call).
+    #[inline]
+    fn fast_ud_index(&mut self, u: Gc<UserData>, key: Value) -> Option<Value> {
+        if self.fast_meta.is_empty() || self.hooks.active {
+            return None;
+        }
+        let Value::Native(nc) = self.tm_from(u.get().metatable?, TM::Index) else {
+            return None;
+        };
+        let fast = self.fast_meta_of(nc.get().f)?;
+        fast(self, nc, &[Value::UserData(u), key])
+    }
+
+    /// `obj[key] = v` in the same way; `false`: the generic path.
+    #[inline]
+    fn fast_ud_newindex(&mut self, u: Gc<UserData>, key: Value, v: Value) -> bool {
+        if self.fast_meta.is_empty() || self.hooks.active {
+            return false;
+        }
+        let Some(mt) = u.get().metatable else {
+            return false;
+        };
+        let Value::Native(nc) = self.tm_from(mt, TM::NewIndex) else {
+            return false;
+        };
+        match self.fast_meta_of(nc.get().f) {
+            Some(fast) => fast(self, nc, &[Value::UserData(u), key, v]).is_some(),
+            None => false,
+        }
     }
 
     /// Completes the instruction of frame `fi` interrupted by a metamethod call.
@@ -1037,6 +1086,11 @@ impl Vm {
                             _ => {}
                         }
                     }
+                    if let Value::UserData(u) = t
+                        && self.fast_ud_newindex(u, key, v)
+                    {
+                        continue;
+                    }
                     savepc!();
                     if let Some((f, args)) = self.newindex_step(t, key, v, Loc::Reg(a as u32))?
                         && let Err(flow) = self.meta_call(fi, base + msz, f, &args, 0)?
@@ -1195,6 +1249,12 @@ impl Vm {
                         {
                             continue;
                         }
+                        if let Value::UserData(u) = t
+                            && let Some(v) = self.fast_ud_index(u, Value::Str(ks))
+                        {
+                            r!(a) = v;
+                            continue;
+                        }
                         savepc!();
                         let s = self.index_step(t, Value::Str(ks), Loc::Reg(i.b()))?;
                         reload!();
@@ -1220,6 +1280,12 @@ impl Vm {
                                 r!(a) = v;
                                 continue;
                             }
+                        }
+                        if let Value::UserData(u) = t
+                            && let Some(v) = self.fast_ud_index(u, key)
+                        {
+                            r!(a) = v;
+                            continue;
                         }
                         savepc!();
                         let s = self.index_step(t, key, Loc::Reg(i.b()))?;
@@ -1256,7 +1322,20 @@ impl Vm {
                     op::SETTABLEK => settable!(a, rv!(i.b()), konst(k, i.c() as usize)),
                     op::SETI => settable!(a, Value::Int(i.b() as i64), rv!(i.c())),
                     op::SETIK => settable!(a, Value::Int(i.b() as i64), konst(k, i.c() as usize)),
-                    op::SETFIELD => settable!(a, konst(k, i.b() as usize), rv!(i.c())),
+                    op::SETFIELD => {
+                        // The key is a short string constant: no dispatch on its type.
+                        let t = rv!(a);
+                        let ks = kstr!(i.b());
+                        if let Value::Table(h) = t
+                            && self.raw_store_ok(h, Value::Str(ks))
+                        {
+                            let v = rv!(i.c());
+                            h.get_mut().set_str(&self.heap, ks, v);
+                            barrier_table(&self.heap, h, v);
+                            continue;
+                        }
+                        settable!(a, Value::Str(ks), rv!(i.c()))
+                    }
                     op::SETFIELDK => {
                         settable!(a, konst(k, i.b() as usize), konst(k, i.c() as usize))
                     }

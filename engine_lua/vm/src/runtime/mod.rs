@@ -163,7 +163,21 @@ pub struct Vm {
     pub embed: Option<Box<crate::embed::EmbedState>>,
     /// Debug hooks (`debug.sethook`).
     pub hooks: hook::Hooks,
+    /// Frameless variants of native metamethods (see [`FastMeta`]), by native.
+    pub(crate) fast_meta: Vec<(NativeFn, FastMeta)>,
 }
+
+/// A frameless variant of a native metamethod, registered with
+/// [`Vm::set_fast_meta`]: when the interpreter is about to call the native as a
+/// metamethod (`__index`, `__newindex`, arithmetic, ...) with no debug hook active, it
+/// calls this instead, with the native's closure and the metamethod's operands, and
+/// pushes no frame. `Some(v)` is the metamethod's result (ignored for `__newindex`);
+/// `None` means "not handled here": the native is then called as usual, so every
+/// error, yield or unusual case is the native's to handle (same messages and
+/// tracebacks). A variant must do what the native would, must not raise errors, run
+/// Lua code or panic, and must not allocate collectable objects (its result is not
+/// rooted until the interpreter stores it).
+pub type FastMeta = fn(&mut Vm, Gc<NativeClosure>, &[Value]) -> Option<Value>;
 
 impl Default for Vm {
     fn default() -> Self {
@@ -212,6 +226,7 @@ impl Vm {
             max_frames: call::MAX_FRAMES,
             embed: None,
             hooks: hook::Hooks::default(),
+            fast_meta: Vec::new(),
         };
         let g = vm.new_str("_G");
         vm.registry
@@ -277,6 +292,28 @@ impl Vm {
             f,
             upvalues: up.into_boxed_slice(),
         }))
+    }
+
+    /// Registers `fast` as the frameless variant of native metamethods made from
+    /// `native` (see [`FastMeta`]); replaces an earlier registration for `native`.
+    pub fn set_fast_meta(&mut self, native: NativeFn, fast: FastMeta) {
+        match self
+            .fast_meta
+            .iter_mut()
+            .find(|(n, _)| std::ptr::fn_addr_eq(*n, native))
+        {
+            Some(e) => e.1 = fast,
+            None => self.fast_meta.push((native, fast)),
+        }
+    }
+
+    /// The frameless variant registered for `native`, if any.
+    #[inline]
+    pub(crate) fn fast_meta_of(&self, native: NativeFn) -> Option<FastMeta> {
+        self.fast_meta
+            .iter()
+            .find(|(n, _)| std::ptr::fn_addr_eq(*n, native))
+            .map(|(_, f)| *f)
     }
 
     /// Sets a global.

@@ -1114,6 +1114,64 @@ impl Vm {
                     }
                 }};
             }
+            // `RETURN0` / `RETURN1` (`$n` results). The common return to a Lua caller
+            // (no hook, not the bottom frame of a coroutine) or to the host (the
+            // bottom frame of a re-entrant loop) is done here. The result is read
+            // field by field (it was usually written by the instruction just before)
+            // and stored straight into the caller's slot.
+            macro_rules! return01 {
+                ($a:ident, $n:expr) => {{
+                    let (a, n): (usize, usize) = ($a, $n);
+                    if !(HOOKS && self.hooks.active) {
+                        let v = if n == 1 { rv!(a) } else { Value::Nil };
+                        let t = th.get_mut();
+                        let fr = frame_at(&mut t.frames, fi);
+                        let (dest, wanted, fl) = (fr.ret, fr.nresults, fr.flags);
+                        if fi > 0 || fl & flags::FRESH != 0 {
+                            t.frames.pop();
+                            if n == 1 && wanted != 0 {
+                                t.stack[dest] = v;
+                            }
+                            if wanted < 0 {
+                                t.top = dest + n;
+                            } else {
+                                let w = wanted as usize;
+                                for j in n..w {
+                                    t.stack[dest + j] = Value::Nil;
+                                }
+                                t.top = dest + w;
+                            }
+                            if fl & flags::FRESH != 0 {
+                                return Ok(Flow::Done);
+                            }
+                            let caller = frame_at(&mut t.frames, fi - 1);
+                            if caller.flags & flags::FINISH_OP != 0 {
+                                caller.flags &= !flags::FINISH_OP;
+                                self.pending_finish = true;
+                                continue 'newframe;
+                            }
+                            // Back in a Lua caller: continue it in place.
+                            if let FrameKind::Lua(c) = caller.kind {
+                                fi -= 1;
+                                base = caller.base;
+                                pc = caller.pc;
+                                cl = c;
+                                enter!();
+                                continue;
+                            }
+                            continue 'newframe;
+                        }
+                    }
+                    if HOOKS && self.hooks.active {
+                        savepc!();
+                        self.hook_return(base + a, n)?;
+                    }
+                    match self.poscall(base + a, n) {
+                        Flow::Done => return Ok(Flow::Done),
+                        Flow::Continue => continue 'newframe,
+                    }
+                }};
+            }
             macro_rules! gc_point {
                 ($a:expr) => {
                     if self.heap.should_collect() {
@@ -1262,7 +1320,20 @@ impl Vm {
                     op::SETTABLEK => settable!(a, rv!(i.b()), konst(k, i.c() as usize)),
                     op::SETI => settable!(a, Value::Int(i.b() as i64), rv!(i.c())),
                     op::SETIK => settable!(a, Value::Int(i.b() as i64), konst(k, i.c() as usize)),
-                    op::SETFIELD => settable!(a, konst(k, i.b() as usize), rv!(i.c())),
+                    op::SETFIELD => {
+                        // The key is a short string constant: no dispatch on its type.
+                        let t = rv!(a);
+                        let ks = kstr!(i.b());
+                        if let Value::Table(h) = t
+                            && self.raw_store_ok(h, Value::Str(ks))
+                        {
+                            let v = rv!(i.c());
+                            h.get_mut().set_str(&self.heap, ks, v);
+                            barrier_table(&self.heap, h, v);
+                            continue;
+                        }
+                        settable!(a, Value::Str(ks), rv!(i.c()))
+                    }
                     op::SETFIELDK => {
                         settable!(a, konst(k, i.b() as usize), konst(k, i.c() as usize))
                     }
@@ -1761,62 +1832,8 @@ impl Vm {
                             Flow::Continue => continue 'newframe,
                         }
                     }
-                    op::RETURN0 | op::RETURN1 => {
-                        let n = usize::from(i.op_byte() == op::RETURN1);
-                        // The common return to a Lua caller (no hook, not the bottom frame
-                        // of a coroutine) or to the host (the bottom frame of a
-                        // re-entrant loop). The result is read field by field (it was
-                        // usually written by the instruction just before) and stored
-                        // straight into the caller's slot.
-                        if !(HOOKS && self.hooks.active)
-                            && (fi > 0 || th.get().frames[fi].flags & flags::FRESH != 0)
-                        {
-                            let v = rv!(a);
-                            let t = th.get_mut();
-                            let fr = &t.frames[fi];
-                            let (dest, wanted, fl) = (fr.ret, fr.nresults, fr.flags);
-                            t.frames.pop();
-                            if n == 1 && wanted != 0 {
-                                t.stack[dest] = v;
-                            }
-                            if wanted < 0 {
-                                t.top = dest + n;
-                            } else {
-                                let w = wanted as usize;
-                                for j in n..w {
-                                    t.stack[dest + j] = Value::Nil;
-                                }
-                                t.top = dest + w;
-                            }
-                            if fl & flags::FRESH != 0 {
-                                return Ok(Flow::Done);
-                            }
-                            let caller = &mut t.frames[fi - 1];
-                            if caller.flags & flags::FINISH_OP != 0 {
-                                caller.flags &= !flags::FINISH_OP;
-                                self.pending_finish = true;
-                                continue 'newframe;
-                            }
-                            // Back in a Lua caller: continue it in place.
-                            if let FrameKind::Lua(c) = caller.kind {
-                                fi -= 1;
-                                base = caller.base;
-                                pc = caller.pc;
-                                cl = c;
-                                enter!();
-                                continue;
-                            }
-                            continue 'newframe;
-                        }
-                        if HOOKS && self.hooks.active {
-                            savepc!();
-                            self.hook_return(base + a, n)?;
-                        }
-                        match self.poscall(base + a, n) {
-                            Flow::Done => return Ok(Flow::Done),
-                            Flow::Continue => continue 'newframe,
-                        }
-                    }
+                    op::RETURN0 => return01!(a, 0),
+                    op::RETURN1 => return01!(a, 1),
                     op::FORLOOP => {
                         let s: &mut [Value; 4] = regs.four(a);
                         match s[2] {

@@ -62,6 +62,11 @@ pub struct Table {
     /// under the forward barrier (see `gc.rs`, "Invariant and barriers"): a key
     /// inserted, or a node moved by an insertion, is then marked at once.
     pub(crate) gc_watch: Cell<bool>,
+    /// The border `#t` last found by a search of the array part (0 when none, or
+    /// past `u16::MAX`): tried first, and one past it for the append pattern
+    /// `t[#t + 1] = v`, before a binary search (the role of the reference's
+    /// `alimit`). It lives in what was padding.
+    len_hint: Cell<u16>,
 }
 
 #[cfg(target_pointer_width = "64")]
@@ -353,12 +358,22 @@ impl Table {
             self.flags.set(0);
             return;
         }
+        self.set_str_slow(heap, key, val)
+    }
+
+    /// [`Table::set_str`] past the slot hint: the chain walk, then the insertion of
+    /// an absent key (without walking the chain again as `set_in_hash` would).
+    #[inline(never)]
+    fn set_str_slow(&mut self, heap: &Heap, key: Gc<LuaStr>, val: Value) {
+        self.flags.set(0);
         if let Some(n) = self.find_str_chain(key) {
-            self.flags.set(0);
             self.nodes[n].val = val;
             return;
         }
-        self.set_in_hash(heap, Value::Str(key), val)
+        if val.is_nil() {
+            return;
+        }
+        self.new_key(heap, Value::Str(key), val);
     }
 
     #[inline(never)]
@@ -565,6 +580,18 @@ impl Table {
             if n >= 2 && !self.array[n - 2].is_nil() {
                 return (n - 1) as i64;
             }
+            // A border is `h` with `array[h - 1]` not nil (or `h == 0`) and
+            // `array[h]` nil.
+            let h = self.len_hint.get() as usize;
+            if h < n && (h == 0 || !self.array[h - 1].is_nil()) {
+                if self.array[h].is_nil() {
+                    return h as i64;
+                }
+                if h + 1 < n && self.array[h + 1].is_nil() {
+                    self.set_len_hint(h + 1);
+                    return (h + 1) as i64;
+                }
+            }
             let (mut i, mut j) = (0usize, n);
             while j - i > 1 {
                 let m = (i + j) / 2;
@@ -574,6 +601,7 @@ impl Table {
                     i = m
                 }
             }
+            self.set_len_hint(i);
             return i as i64;
         }
         if self.nodes.is_empty() || self.get_int(n as i64 + 1).is_nil() {
@@ -603,6 +631,11 @@ impl Table {
             }
         }
         i as i64
+    }
+
+    fn set_len_hint(&self, h: usize) {
+        self.len_hint
+            .set(if h <= u16::MAX as usize { h as u16 } else { 0 });
     }
 
     /// The traversal step of `next`: the entry after `key` (nil: the first one).
@@ -776,6 +809,41 @@ mod tests {
         assert_eq!(count, 101);
         t.set_int(&heap, 100, Value::Nil);
         assert_eq!(t.length(), 99);
+    }
+
+    /// `#t` is always a border (`t[n] ~= nil and t[n + 1] == nil`, or 0 when `t[1]`
+    /// is nil), whatever the length hint remembers, through appends, removals from
+    /// the end and holes punched anywhere.
+    #[test]
+    fn length_is_a_border_through_appends_and_holes() {
+        let heap = Heap::default();
+        let mut t = Table::with_capacity(64, 0);
+        let is_border =
+            |t: &Table, n: i64| (n == 0 || !t.get_int(n).is_nil()) && t.get_int(n + 1).is_nil();
+        for i in 1..=40 {
+            assert_eq!(t.length(), i - 1);
+            t.set_int(&heap, i, Value::Int(i));
+        }
+        assert_eq!(t.length(), 40);
+        for i in (30..=40).rev() {
+            t.set_int(&heap, i, Value::Nil);
+            assert_eq!(t.length(), i - 1);
+        }
+        let mut x = 12345u64;
+        for _ in 0..2000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let k = (x % 64) as i64 + 1;
+            let v = if x & 0x100 == 0 {
+                Value::Nil
+            } else {
+                Value::Int(k)
+            };
+            t.set_int(&heap, k, v);
+            let n = t.length();
+            assert!(is_border(&t, n), "#t = {n} is not a border");
+        }
     }
 
     #[test]

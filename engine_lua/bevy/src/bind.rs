@@ -683,7 +683,10 @@ impl RefPath {
             return;
         }
         let children = self.children.borrow();
-        if let Some(c) = children.iter().find(|c| c.key_addr.get() == 0 && c.is(&key)) {
+        if let Some(c) = children
+            .iter()
+            .find(|c| c.key_addr.get() == 0 && c.is(&key))
+        {
             *c.key_anchor.borrow_mut() = Some(LuaValue::from_raw(vm, key));
             c.key_addr.set(s.addr());
         }

@@ -18,6 +18,13 @@
 //! and tuples, and an entity handle's component references, are made once and
 //! cached in the parent userdata, so a frame's accesses allocate nothing.
 //!
+//! The hot accesses skip reflection and the native call: a float field reached
+//! through structs and tuples (`translation.x`) is found once by reflection, then read
+//! and written at its byte offset through the component id ([`FastLeaf`]); cached
+//! references and learnt leaves are served by frameless metamethod variants the
+//! interpreter calls without a frame (`Vm::set_fast_meta`). Anything else, and every
+//! error, takes the reflect path.
+//!
 //! Lua values go into reflected values through [`Lv`], a plain Rust copy made before
 //! the world is borrowed (reading a Lua value may itself read the world).
 
@@ -36,7 +43,7 @@ use bevy::reflect::enums::{DynamicEnum, DynamicVariant};
 use bevy::reflect::std_traits::ReflectDefault;
 use bevy::reflect::{PartialReflect, ReflectMut, ReflectRef};
 use engine_lua::runtime::userdata::UserData as RtUserData;
-use engine_lua::runtime::{Gc, Ret, Value, Vm};
+use engine_lua::runtime::{Gc, NativeClosure, Ret, Value, Vm};
 use engine_lua::{
     AnyUserData, Error, FromLua, Function, IntoLua, LuaValue, MetaMethod, Result, Table, UserData,
     UserDataMethods,
@@ -64,18 +71,22 @@ pub struct ReflTy {
 }
 
 impl ReflTy {
-    /// Whether the entity has this component (by its id once the world knows it: no
-    /// type-id map lookup per call).
-    pub fn on(&self, world: &World, er: bevy::ecs::world::EntityRef<'_>) -> bool {
-        let id = match self.component_id.get() {
+    /// The component id in `world` (looked up once, then cached).
+    pub fn id(&self, world: &World) -> Option<bevy::ecs::component::ComponentId> {
+        match self.component_id.get() {
             Some(id) => Some(id),
             None => {
                 let id = world.components().get_id(self.type_id);
                 self.component_id.set(id);
                 id
             }
-        };
-        match id {
+        }
+    }
+
+    /// Whether the entity has this component (by its id once the world knows it: no
+    /// type-id map lookup per call).
+    pub fn on(&self, world: &World, er: bevy::ecs::world::EntityRef<'_>) -> bool {
+        match self.id(world) {
             Some(id) => er.contains_id(id),
             None => self.component.contains(er),
         }
@@ -285,6 +296,89 @@ impl Ctx {
         f(path.resolve_mut(r.as_partial_reflect_mut(), ty)?)
     }
 
+    /// Reads the float leaf of entity `e`'s component `ty` at `leaf` through its
+    /// component id and byte offset (no reflection); `None` when the leaf is not known
+    /// to be such a float, the entity or component is missing, or the world is
+    /// borrowed (the reflect path then runs and reports any error).
+    // Unsafe for speed: typed access at a learnt offset instead of a reflect lookup
+    // by type and field names (frame bench, see the commit that added it).
+    #[allow(unsafe_code)]
+    #[inline]
+    pub fn read_fast(&self, e: Entity, ty: &ReflTy, leaf: FastLeaf) -> Option<Value> {
+        let (off, wide) = leaf.slot()?;
+        let id = ty.component_id.get()?;
+        let world = self.world.try_borrow().ok()?;
+        let p = world.get_entity(e).ok()?.get_by_id(id).ok()?.as_ptr();
+        // SAFETY: `leaf` was learnt by `learn_leaf` for this component type: an `f32`
+        // (`wide`: `f64`) lies at `off` bytes from the start of every value of the
+        // type (reached through fixed-shape fields stored inline, see `leaf_slot`), so
+        // the read is in bounds and aligned; `p` points to the entity's component of
+        // id `id`, which is of that type, borrowed shared from the world for this read.
+        let x = unsafe {
+            if wide {
+                *p.add(off).cast::<f64>()
+            } else {
+                *p.add(off).cast::<f32>() as f64
+            }
+        };
+        Some(Value::Num(x))
+    }
+
+    /// Writes a number into the float leaf of entity `e`'s component `ty` at `leaf`
+    /// (marking the component changed); `None` as for [`Ctx::read_fast`], or when `v`
+    /// is not a number.
+    #[allow(unsafe_code)]
+    #[inline]
+    pub fn write_fast(&self, e: Entity, ty: &ReflTy, leaf: FastLeaf, v: Value) -> Option<()> {
+        let x = match v {
+            Value::Num(n) => n,
+            Value::Int(i) => i as f64,
+            _ => return None,
+        };
+        let (off, wide) = leaf.slot()?;
+        let id = ty.component_id.get()?;
+        let mut world = self.world.try_borrow_mut().ok()?;
+        let p = world.get_mut_by_id(e, id)?.into_inner().as_ptr();
+        // SAFETY: as in `read_fast`; the pointer comes from the world's mutable borrow
+        // of this one component (change ticks set by `into_inner`), held for this write.
+        unsafe {
+            if wide {
+                *p.add(off).cast::<f64>() = x;
+            } else {
+                *p.add(off).cast::<f32>() = x as f32;
+            }
+        }
+        Some(())
+    }
+
+    /// Finds out once where the value at `path` lives in component `ty` (read from
+    /// entity `e`'s value) and records it in the path node (see [`FastLeaf`]).
+    fn learn_leaf(&self, e: Entity, ty: &ReflTy, path: &RefPath) {
+        if path.leaf.get() != FastLeaf::Unknown {
+            return;
+        }
+        let Ok(world) = self.world.try_borrow() else {
+            return;
+        };
+        let Some(id) = ty.id(&world) else {
+            return;
+        };
+        let Ok(er) = world.get_entity(e) else {
+            return;
+        };
+        let (Some(r), Ok(p)) = (ty.component.reflect(er), er.get_by_id(id)) else {
+            return;
+        };
+        let root = r.as_partial_reflect();
+        // The reflected value must be the stored component itself.
+        let leaf = if std::ptr::addr_eq(root as *const dyn PartialReflect, p.as_ptr()) {
+            leaf_slot(root, &path.steps)
+        } else {
+            FastLeaf::No
+        };
+        path.leaf.set(leaf);
+    }
+
     /// Applies the queued commands to the world.
     pub fn flush(&self) {
         let mut q = self.queue.borrow_mut();
@@ -420,12 +514,98 @@ pub enum PathKind {
     Ref,
 }
 
+/// Where the value at a path lives inside every value of its component type, once
+/// known: a float stored inline at a byte offset, read and written through the
+/// component id with no reflection ([`Ctx::read_fast`], [`Ctx::write_fast`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum FastLeaf {
+    /// Not found out yet.
+    #[default]
+    Unknown,
+    /// Not a float stored inline: the reflect path serves it.
+    No,
+    /// An `f32` at this byte offset.
+    F32(usize),
+    /// An `f64` at this byte offset.
+    F64(usize),
+}
+
+impl FastLeaf {
+    /// The offset and whether the float is an `f64`.
+    #[inline]
+    fn slot(self) -> Option<(usize, bool)> {
+        match self {
+            FastLeaf::F32(o) => Some((o, false)),
+            FastLeaf::F64(o) => Some((o, true)),
+            FastLeaf::Unknown | FastLeaf::No => None,
+        }
+    }
+}
+
+/// Where the float at `steps` lives inside `root`: every step must go through a
+/// struct, tuple struct or tuple (fixed shapes, whose reflected fields are their own
+/// inline fields, as derived `Reflect` gives) and land inside its parent's bytes.
+fn leaf_slot(root: &dyn PartialReflect, steps: &[Step]) -> FastLeaf {
+    let addr = |v: &dyn PartialReflect| (v as *const dyn PartialReflect).cast::<u8>() as usize;
+    let base = addr(root);
+    let mut v = root;
+    for s in steps {
+        if !matches!(
+            v.reflect_ref(),
+            ReflectRef::Struct(_) | ReflectRef::TupleStruct(_) | ReflectRef::Tuple(_)
+        ) {
+            return FastLeaf::No;
+        }
+        let Some(c) = child_of(v, RefPath::key(s)) else {
+            return FastLeaf::No;
+        };
+        let (p0, p1) = (addr(v), addr(v) + std::mem::size_of_val(v));
+        let (c0, c1) = (addr(c), addr(c) + std::mem::size_of_val(c));
+        if c0 < p0 || c1 > p1 {
+            return FastLeaf::No;
+        }
+        v = c;
+    }
+    let off = addr(v) - base;
+    if v.try_downcast_ref::<f32>().is_some() {
+        FastLeaf::F32(off)
+    } else if v.try_downcast_ref::<f64>().is_some() {
+        FastLeaf::F64(off)
+    } else {
+        FastLeaf::No
+    }
+}
+
 /// A child of a [`RefPath`] node: its key, its node, and what it holds.
 #[derive(Debug)]
 struct ChildPath {
     key: Step,
     path: Rc<RefPath>,
     kind: std::cell::Cell<PathKind>,
+    /// The key was read through `__index` and is not a method name.
+    not_method: std::cell::Cell<bool>,
+    /// A name key's interned Lua string, once seen, kept alive by `key_anchor`:
+    /// equal short strings are the same object, so a short key matches by address.
+    key_addr: std::cell::Cell<usize>,
+    key_anchor: RefCell<Option<LuaValue>>,
+}
+
+impl ChildPath {
+    /// Whether this child's key is `key`.
+    #[inline]
+    fn is(&self, key: &Value) -> bool {
+        match (&self.key, key) {
+            (Step::Name(n), Value::Str(s)) => {
+                let a = self.key_addr.get();
+                if a != 0 && s.get().is_short() {
+                    return s.addr() == a;
+                }
+                n.as_bytes() == s.get().as_bytes()
+            }
+            (Step::Index(i), Value::Int(k)) => *k >= 1 && (*k - 1) as usize == *i,
+            _ => false,
+        }
+    }
 }
 
 /// A path inside a component or resource: its steps, and its text for messages
@@ -439,6 +619,8 @@ pub struct RefPath {
     pub text: String,
     steps: Vec<Step>,
     children: RefCell<Vec<ChildPath>>,
+    /// Where the value lives in the component, once known.
+    leaf: std::cell::Cell<FastLeaf>,
 }
 
 impl RefPath {
@@ -447,16 +629,25 @@ impl RefPath {
         self.steps.is_empty()
     }
 
-    /// The child node at `key` (a string or an integer from 1) and what it holds.
-    fn child_for(&self, key: &Value) -> Result<(Rc<RefPath>, PathKind)> {
+    /// The known child at `key`: what it holds, whether `key` is known not to be a
+    /// method name, and where its value lives (no allocation, no reference count).
+    #[inline]
+    fn known_child(&self, key: &Value) -> Option<(PathKind, bool, FastLeaf)> {
+        let children = self.children.try_borrow().ok()?;
+        let c = children.iter().find(|c| c.is(key))?;
+        Some((c.kind.get(), c.not_method.get(), c.path.leaf.get()))
+    }
+
+    /// The child node at `key` (a string or an integer from 1) and what it holds;
+    /// `indexed`: the key is read through `__index` after the methods missed.
+    fn child_for(&self, key: &Value, indexed: bool) -> Result<(Rc<RefPath>, PathKind)> {
         {
             let children = self.children.borrow();
-            let found = children.iter().find(|c| match (&c.key, key) {
-                (Step::Name(n), Value::Str(s)) => n.as_bytes() == s.get().as_bytes(),
-                (Step::Index(i), Value::Int(k)) => *k >= 1 && (*k - 1) as usize == *i,
-                _ => false,
-            });
+            let found = children.iter().find(|c| c.is(key));
             if let Some(c) = found {
+                if indexed {
+                    c.not_method.set(true);
+                }
                 return Ok((c.path.clone(), c.kind.get()));
             }
         }
@@ -469,13 +660,36 @@ impl RefPath {
             text: child_text(&self.text, k),
             steps,
             children: RefCell::default(),
+            leaf: std::cell::Cell::default(),
         });
         self.children.borrow_mut().push(ChildPath {
             key: step,
             path: path.clone(),
             kind: std::cell::Cell::new(PathKind::Unknown),
+            not_method: std::cell::Cell::new(indexed),
+            key_addr: std::cell::Cell::new(0),
+            key_anchor: RefCell::new(None),
         });
         Ok((path, PathKind::Unknown))
+    }
+
+    /// Anchors the short string `key` in the child that has it, so that the child
+    /// matches it by address from now on.
+    fn remember_key(&self, vm: &mut Vm, key: Value) {
+        let Value::Str(s) = key else {
+            return;
+        };
+        if !s.get().is_short() {
+            return;
+        }
+        let children = self.children.borrow();
+        if let Some(c) = children
+            .iter()
+            .find(|c| c.key_addr.get() == 0 && c.is(&key))
+        {
+            *c.key_anchor.borrow_mut() = Some(LuaValue::from_raw(vm, key));
+            c.key_addr.set(s.addr());
+        }
     }
 
     /// Records what the child at `key` holds (its parent has a fixed shape).
@@ -532,7 +746,7 @@ impl RefPath {
 
     /// A child path (made on first use); for hosts and tools.
     pub fn child(&self, key: &Value) -> Result<Rc<RefPath>> {
-        self.child_for(key).map(|(p, _)| p)
+        self.child_for(key, false).map(|(p, _)| p)
     }
 }
 
@@ -681,7 +895,8 @@ fn is_ref_kind(r: &dyn PartialReflect) -> bool {
 /// `ref[key]`: a child reference (made once and cached in the parent reference when
 /// the parent's shape is fixed: a struct or tuple) or a copy of a plain value.
 fn ref_index(vm: &mut Vm, ud: Gc<RtUserData>, r: &ValueRef, key: Value) -> Result<Value> {
-    let (child, kind) = r.path.child_for(&key)?;
+    let (child, kind) = r.path.child_for(&key, true)?;
+    r.path.remember_key(vm, key);
     match kind {
         PathKind::Ref => {
             if let Some(c) = cache_get(ud, key) {
@@ -689,6 +904,12 @@ fn ref_index(vm: &mut Vm, ud: Gc<RtUserData>, r: &ValueRef, key: Value) -> Resul
             }
         }
         PathKind::Leaf => {
+            if let Target::Component(e, ty) = &r.target {
+                r.ctx.learn_leaf(*e, ty, &child);
+                if let Some(v) = r.ctx.read_fast(*e, ty, child.leaf.get()) {
+                    return Ok(v);
+                }
+            }
             let lv = r.ctx.read(&r.target, &child, lv_of_reflect)?;
             return lv_to_lua(vm, &r.ctx, &lv);
         }
@@ -759,9 +980,16 @@ fn ref_newindex(
     key: Value,
     v: Value,
 ) -> Result<()> {
-    let (child, _) = r.path.child_for(&key)?;
+    let (child, _) = r.path.child_for(&key, false)?;
+    r.path.remember_key(vm, key);
     let what = || r.describe_child(child.last_key().expect("a child has a step"));
     if let Value::Num(_) | Value::Int(_) = v {
+        if let Target::Component(e, ty) = &r.target {
+            r.ctx.learn_leaf(*e, ty, &child);
+            if r.ctx.write_fast(*e, ty, child.leaf.get(), v).is_some() {
+                return Ok(());
+            }
+        }
         return r.ctx.write(&r.target, &child, |t| {
             if set_float(t, v).is_some() {
                 return Ok(());
@@ -1037,6 +1265,12 @@ trait Patched: UserData {
     fn index(vm: &mut Vm, ud: Gc<RtUserData>, this: &Self, key: Value) -> Result<Value>;
     /// `obj[key] = v`.
     fn newindex(vm: &mut Vm, ud: Gc<RtUserData>, this: &Self, key: Value, v: Value) -> Result<()>;
+    /// `obj[key]` answered from what is already known (cached references, learnt
+    /// leaves), with no error, allocation or Lua code; `None`: ask [`Patched::index`]
+    /// (after the methods). Only keys that are not method names may be answered.
+    fn fast_index(ud: Gc<RtUserData>, this: &Self, key: Value) -> Option<Value>;
+    /// `obj[key] = v` in the same way; `None`: ask [`Patched::newindex`].
+    fn fast_newindex(this: &Self, key: Value, v: Value) -> Option<()>;
 }
 
 impl Patched for ValueRef {
@@ -1045,6 +1279,26 @@ impl Patched for ValueRef {
     }
     fn newindex(vm: &mut Vm, ud: Gc<RtUserData>, this: &Self, key: Value, v: Value) -> Result<()> {
         ref_newindex(vm, ud, this, key, v)
+    }
+    #[inline]
+    fn fast_index(ud: Gc<RtUserData>, this: &Self, key: Value) -> Option<Value> {
+        let (kind, not_method, leaf) = this.path.known_child(&key)?;
+        match (kind, &this.target) {
+            // Cached only after the methods missed.
+            (PathKind::Ref, _) => cache_get(ud, key),
+            (PathKind::Leaf, Target::Component(e, ty)) if not_method => {
+                this.ctx.read_fast(*e, ty, leaf)
+            }
+            _ => None,
+        }
+    }
+    #[inline]
+    fn fast_newindex(this: &Self, key: Value, v: Value) -> Option<()> {
+        let (_, _, leaf) = this.path.known_child(&key)?;
+        match &this.target {
+            Target::Component(e, ty) => this.ctx.write_fast(*e, ty, leaf, v),
+            Target::Resource(_) => None,
+        }
     }
 }
 
@@ -1056,6 +1310,21 @@ impl Patched for EntityHandle {
         let name = String::from_lua(key, vm)?;
         let lv = lv_of_lua(vm, v, 0)?;
         insert_component(&this.ctx, this.entity, &name, &lv)
+    }
+    #[inline]
+    fn fast_index(ud: Gc<RtUserData>, this: &Self, key: Value) -> Option<Value> {
+        // Cached only after the methods missed.
+        let c = cache_get(ud, key)?;
+        let has = {
+            let r = ud_ref::<ValueRef>(&c)?;
+            let world = this.ctx.world.try_borrow().ok()?;
+            let er = world.get_entity(this.entity).ok()?;
+            r.target.ty().on(&world, er)
+        };
+        Some(if has { c } else { Value::Nil })
+    }
+    fn fast_newindex(_this: &Self, _key: Value, _v: Value) -> Option<()> {
+        None
     }
 }
 
@@ -1128,6 +1397,32 @@ fn native_newindex<T: Patched>(vm: &mut Vm) -> engine_lua::runtime::LuaResult<Re
     finish_native(vm, r)
 }
 
+/// The frameless variant of [`native_index`] (see `Vm::set_fast_meta`).
+fn fast_index<T: Patched>(_vm: &mut Vm, _nc: Gc<NativeClosure>, args: &[Value]) -> Option<Value> {
+    let (&u, &k) = (args.first()?, args.get(1)?);
+    let Value::UserData(g) = u else {
+        return None;
+    };
+    let h = ud_ref::<T>(&u)?;
+    catch_unwind(AssertUnwindSafe(|| T::fast_index(g, &h, k)))
+        .ok()
+        .flatten()
+}
+
+/// The frameless variant of [`native_newindex`].
+fn fast_newindex<T: Patched>(
+    _vm: &mut Vm,
+    _nc: Gc<NativeClosure>,
+    args: &[Value],
+) -> Option<Value> {
+    let (&u, &k, &v) = (args.first()?, args.get(1)?, args.get(2)?);
+    let h = ud_ref::<T>(&u)?;
+    catch_unwind(AssertUnwindSafe(|| T::fast_newindex(&h, k, v)))
+        .ok()
+        .flatten()
+        .map(|()| Value::Nil)
+}
+
 /// Replaces `__index`/`__newindex` of userdata type `T`'s metatable with native
 /// functions that look methods up first, then call [`Patched`]'s. They read the
 /// userdata from the raw argument (no handle is made per access).
@@ -1150,6 +1445,8 @@ fn patch_meta<T: Patched>(vm: &mut Vm, sample: T) -> Result<()> {
     mt.raw_set(vm, "__index", idx)?;
     let nidx = vm.new_native_with("__newindex", native_newindex::<T>, Vec::new());
     mt.raw_set(vm, "__newindex", nidx)?;
+    vm.set_fast_meta(native_index::<T>, fast_index::<T>);
+    vm.set_fast_meta(native_newindex::<T>, fast_newindex::<T>);
     Ok(())
 }
 

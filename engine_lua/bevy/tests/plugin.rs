@@ -644,3 +644,120 @@ fn diagnostics_report_script_times_and_the_gc_step() {
     assert!(stepped > 0, "no end-of-frame collector step ran");
     assert!(d.gc.steps > 0 && d.gc.heap_bytes > 0, "{:?}", d.gc);
 }
+
+/// A component with float fields at several depths (an `f64`, a field named like a
+/// reference method, a tuple).
+#[derive(Component, Reflect, Default, Debug, Clone, PartialEq)]
+#[reflect(Component, Default)]
+struct Gauge {
+    level: f64,
+    path: f32,
+    pair: (f32, f64),
+}
+
+#[derive(Resource, Default)]
+struct GaugeChanges(u32);
+
+#[test]
+fn learnt_float_fields_behave_as_reflection_does() {
+    // The first access of a float field goes through reflection and learns where the
+    // float lives; later ones read and write it directly: same values, same change
+    // detection, same errors.
+    let d = tmp();
+    write(
+        d.path(),
+        "gauge.lua",
+        r#"
+        frames = 0
+        function on_update()
+            frames = frames + 1
+            if frames >= 4 then
+                local ok, e = pcall(function() return gref.level end)
+                gone_read = e
+                ok, e = pcall(function() gref.level = 1 end)
+                gone_write = e
+                ok, e = pcall(function() return ghost_ref.level end)
+                despawned_read = e
+                ok, e = pcall(function() ghost_ref.level = 1 end)
+                despawned_write = e
+                return
+            end
+            local g = entity.Gauge
+            gref = g
+            for _ = 1, 2 do
+                g.level = g.level + 0.5
+                g.pair[1] = g.pair[1] + 1
+                g.pair[2] = g.pair[2] * 2
+            end
+            g.path = 7
+            path_is_method = type(g.path) == "function"
+            path_value = g:get().path
+            if frames == 1 then
+                local ok, e = pcall(function() g.level = "high" end)
+                bad = e
+            end
+            local p = entity.Transform.translation
+            p.x = p.x + 1
+            local ghost = world:spawn({Gauge = {level = 5}})
+            ghost_level = ghost.Gauge.level + ghost.Gauge.level
+            ghost_ref = ghost.Gauge
+            ghost:despawn()
+        end
+        "#,
+    );
+    let mut app = app(d.path());
+    app.register_type::<Gauge>()
+        .init_resource::<GaugeChanges>()
+        .add_systems(
+            PostUpdate,
+            |q: Query<(), (Changed<Gauge>, With<Script>)>, mut n: ResMut<GaugeChanges>| {
+                n.0 += q.iter().count() as u32;
+            },
+        );
+    let e = app
+        .world_mut()
+        .spawn((
+            Transform::default(),
+            Gauge {
+                level: 1.0,
+                path: 0.0,
+                pair: (0.0, 1.0),
+            },
+            Script::new("gauge.lua"),
+        ))
+        .id();
+    for _ in 0..3 {
+        app.update();
+    }
+    let g = app.world().get::<Gauge>(e).unwrap().clone();
+    assert_eq!(
+        g,
+        Gauge {
+            level: 4.0,
+            path: 7.0,
+            pair: (6.0, 64.0)
+        }
+    );
+    assert_eq!(app.world().get::<Transform>(e).unwrap().translation.x, 3.0);
+    // Written every frame (by the learnt path after the first).
+    assert_eq!(app.world().resource::<GaugeChanges>().0, 3);
+    assert!(global::<bool>(&mut app, e, "path_is_method"));
+    assert_eq!(global::<f64>(&mut app, e, "path_value"), 7.0);
+    assert_eq!(global::<f64>(&mut app, e, "ghost_level"), 10.0);
+    let bad: String = global(&mut app, e, "bad");
+    assert!(
+        bad.contains("Gauge.level: expected a number, got string"),
+        "{bad}"
+    );
+    app.world_mut().entity_mut(e).remove::<Gauge>();
+    app.update();
+    for name in ["gone_read", "gone_write"] {
+        let m: String = global(&mut app, e, name);
+        assert!(m.contains("has no component 'Gauge'"), "{name}: {m}");
+    }
+    for name in ["despawned_read", "despawned_write"] {
+        let m: String = global(&mut app, e, name);
+        assert!(m.contains("does not exist (despawned?)"), "{name}: {m}");
+    }
+    assert!(errors(&app).is_empty(), "{:?}", errors(&app));
+}

@@ -1,5 +1,5 @@
 //! Criterion benchmarks of the embedding API: call round trips between Rust and Lua,
-//! userdata method calls, and making a fresh state.
+//! userdata method calls, table get/set from Rust, and making a fresh state.
 //!
 //! Run with `cargo bench -p engine_lua --bench embed`.
 //!
@@ -17,6 +17,20 @@
 //! | userdata method, `&self`               | 168 ns        |
 //! | userdata method, `&mut self`           | 188 ns        |
 //! | `Lua::new()` with all libraries        | 43 us (29 KiB on the GC heap) |
+//!
+//! Wall times on this machine move with its load; instruction counts do not. The
+//! same operations counted by callgrind on `examples/roundtrip.rs` (instructions per
+//! operation, `ROUNDTRIP_MODE` names the row), before and after the host entry
+//! (`runtime/entry.rs`), typed host functions and the raw table fast paths:
+//!
+//! | operation (`ROUNDTRIP_MODE`)           | before | after |
+//! |----------------------------------------|--------|-------|
+//! | Rust -> Lua -> Rust round trip (round) | 1,082  | 741   |
+//! | Rust -> Lua, empty function (empty)    | 447    | 292   |
+//! | `Table::get`, string key (get)         | 337    | 179   |
+//! | `Table::set`, string key (set)         | 403    | 286   |
+//! | `Table::get`, integer key (geti)       | 196    | 54    |
+//! | `Table::set`, integer key (seti)       | 185    | 82    |
 #![allow(
     missing_docs,
     reason = "criterion_group! generates an undocumented function"
@@ -110,6 +124,27 @@ fn userdata(c: &mut Criterion) {
     g.finish();
 }
 
+fn tables(c: &mut Criterion) {
+    let mut lua = Lua::new();
+    let t = lua.create_table();
+    t.set(&mut lua, "x", 1).unwrap();
+    t.set(&mut lua, 1, 1).unwrap();
+    let mut g = c.benchmark_group("table");
+    g.bench_function("get string key", |b| {
+        b.iter(|| t.get::<i64>(&mut lua, "x").unwrap())
+    });
+    g.bench_function("set string key", |b| {
+        b.iter(|| t.set(&mut lua, "x", 2).unwrap())
+    });
+    g.bench_function("get integer key", |b| {
+        b.iter(|| t.get::<i64>(&mut lua, 1).unwrap())
+    });
+    g.bench_function("set integer key", |b| {
+        b.iter(|| t.set(&mut lua, 1, 2).unwrap())
+    });
+    g.finish();
+}
+
 fn state(c: &mut Criterion) {
     let mut g = c.benchmark_group("state");
     g.bench_function("Lua::new (all libraries)", |b| b.iter(Lua::new));
@@ -118,5 +153,5 @@ fn state(c: &mut Criterion) {
     eprintln!("fresh state heap bytes: {}", lua.used_memory());
 }
 
-criterion_group!(benches, calls, userdata, state);
+criterion_group!(benches, calls, userdata, tables, state);
 criterion_main!(benches);

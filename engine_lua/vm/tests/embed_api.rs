@@ -128,6 +128,47 @@ fn tables_get_set_iterate_metatables() {
     // A nil key is an error, not a panic.
     let e = t.raw_set(&mut lua, LuaValue::Nil, 1).unwrap_err();
     assert!(e.to_string().contains("index is nil"), "{e}");
+    let e = t.set(&mut lua, LuaValue::Nil, 1).unwrap_err();
+    assert!(e.to_string().contains("index is nil"), "{e}");
+    let e = t.set(&mut lua, f64::NAN, 1).unwrap_err();
+    assert!(e.to_string().contains("index is NaN"), "{e}");
+}
+
+#[test]
+fn table_get_set_take_metamethods_only_when_they_apply() {
+    let mut lua = lua();
+    // `log` records the __index/__newindex calls; `t.present` exists raw.
+    let t: Table = lua
+        .load(
+            "log = {}
+             local t = {present = 1}
+             return setmetatable(t, {
+               __index = function(_, k) log[#log + 1] = 'get ' .. k return 'meta' end,
+               __newindex = function(t, k, v) log[#log + 1] = 'set ' .. k rawset(t, k, v * 10) end,
+             })",
+        )
+        .eval()
+        .unwrap();
+    // Present keys are read and replaced raw; absent ones go through the metamethods.
+    assert_eq!(t.get::<i64>(&mut lua, "present").unwrap(), 1);
+    t.set(&mut lua, "present", 2).unwrap();
+    assert_eq!(t.get::<String>(&mut lua, "absent").unwrap(), "meta");
+    t.set(&mut lua, "fresh", 3).unwrap();
+    assert_eq!(t.raw_get::<i64>(&mut lua, "fresh").unwrap(), 30);
+    assert_eq!(t.get::<i64>(&mut lua, "present").unwrap(), 2);
+    let log: Vec<String> = lua.load("return log").eval().unwrap();
+    assert_eq!(log, vec!["get absent", "set fresh"]);
+    // Without a metatable: absent is nil, integer and string keys store raw.
+    let p = lua.create_table();
+    assert_eq!(p.get::<Option<i64>>(&mut lua, "nothing").unwrap(), None);
+    p.set(&mut lua, 1, "one").unwrap();
+    p.set(&mut lua, "k", 2.5).unwrap();
+    assert_eq!(p.get::<String>(&mut lua, 1).unwrap(), "one");
+    assert_eq!(p.get::<f64>(&mut lua, "k").unwrap(), 2.5);
+    // A value stored from Rust survives a collection (the write barrier ran).
+    p.set(&mut lua, "s", "kept string").unwrap();
+    lua.gc_collect();
+    assert_eq!(p.get::<String>(&mut lua, "s").unwrap(), "kept string");
 }
 
 #[test]

@@ -248,3 +248,41 @@ fn sandboxed_require_stays_under_its_root() {
     assert!(gone.0.is_none() && gone.1);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn hook_set_by_the_interrupt_callback_takes_effect_at_once() {
+    // The dispatch loop runs without per-instruction hook tests while no hook is set;
+    // a hook set from the host's interrupt must still fire for the very next
+    // instructions (here a count hook every instruction, from inside a loop without
+    // calls, and from inside a loop whose body only calls Lua functions).
+    for src in [
+        "n = 0 function counter() n = n + 1 end\n\
+         local i = 0 while n < 100 do i = i + 1 end return n",
+        "n = 0 function counter() n = n + 1 end\n\
+         local function f(x) return x + 1 end\n\
+         local i = 0 while n < 100 do i = f(i) end return n",
+        "n = 0 function counter() n = n + 1 end\n\
+         local s = 0 for i = 1, 1e12 do s = s + i if n >= 100 then break end end return n",
+    ] {
+        let mut lua = Lua::new();
+        let mut armed = false;
+        lua.set_interrupt(Some((
+            1000,
+            Box::new(move |vm: &mut engine_lua::runtime::Vm| {
+                if !armed {
+                    armed = true;
+                    let f = vm.get_global("counter");
+                    let th = vm.current;
+                    vm.set_hook(th, f, engine_lua::runtime::hook::mask::COUNT, 1);
+                } else if matches!(vm.get_global("n"), engine_lua::runtime::Value::Int(0)) {
+                    // Without this the loop would never end.
+                    return Err(Error::runtime("the hook did not fire"));
+                }
+                Ok(())
+            }),
+        )));
+        // At least 100 (the hook also counts the instructions that end the loop).
+        let n = lua.load(src).eval::<i64>().unwrap();
+        assert!((100..200).contains(&n), "{src}: {n}");
+    }
+}

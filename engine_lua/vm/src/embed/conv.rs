@@ -250,6 +250,35 @@ impl FromLua for bool {
     }
 }
 
+/// The integer conversion of anything but an integer (kept out of line so that the
+/// common case inlines into host functions).
+#[cold]
+#[inline(never)]
+fn to_integer_slow(v: Value, vm: &Vm, to: &'static str) -> Result<i64> {
+    match meta::to_integer(v) {
+        Some(i) => Ok(i),
+        None => {
+            let message =
+                meta::to_number(v).map(|_| "number has no integer representation".to_string());
+            Err(Error::FromLua {
+                from: lua_type_name(vm, v),
+                to,
+                message,
+            })
+        }
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn int_out_of_range(to: &'static str) -> Error {
+    Error::FromLua {
+        from: "number".into(),
+        to,
+        message: Some("out of range".into()),
+    }
+}
+
 macro_rules! int_conv {
     ($($t:ty),*) => {$(
         impl IntoLua for $t {
@@ -270,29 +299,28 @@ macro_rules! int_conv {
             fn from_lua(v: Value, vm: &mut Vm) -> Result<Self> {
                 let i = match v {
                     Value::Int(i) => i,
-                    _ => match meta::to_integer(v) {
-                        Some(i) => i,
-                        None => {
-                            let message = meta::to_number(v)
-                                .map(|_| "number has no integer representation".to_string());
-                            return Err(Error::FromLua {
-                                from: lua_type_name(vm, v),
-                                to: stringify!($t),
-                                message,
-                            });
-                        }
-                    },
+                    _ => to_integer_slow(v, vm, stringify!($t))?,
                 };
-                <$t>::try_from(i).map_err(|_| Error::FromLua {
-                    from: "number".into(),
-                    to: stringify!($t),
-                    message: Some("out of range".into()),
-                })
+                match <$t>::try_from(i) {
+                    Ok(x) => Ok(x),
+                    Err(_) => Err(int_out_of_range(stringify!($t))),
+                }
             }
         }
     )*};
 }
 int_conv!(i8, i16, i32, i64, isize, u8, u16, u32, u64, usize);
+
+/// The float conversion of anything but a number (out of line, as
+/// [`to_integer_slow`]).
+#[cold]
+#[inline(never)]
+fn to_float_slow(v: Value, vm: &Vm, to: &'static str) -> Result<f64> {
+    match meta::to_float(v) {
+        Some(f) => Ok(f),
+        None => Err(from_err(vm, v, to)),
+    }
+}
 
 macro_rules! float_conv {
     ($($t:ty),*) => {$(
@@ -308,10 +336,7 @@ macro_rules! float_conv {
                 match v {
                     Value::Num(f) => Ok(f as $t),
                     Value::Int(i) => Ok(i as $t),
-                    _ => match meta::to_float(v) {
-                        Some(f) => Ok(f as $t),
-                        None => Err(from_err(vm, v, stringify!($t))),
-                    },
+                    _ => to_float_slow(v, vm, stringify!($t)).map(|f| f as $t),
                 }
             }
         }
@@ -495,13 +520,18 @@ impl<T: IntoLua> IntoLuaMulti for T {
 }
 
 impl<T: FromLua> FromLuaMulti for T {
-    #[inline]
+    #[inline(always)]
     fn from_lua_multi(vm: &mut Vm, at: usize, n: usize, pos: usize) -> Result<Self> {
         let v = stack_value(vm, at, 0, n);
-        T::from_lua(v, vm).map_err(|e| bad_arg(pos, e))
+        match T::from_lua(v, vm) {
+            Ok(x) => Ok(x),
+            Err(e) => Err(bad_arg(pos, e)),
+        }
     }
 }
 
+#[cold]
+#[inline(never)]
 fn bad_arg(pos: usize, e: Error) -> Error {
     match e {
         e @ (Error::FromLua { .. } | Error::UserDataType { .. } | Error::UserDataBorrow { .. }) => {

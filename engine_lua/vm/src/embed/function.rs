@@ -1,10 +1,13 @@
 //! Host functions (Rust closures callable from Lua), calling Lua functions from Rust,
 //! coroutines driven from Rust, and yielding from Rust.
 //!
-//! A host function is a native closure (`call_host`) whose upvalue 1 is a userdata
-//! holding the type-erased Rust closure. `call_host` converts the arguments from the
-//! stack, runs the closure inside `catch_unwind` (a panic becomes a Lua error
-//! `panic in host function: ...`), and pushes the results.
+//! A host function is a native closure whose upvalue 1 is a userdata holding the Rust
+//! closure. [`Vm::create_function`] makes a native monomorphic in the closure's type
+//! (`call_typed::<A, R, F>`: the argument and result conversions inline, no dynamic
+//! call); the userdata methods use the type-erased `call_host`. Both convert the
+//! arguments from the stack, run the closure inside `catch_unwind` (a panic becomes a
+//! Lua error `panic in host function: ...`; on the path where nothing panics it costs
+//! no instruction) and push the results.
 //!
 //! Yielding: a host function calls [`Vm::yield_with`] (the resume arguments become its
 //! results, as `coroutine.yield`) or [`Vm::yield_then`] (a Rust continuation receives
@@ -22,7 +25,7 @@ use super::value::{Function, LuaValue, Thread};
 use super::{into_lua_error, runtime_error, state};
 use crate::runtime::thread::Thread as RtThread;
 use crate::runtime::userdata::UserData as RtUserData;
-use crate::runtime::{CoStatus, LuaResult, Ret, Status, Value, Vm};
+use crate::runtime::{CoStatus, Frame, FrameKind, LuaError, LuaResult, Ret, Status, Value, Vm};
 
 /// The type-erased body of a host function: reads its arguments from the frame,
 /// pushes its results, returns how many.
@@ -68,8 +71,68 @@ fn call_host(vm: &mut Vm) -> LuaResult<Ret> {
     finish(vm, r)
 }
 
-/// Turns a host body's outcome into the native function's step.
+/// What the userdata upvalue of a function made by [`Vm::create_function`] holds:
+/// the closure itself, called by [`call_typed`] (monomorphic: the argument and result
+/// conversions are inlined into it, with no dynamic call in between).
+struct TypedHost<F>(Rc<F>);
+
+/// The native function behind a function made by [`Vm::create_function`] with
+/// closure type `F`: converts the arguments straight from the frame, runs the closure
+/// inside `catch_unwind`, pushes the results.
+fn call_typed<A, R, F>(vm: &mut Vm) -> LuaResult<Ret>
+where
+    A: FromLuaMulti,
+    R: IntoLuaMulti,
+    F: Fn(&mut Vm, A) -> Result<R> + 'static,
+{
+    let t = vm.current.get();
+    let (f, base) = match t.frames.last() {
+        Some(&Frame {
+            kind: FrameKind::Native(nc),
+            base,
+            ..
+        }) => match nc.get().upvalues.first() {
+            // A counted reference, not a borrow: the body may replace this closure's
+            // upvalue (`debug.setupvalue`) and let the userdata be collected mid-call.
+            Some(Value::UserData(u)) => match u.get().data.downcast_ref::<TypedHost<F>>() {
+                Some(h) => (h.0.clone(), base),
+                None => return Err(lost_closure(vm)),
+            },
+            _ => return Err(lost_closure(vm)),
+        },
+        _ => return Err(lost_closure(vm)),
+    };
+    let n = t.top - base;
+    let r = catch_unwind(AssertUnwindSafe(|| {
+        let a = A::from_lua_multi(vm, base, n, 1)?;
+        f(vm, a)?.push_into(vm)
+    }));
+    finish(vm, r)
+}
+
+#[cold]
+fn lost_closure(vm: &mut Vm) -> LuaError {
+    vm.error("host function lost its closure")
+}
+
+/// Turns a host body's outcome into the native function's step: the common case
+/// (values returned, no yield requested) inline, the rest in [`finish_slow`].
+#[inline(always)]
 fn finish(vm: &mut Vm, r: std::thread::Result<Result<usize>>) -> LuaResult<Ret> {
+    if let Ok(Ok(n)) = r
+        && vm
+            .embed
+            .as_ref()
+            .is_none_or(|es| es.yield_request.is_none())
+    {
+        return Ok(Ret::Values(n));
+    }
+    finish_slow(vm, r)
+}
+
+#[cold]
+#[inline(never)]
+fn finish_slow(vm: &mut Vm, r: std::thread::Result<Result<usize>>) -> LuaResult<Ret> {
     match r {
         Ok(Ok(n)) => {
             if let Some(es) = vm.embed.as_mut()
@@ -183,12 +246,18 @@ impl Vm {
         R: IntoLuaMulti,
         F: Fn(&mut Vm, A) -> Result<R> + 'static,
     {
-        Ok(self.create_host(Rc::new(move |vm: &mut Vm| {
-            let n = vm.arg_count();
-            let at = vm.frame_base();
-            let a = A::from_lua_multi(vm, at, n, 1)?;
-            f(vm, a)?.push_into(vm)
-        })))
+        state(self);
+        let ud = self.heap.alloc(RtUserData {
+            metatable: None,
+            user_values: Box::new([]),
+            data: Box::new(TypedHost(Rc::new(f))),
+        });
+        let v = self.new_native_with(
+            "host function",
+            call_typed::<A, R, F>,
+            vec![Value::UserData(ud)],
+        );
+        Ok(Function::from_value(self, v).expect("a native closure"))
     }
 
     /// As [`Vm::create_function`] for a closure that mutates its captures; calling

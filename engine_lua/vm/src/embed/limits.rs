@@ -231,16 +231,21 @@ impl Vm {
     }
 
     /// Called by the host entry points: a new host call gets a fresh budget.
+    #[inline]
     pub(crate) fn reset_budget(&mut self) {
         if self.depth == 0
             && let Some(e) = self.embed.as_mut()
         {
             e.limits.memory_error = false;
+            if let Some(b) = e.limits.budget {
+                self.restart_budget(b);
+            }
         }
-        if self.depth == 0
-            && let Some(e) = self.embed.as_mut()
-            && let Some(b) = e.limits.budget
-        {
+    }
+
+    #[inline(never)]
+    fn restart_budget(&mut self, b: u64) {
+        if let Some(e) = self.embed.as_mut() {
             e.limits.remaining = b.min(i64::MAX as u64) as i64;
             self.heap.countdown.set(e.limits.restart());
         }

@@ -31,7 +31,11 @@
 //! A host function is a native closure whose upvalue is a userdata holding the Rust
 //! closure; calling it converts the arguments straight from the stack (no allocation
 //! for numbers, booleans and strings read as handles), and a Rust panic is caught at
-//! the boundary. The per-state data ([`EmbedState`]) is created on first use.
+//! the boundary. A call of a Lua function from Rust (`Function::call`,
+//! `Vm::call_stack`) pushes its frame directly and runs the interpreter at once
+//! (`runtime/entry.rs`); `Table::get`/`set` touch the table raw when no metamethod
+//! can apply. `benches/embed.rs` lists the costs (time and instructions). The
+//! per-state data ([`EmbedState`]) is created on first use.
 
 mod chunk;
 mod conv;

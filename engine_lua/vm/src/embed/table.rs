@@ -5,6 +5,7 @@ use super::conv::{FromLua, IntoLua};
 use super::error::{Error, Result};
 use super::runtime_error;
 use super::value::Table;
+use crate::runtime::gc::barrier_table;
 use crate::runtime::{Value, Vm};
 
 /// Keeps `v` on the stack while `f` runs (the collector only sees stack values and
@@ -21,6 +22,13 @@ impl Table {
     pub fn get<V: FromLua>(&self, vm: &mut Vm, key: impl IntoLua) -> Result<V> {
         self.anchor.check(vm)?;
         let k = key.into_lua(vm)?;
+        // A present value, or an absent one in a table without a metatable, needs no
+        // metamethod: read it raw.
+        let h = self.gc.get();
+        let v = h.get(k);
+        if !v.is_nil() || h.metatable.is_none() {
+            return V::from_lua(v, vm);
+        }
         let t = Value::Table(self.gc);
         let v = pinned(vm, k, |vm| vm.index(t, k)).map_err(|e| runtime_error(vm, e))?;
         V::from_lua(v, vm)
@@ -31,6 +39,12 @@ impl Table {
         self.anchor.check(vm)?;
         let k = key.into_lua(vm)?;
         let v = pinned(vm, k, |vm| value.into_lua(vm))?;
+        // Without a metatable there is no `__newindex`: store raw (an invalid key
+        // fails here without effect and takes the general path for its error).
+        if self.gc.get().metatable.is_none() && self.gc.get_mut().set(&vm.heap, k, v).is_ok() {
+            barrier_table(&vm.heap, self.gc, v);
+            return Ok(());
+        }
         let t = Value::Table(self.gc);
         vm.push(k);
         let r = vm.set_index(t, k, v);

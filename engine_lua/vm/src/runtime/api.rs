@@ -205,16 +205,25 @@ impl Vm {
     }
 
     /// Pushes a value.
-    #[inline]
+    #[inline(always)]
     pub fn push(&mut self, v: Value) {
         let th = self.current.get_mut();
         if th.top >= th.stack.len() {
-            let old = th.stack.len();
-            th.stack.resize(old * 2 + 16, Value::Nil);
-            self.heap.adjust(((old + 16) * 16) as isize);
+            self.grow_for_push();
         }
+        let th = self.current.get_mut();
         th.stack[th.top] = v;
         th.top += 1;
+    }
+
+    /// [`Vm::push`]'s slow path: the stack is full.
+    #[cold]
+    #[inline(never)]
+    fn grow_for_push(&mut self) {
+        let th = self.current.get_mut();
+        let old = th.stack.len();
+        th.stack.resize(old * 2 + 16, Value::Nil);
+        self.heap.adjust(((old + 16) * 16) as isize);
     }
 
     /// Pushes an integer.
@@ -624,13 +633,13 @@ impl Vm {
     /// Re-entrant call of the function at absolute stack index `func` that records a
     /// traceback at the error point if an error escapes (the facade's `docall`).
     pub fn call_traceback(&mut self, func: usize) -> LuaResult<()> {
-        self.call_at_flags(func, -1, super::thread::flags::TRACEBACK)
+        self.call_from_host(func, -1, super::thread::flags::TRACEBACK)
     }
 
     /// Calls the value below the top `nargs` values re-entrantly; its results replace
     /// it and the arguments (`nresults` of them, or all for -1).
     pub fn call_stack(&mut self, nargs: usize, nresults: i32) -> LuaResult<()> {
         let func = self.current.get().top - nargs - 1;
-        self.call_at(func, nresults)
+        self.call_from_host(func, nresults, 0)
     }
 }

@@ -12,6 +12,7 @@ use super::api::{LuaError, LuaResult, Protect, Ret, Status};
 use super::function::{LuaClosure, UpVal};
 use super::gc::Gc;
 use super::meta::TM;
+use super::regs::{frame_at, push_frame};
 use super::thread::{CoStatus, Frame, FrameKind, Thread, flags};
 use super::value::Value;
 use super::{MAX_C_DEPTH, MAX_STACK, Vm};
@@ -56,7 +57,7 @@ impl Vm {
     }
 
     /// Runs until the `FRESH` frame at `level` of `th` returns.
-    fn execute(&mut self, th: Gc<Thread>, level: usize) -> LuaResult<()> {
+    pub(crate) fn execute(&mut self, th: Gc<Thread>, level: usize) -> LuaResult<()> {
         loop {
             match self.run() {
                 Ok(()) => return Ok(()),
@@ -73,41 +74,65 @@ impl Vm {
             let flow = match fr.kind {
                 FrameKind::Lua(_) => self.run_lua()?,
                 FrameKind::Native(nc) => {
-                    if fr.flags & flags::PENDING != 0
-                        && th
-                            .get()
-                            .unwinding
-                            .last()
-                            .is_some_and(|u| u.frame + 1 == th.get().frames.len())
-                    {
-                        self.unwind_next()?;
-                        continue;
-                    }
-                    let ret = if fr.flags & flags::PENDING != 0 {
-                        let f = th.get_mut().frames.last_mut().unwrap();
-                        f.flags &= !(flags::PENDING | flags::YIELDED);
-                        let k = f.k.take().expect("pending frame has a continuation");
-                        let status = match self.pending_error.take() {
-                            Some(e) => Status::Error(e),
-                            None => Status::Ok,
-                        };
-                        k(self, status, fr.ctx)?
-                    } else if fr.flags & flags::YIELDED != 0 {
-                        // Resumed `coroutine.yield` without continuation: return the
-                        // resume arguments.
-                        th.get_mut().frames.last_mut().unwrap().flags &= !flags::YIELDED;
-                        let n = th.get().top - fr.base;
-                        Ret::Values(n)
+                    if fr.flags & (flags::PENDING | flags::YIELDED) != 0 {
+                        self.continue_native(fr)?
                     } else {
-                        (nc.get().f)(self)?
-                    };
-                    self.handle_ret(ret)?
+                        let ret = (nc.get().f)(self)?;
+                        self.handle_ret(ret)?
+                    }
                 }
             };
             if let Flow::Done = flow {
                 return Ok(());
             }
         }
+    }
+
+    /// Continues the native frame `fr` on top of the running thread, which waits: its
+    /// pending call (or resumed coroutine) is done, or it yielded and was resumed.
+    fn continue_native(&mut self, fr: Frame) -> LuaResult<Flow> {
+        let th = self.current;
+        if fr.flags & flags::PENDING != 0
+            && th
+                .get()
+                .unwinding
+                .last()
+                .is_some_and(|u| u.frame + 1 == th.get().frames.len())
+        {
+            self.unwind_next()?;
+            return Ok(Flow::Continue);
+        }
+        let ret = if fr.flags & flags::PENDING != 0 {
+            let f = th.get_mut().frames.last_mut().unwrap();
+            f.flags &= !(flags::PENDING | flags::YIELDED);
+            let k = f.k.take().expect("pending frame has a continuation");
+            let status = match self.pending_error.take() {
+                Some(e) => Status::Error(e),
+                None => Status::Ok,
+            };
+            k(self, status, fr.ctx)?
+        } else {
+            // Resumed `coroutine.yield` without continuation: return the resume
+            // arguments.
+            th.get_mut().frames.last_mut().unwrap().flags &= !flags::YIELDED;
+            let n = th.get().top - fr.base;
+            Ret::Values(n)
+        };
+        self.handle_ret(ret)
+    }
+
+    /// After a coroutine switch: continues the waiting native frame now on top (the
+    /// resumer's `resume`, or the resumed coroutine's `yield`) at once, so that the
+    /// interpreter goes on with the Lua frame below it without leaving its loop.
+    #[inline]
+    fn after_switch(&mut self) -> LuaResult<Flow> {
+        let fr = *self.current.get().frames.last().expect("a frame to run");
+        if matches!(fr.kind, FrameKind::Native(_))
+            && fr.flags & (flags::PENDING | flags::YIELDED) != 0
+        {
+            return self.continue_native(fr);
+        }
+        Ok(Flow::Continue)
     }
 
     /// Acts on what a native function returned (its frame is on top).
@@ -148,7 +173,7 @@ impl Vm {
             }
             Ret::Yield { nvalues, k, ctx } => {
                 self.do_yield(nvalues, k, ctx)?;
-                Ok(Flow::Continue)
+                self.after_switch()
             }
             Ret::Resume { co, nargs, k, ctx } => {
                 let th = self.current.get_mut();
@@ -159,7 +184,7 @@ impl Vm {
                 f.protect = Protect::Yes;
                 f.call_func = th.top - nargs;
                 self.do_resume(co, nargs)?;
-                Ok(Flow::Continue)
+                self.after_switch()
             }
         }
     }
@@ -323,9 +348,13 @@ impl Vm {
             }
             th.top = func + 1 + np;
         }
-        let ccalls = th.frames.last().map_or(th.base_ccalls, |f| f.ccalls);
-        th.frames
-            .push(Frame::call(FrameKind::Lua(cl), func, nresults, 0, ccalls));
+        // The caller (a Lua frame) is on top.
+        let top = th.frames.len() - 1;
+        let ccalls = frame_at(&mut th.frames, top).ccalls;
+        push_frame(
+            &mut th.frames,
+            Frame::call(FrameKind::Lua(cl), func, nresults, 0, ccalls),
+        );
         Ok(())
     }
 
@@ -347,14 +376,13 @@ impl Vm {
         {
             return false;
         }
-        let ccalls = th.frames.last().map_or(th.base_ccalls, |f| f.ccalls);
-        th.frames.push(Frame::call(
-            FrameKind::Native(nc),
-            func,
-            nresults,
-            0,
-            ccalls,
-        ));
+        // The caller (a Lua frame) is on top.
+        let top = th.frames.len() - 1;
+        let ccalls = frame_at(&mut th.frames, top).ccalls;
+        push_frame(
+            &mut th.frames,
+            Frame::call(FrameKind::Native(nc), func, nresults, 0, ccalls),
+        );
         true
     }
 
@@ -581,7 +609,12 @@ impl Vm {
     /// innermost protected call (running the message handler first), unwinds to it
     /// and schedules its continuation; or, at the `FRESH` boundary, unwinds and
     /// returns the error; or kills the coroutine and passes the error to its resumer.
-    fn handle_error(&mut self, e: LuaError, _th: Gc<Thread>, _level: usize) -> LuaResult<()> {
+    pub(crate) fn handle_error(
+        &mut self,
+        e: LuaError,
+        _th: Gc<Thread>,
+        _level: usize,
+    ) -> LuaResult<()> {
         let mut e = e.0;
         self.pending_finish = false;
         // Make the top cover every live register of a Lua frame, so that calls made
@@ -794,37 +827,31 @@ impl Vm {
             return fail(self, "C stack overflow");
         }
         co.get_mut().base_ccalls = cc;
-        // Move the arguments.
-        let args: Vec<Value> = {
-            let th = from.get_mut();
-            let a = th.stack[th.top - nargs..th.top].to_vec();
-            th.top -= nargs;
-            a
-        };
         from.get_mut().status = CoStatus::Normal;
         let c = co.get_mut();
         c.status = CoStatus::Running;
         c.resumer = Some(from);
         c.resume_depth = self.depth;
         self.current = co;
-        if co.get().frames.is_empty() {
-            // First resume: call the body.
+        let first = c.frames.is_empty();
+        // Where the arguments go: above the body on a first resume, else where the
+        // yielding native's arguments were (its results land there).
+        let dest = if first {
             let body = c.body;
             c.stack[0] = body;
-            c.top = 1;
-            for a in args {
-                self.push(a);
-            }
+            1
+        } else {
+            c.frames.last().unwrap().call_func
+        };
+        c.top = dest;
+        // The arguments move straight from stack to stack (`from != co`).
+        if dest + nargs > c.stack.len() {
+            self.grow_thread(co, dest + nargs);
+        }
+        move_values(from.get_mut(), co.get_mut(), nargs);
+        if first {
             // An error here (the body is not callable) kills the coroutine.
             self.precall(0, -1, flags::C_CALL)?;
-        } else {
-            // Resume from a yield: the top frame is the yielding native.
-            let c = co.get_mut();
-            let f = c.frames.last().unwrap();
-            c.top = f.call_func;
-            for a in args {
-                self.push(a);
-            }
         }
         Ok(())
     }
@@ -844,10 +871,8 @@ impl Vm {
             return Err(self.error_plain("attempt to yield across a C-call boundary"));
         }
         let c = co.get_mut();
-        let vals = c.stack[c.top - n..c.top].to_vec();
-        c.top -= n;
         let f = c.frames.last_mut().unwrap();
-        f.call_func = c.top;
+        f.call_func = c.top - n;
         match k {
             Some(k) => {
                 f.flags |= flags::PENDING;
@@ -860,10 +885,13 @@ impl Vm {
         c.status = CoStatus::Suspended;
         let resumer = c.resumer.take().expect("coroutine has a resumer");
         self.current = resumer;
-        resumer.get_mut().status = CoStatus::Running;
-        for v in vals {
-            self.push(v);
+        let r = resumer.get_mut();
+        r.status = CoStatus::Running;
+        let need = r.top + n;
+        if need > r.stack.len() {
+            self.grow_thread(resumer, need);
         }
+        move_values(co.get_mut(), resumer.get_mut(), n);
         Ok(())
     }
 
@@ -871,16 +899,43 @@ impl Vm {
     fn finish_coroutine(&mut self, dest: usize) {
         let co = self.current;
         let c = co.get_mut();
-        let vals = c.stack[dest..c.top].to_vec();
-        c.top = 0;
+        let n = c.top - dest;
         c.status = CoStatus::Dead;
         let resumer = c.resumer.take().expect("coroutine has a resumer");
         self.current = resumer;
-        resumer.get_mut().status = CoStatus::Running;
-        for v in vals {
-            self.push(v);
+        let r = resumer.get_mut();
+        r.status = CoStatus::Running;
+        let need = r.top + n;
+        if need > r.stack.len() {
+            self.grow_thread(resumer, need);
         }
+        move_values(co.get_mut(), resumer.get_mut(), n);
+        co.get_mut().top = 0;
     }
+}
+
+impl Vm {
+    /// Grows `th`'s stack to at least `n` slots without a limit check, as `push`
+    /// does (the values moved there obeyed the same limit on the other stack).
+    #[cold]
+    #[inline(never)]
+    fn grow_thread(&mut self, th: Gc<Thread>, n: usize) {
+        let t = th.get_mut();
+        let old = t.stack.len();
+        let new = (old * 2 + 16).max(n);
+        t.stack.resize(new, Value::Nil);
+        self.heap.adjust(((new - old) * 16) as isize);
+    }
+}
+
+/// Moves the top `n` values of thread `src` onto the top of thread `dst` (two
+/// different threads; `dst` has room): a resume's arguments, a yield's values.
+#[inline]
+fn move_values(src: &mut Thread, dst: &mut Thread, n: usize) {
+    let from = src.top - n;
+    dst.stack[dst.top..dst.top + n].copy_from_slice(&src.stack[from..src.top]);
+    dst.top += n;
+    src.top = from;
 }
 
 /// Whether two error values are the same object (by identity, never reading a string

@@ -14,10 +14,14 @@ use super::api::{LuaError, LuaResult, Ret};
 use super::call::{EXTRA_STACK, Flow};
 use super::debug::{Loc, local_name};
 use super::function::{LuaClosure, UpVal};
+use super::gc::Gc;
 use super::gc::{barrier_table, barrier_table_all};
 use super::meta::{self, ArithError, ArithOp, TM};
-use super::regs::{Code, Regs, TAG_INT, TAG_NUM, fetch, invalid_opcode, konst, konst_raw};
+use super::regs::{
+    Code, Regs, TAG_INT, TAG_NUM, fetch, frame_at, invalid_opcode, konst, konst_raw, upval_at,
+};
 use super::thread::{FrameKind, flags};
+use super::userdata::UserData;
 use super::value::{Value, float_to_int};
 use crate::opcode::{OpCode, op};
 
@@ -435,31 +439,38 @@ impl Vm {
         self.reenter(s)
     }
 
-    /// `t[ks]` following `__index` fields that are tables (class chains); `None` when
-    /// a function `__index` (or a long chain) needs [`Vm::index_step`].
+    /// `t[ks]` following `__index` fields that are tables (class chains), written to
+    /// `out` (the destination register: no intermediate copies of the value); `false`
+    /// when a function `__index` (or a long chain) needs [`Vm::index_step`].
     #[inline(always)]
     fn index_str_chain(
         &self,
         t: super::gc::Gc<super::table::Table>,
         ks: super::gc::Gc<super::string::LuaStr>,
-    ) -> Option<Value> {
+        out: &mut Value,
+    ) -> bool {
         let mut cur = t;
         for _ in 0..MAX_TAG_LOOP {
             let cur_t = cur.get();
-            let v = cur_t.get_str(ks);
-            if !v.is_nil() {
-                return Some(v);
+            if cur_t.get_str_into(ks, out) {
+                return true;
             }
             match cur_t.metatable {
-                None => return Some(Value::Nil),
+                None => {
+                    *out = Value::Nil;
+                    return true;
+                }
                 Some(mt) => match self.tm_from(mt, TM::Index) {
-                    Value::Nil => return Some(Value::Nil),
+                    Value::Nil => {
+                        *out = Value::Nil;
+                        return true;
+                    }
                     Value::Table(next) => cur = next,
-                    _ => return None,
+                    _ => return false,
                 },
             }
         }
-        None
+        false
     }
 
     /// Whether `t[key] = v` is a raw store: no metatable, the key already present
@@ -518,6 +529,20 @@ impl Vm {
             self.push_meta_call(fi, f, args, nres)?;
             return Ok(Err(Flow::Continue));
         }
+        // A frameless variant (`Vm::set_fast_meta`) answers without a frame; leaves
+        // the call slot and top as the native's return would.
+        if !self.fast_meta.is_empty()
+            && let Some(fast) = self.fast_meta_of(nc.get().f)
+            && let Some(v) = fast(self, nc, args)
+        {
+            let t = th.get_mut();
+            if nres > 0 {
+                t.stack[slot] = v;
+            }
+            t.top = slot + nres as usize;
+            return Ok(Ok(v));
+        }
+        let t = th.get_mut();
         t.stack[slot] = f;
         for (j, v) in args.iter().enumerate() {
             t.stack[slot + 1 + j] = *v;
@@ -591,6 +616,39 @@ impl Vm {
         t.frames[fi].flags |= flags::FINISH_OP;
         self.precall(slot, nres, flags::C_CALL)?;
         Ok(())
+    }
+
+    /// `obj[key]` for a userdata whose `__index` is a native with a frameless variant
+    /// (`Vm::set_fast_meta`) that answers it: no index step, no call. `None`: the
+    /// generic path (as in `meta_call`, hooks see every native call).
+    #[inline]
+    fn fast_ud_index(&mut self, u: Gc<UserData>, key: Value) -> Option<Value> {
+        if self.fast_meta.is_empty() || self.hooks.active {
+            return None;
+        }
+        let Value::Native(nc) = self.tm_from(u.get().metatable?, TM::Index) else {
+            return None;
+        };
+        let fast = self.fast_meta_of(nc.get().f)?;
+        fast(self, nc, &[Value::UserData(u), key])
+    }
+
+    /// `obj[key] = v` in the same way; `false`: the generic path.
+    #[inline]
+    fn fast_ud_newindex(&mut self, u: Gc<UserData>, key: Value, v: Value) -> bool {
+        if self.fast_meta.is_empty() || self.hooks.active {
+            return false;
+        }
+        let Some(mt) = u.get().metatable else {
+            return false;
+        };
+        let Value::Native(nc) = self.tm_from(mt, TM::NewIndex) else {
+            return false;
+        };
+        match self.fast_meta_of(nc.get().f) {
+            Some(fast) => fast(self, nc, &[Value::UserData(u), key, v]).is_some(),
+            None => false,
+        }
     }
 
     /// Completes the instruction of frame `fi` interrupted by a metamethod call.
@@ -790,8 +848,31 @@ impl Vm {
 
     /// Runs Lua frames until the top frame is not a Lua frame of the running thread
     /// (or the `FRESH` frame returned).
+    ///
+    /// The dispatch loop exists twice: with `HOOKS` false it never tests for hooks
+    /// before an instruction (the reference keeps a `trap` local for this; a local
+    /// costs the loop a register, a second copy costs nothing at run time). Hooks are
+    /// only ever set by code that runs: a native function called by `CALL` (which
+    /// then leaves through `handle_ret` and the frame dispatch when hooks became
+    /// active), a native metamethod (same, through `meta_call`'s generic path), a
+    /// finalizer (the loop restarts at `'newframe`), a Lua function (it calls one of
+    /// those), or the host's interrupt (`interrupt!` checks). At `'newframe`, a
+    /// variant that does not match the hook state returns to the frame dispatch,
+    /// which calls this again.
+    #[inline]
     pub(crate) fn run_lua(&mut self) -> LuaResult<Flow> {
+        if self.hooks.active {
+            self.run_lua_with::<true>()
+        } else {
+            self.run_lua_with::<false>()
+        }
+    }
+
+    fn run_lua_with<const HOOKS: bool>(&mut self) -> LuaResult<Flow> {
         'newframe: loop {
+            if self.hooks.active != HOOKS {
+                return Ok(Flow::Continue);
+            }
             let th = self.current;
             let mut fi = th.get().frames.len() - 1;
             let (kind, mut base, mut pc) = {
@@ -808,7 +889,7 @@ impl Vm {
                 }
                 pc = th.get().frames[fi].pc;
             }
-            if pc == 0 && self.hooks.active {
+            if HOOKS && pc == 0 && self.hooks.active {
                 self.hook_enter_lua(fi)?;
             }
             // The frame's state: all `Copy` values without borrows, so that a Lua call
@@ -820,7 +901,7 @@ impl Vm {
             // (calls into Lua or the host: hooks, metamethods, `__close`, interrupts).
             macro_rules! reload {
                 () => {
-                    regs = Regs::new(&mut th.get_mut().stack, base, msz)
+                    regs = Regs::window(&mut th.get_mut().stack, base, msz)
                 };
             }
             macro_rules! st {
@@ -835,7 +916,7 @@ impl Vm {
                     let fp = cl.get().proto.get();
                     k = Code::new(fp);
                     msz = fp.proto.max_stack_size as usize;
-                    regs = Regs::new(&mut th.get_mut().stack, base, msz);
+                    regs = Regs::window(&mut th.get_mut().stack, base, msz);
                 }};
             }
             macro_rules! r {
@@ -852,7 +933,7 @@ impl Vm {
             }
             macro_rules! savepc {
                 () => {
-                    th.get_mut().frames[fi].pc = pc
+                    frame_at(&mut th.get_mut().frames, fi).pc = pc
                 };
             }
             macro_rules! kstr {
@@ -927,10 +1008,59 @@ impl Vm {
                         // The compiler follows every compare/test with its JMP: take
                         // it here instead of dispatching it (hooks see it separately).
                         let j = fetch(k, pc);
-                        if j.op_byte() == op::JMP && !self.hooks.active {
+                        if j.op_byte() == op::JMP && !(HOOKS && self.hooks.active) {
                             pc = (pc as i64 + 1 + j.sj_field() as i64) as usize;
                         }
                     }
+                }};
+            }
+            // `LT`/`LE` (`$le`): integers and floats compared from the registers' raw
+            // parts; mixed numbers, strings and metamethods take `order_step`.
+            macro_rules! order_rr {
+                ($i:ident, $a:ident, $le:expr) => {{
+                    let (i, a) = ($i, $a);
+                    let (tx, wx) = regs.raw(a);
+                    let (ty, wy) = regs.raw(i.b() as usize);
+                    let res = if tx == TAG_INT && ty == TAG_INT {
+                        let (p, q) = (wx as i64, wy as i64);
+                        if $le { p <= q } else { p < q }
+                    } else if tx == TAG_NUM && ty == TAG_NUM {
+                        let (p, q) = (f64::from_bits(wx), f64::from_bits(wy));
+                        if $le { p <= q } else { p < q }
+                    } else {
+                        let (x, y) = (rv!(a), rv!(i.b()));
+                        savepc!();
+                        let s = self.order_step(x, y, $le)?;
+                        reload!();
+                        meta_result!(s, 1).truthy()
+                    };
+                    cond!(res, i);
+                }};
+            }
+            // `LTI`/`LEI`/`GTI`/`GEI`: `R[A] $cmp sB`; the slow path compares
+            // `(imm, R[A])` when `$swap` (`GTI`: `imm < R[A]`), with `<=` when `$le`.
+            macro_rules! order_ri {
+                ($i:ident, $a:ident, $cmp:tt, $swap:expr, $le:expr) => {{
+                    let (i, a) = ($i, $a);
+                    let imm = i.sb() as i64;
+                    let (t, w) = regs.raw(a);
+                    let res = match t {
+                        TAG_INT => (w as i64) $cmp imm,
+                        TAG_NUM => f64::from_bits(w) $cmp imm as f64,
+                        _ => {
+                            let x = rv!(a);
+                            savepc!();
+                            let iv = Value::Int(imm);
+                            let s = if $swap {
+                                self.order_step(iv, x, $le)?
+                            } else {
+                                self.order_step(x, iv, $le)?
+                            };
+                            reload!();
+                            meta_result!(s, 1).truthy()
+                        }
+                    };
+                    cond!(res, i);
                 }};
             }
             macro_rules! settable {
@@ -956,6 +1086,11 @@ impl Vm {
                             _ => {}
                         }
                     }
+                    if let Value::UserData(u) = t
+                        && self.fast_ud_newindex(u, key, v)
+                    {
+                        continue;
+                    }
                     savepc!();
                     if let Some((f, args)) = self.newindex_step(t, key, v, Loc::Reg(a as u32))?
                         && let Err(flow) = self.meta_call(fi, base + msz, f, &args, 0)?
@@ -963,6 +1098,78 @@ impl Vm {
                         return Ok(flow);
                     }
                     reload!();
+                }};
+            }
+            // The host's interrupt (instruction budget, interrupt callback, memory
+            // limit) when the countdown ran out; the pc is saved. A callback that set
+            // a hook sends the loop without hook tests back to the frame dispatch, to
+            // resume at `$resume` (the interrupted instruction again, or the next one).
+            macro_rules! interrupt {
+                ($resume:expr) => {{
+                    self.interrupt()?;
+                    reload!();
+                    if !HOOKS && self.hooks.active {
+                        frame_at(&mut th.get_mut().frames, fi).pc = $resume;
+                        continue 'newframe;
+                    }
+                }};
+            }
+            // `RETURN0` / `RETURN1` (`$n` results). The common return to a Lua caller
+            // (no hook, not the bottom frame of a coroutine) or to the host (the
+            // bottom frame of a re-entrant loop) is done here. The result is read
+            // field by field (it was usually written by the instruction just before)
+            // and stored straight into the caller's slot.
+            macro_rules! return01 {
+                ($a:ident, $n:expr) => {{
+                    let (a, n): (usize, usize) = ($a, $n);
+                    if !(HOOKS && self.hooks.active) {
+                        let v = if n == 1 { rv!(a) } else { Value::Nil };
+                        let t = th.get_mut();
+                        let fr = frame_at(&mut t.frames, fi);
+                        let (dest, wanted, fl) = (fr.ret, fr.nresults, fr.flags);
+                        if fi > 0 || fl & flags::FRESH != 0 {
+                            t.frames.pop();
+                            if n == 1 && wanted != 0 {
+                                t.stack[dest] = v;
+                            }
+                            if wanted < 0 {
+                                t.top = dest + n;
+                            } else {
+                                let w = wanted as usize;
+                                for j in n..w {
+                                    t.stack[dest + j] = Value::Nil;
+                                }
+                                t.top = dest + w;
+                            }
+                            if fl & flags::FRESH != 0 {
+                                return Ok(Flow::Done);
+                            }
+                            let caller = frame_at(&mut t.frames, fi - 1);
+                            if caller.flags & flags::FINISH_OP != 0 {
+                                caller.flags &= !flags::FINISH_OP;
+                                self.pending_finish = true;
+                                continue 'newframe;
+                            }
+                            // Back in a Lua caller: continue it in place.
+                            if let FrameKind::Lua(c) = caller.kind {
+                                fi -= 1;
+                                base = caller.base;
+                                pc = caller.pc;
+                                cl = c;
+                                enter!();
+                                continue;
+                            }
+                            continue 'newframe;
+                        }
+                    }
+                    if HOOKS && self.hooks.active {
+                        savepc!();
+                        self.hook_return(base + a, n)?;
+                    }
+                    match self.poscall(base + a, n) {
+                        Flow::Done => return Ok(Flow::Done),
+                        Flow::Continue => continue 'newframe,
+                    }
                 }};
             }
             macro_rules! gc_point {
@@ -980,7 +1187,7 @@ impl Vm {
                 };
             }
             loop {
-                if self.hooks.active {
+                if HOOKS && self.hooks.active {
                     self.hook_instruction(fi, pc)?;
                     reload!();
                 }
@@ -1007,18 +1214,22 @@ impl Vm {
                             r!(a + j) = Value::Nil;
                         }
                     }
-                    op::GETUPVAL => r!(a) = self.upval_get(cl.get().upvals[i.b() as usize]),
+                    op::GETUPVAL => {
+                        r!(a) = self.upval_get(upval_at(&cl.get().upvals, i.b() as usize))
+                    }
                     op::SETUPVAL => {
                         let v = rv!(a);
-                        self.upval_set(cl.get().upvals[i.b() as usize], v);
+                        self.upval_set(upval_at(&cl.get().upvals, i.b() as usize), v);
                     }
                     op::GETTABUP => {
                         let t = self.upval_get(cl.get().upvals[i.b() as usize]);
                         let key = kstr!(i.c());
                         if let Value::Table(h) = t {
-                            let v = h.get().get_str(key);
-                            if !v.is_nil() || h.get().metatable.is_none() {
-                                r!(a) = v;
+                            if h.get().get_str_into(key, regs.at(a)) {
+                                continue;
+                            }
+                            if h.get().metatable.is_none() {
+                                r!(a) = Value::Nil;
                                 continue;
                             }
                         }
@@ -1034,7 +1245,12 @@ impl Vm {
                             r!(a + 1) = t;
                         }
                         if let Value::Table(h) = t
-                            && let Some(v) = self.index_str_chain(h, ks)
+                            && self.index_str_chain(h, ks, regs.at(a))
+                        {
+                            continue;
+                        }
+                        if let Value::UserData(u) = t
+                            && let Some(v) = self.fast_ud_index(u, Value::Str(ks))
                         {
                             r!(a) = v;
                             continue;
@@ -1064,6 +1280,12 @@ impl Vm {
                                 r!(a) = v;
                                 continue;
                             }
+                        }
+                        if let Value::UserData(u) = t
+                            && let Some(v) = self.fast_ud_index(u, key)
+                        {
+                            r!(a) = v;
+                            continue;
                         }
                         savepc!();
                         let s = self.index_step(t, key, Loc::Reg(i.b()))?;
@@ -1100,7 +1322,20 @@ impl Vm {
                     op::SETTABLEK => settable!(a, rv!(i.b()), konst(k, i.c() as usize)),
                     op::SETI => settable!(a, Value::Int(i.b() as i64), rv!(i.c())),
                     op::SETIK => settable!(a, Value::Int(i.b() as i64), konst(k, i.c() as usize)),
-                    op::SETFIELD => settable!(a, konst(k, i.b() as usize), rv!(i.c())),
+                    op::SETFIELD => {
+                        // The key is a short string constant: no dispatch on its type.
+                        let t = rv!(a);
+                        let ks = kstr!(i.b());
+                        if let Value::Table(h) = t
+                            && self.raw_store_ok(h, Value::Str(ks))
+                        {
+                            let v = rv!(i.c());
+                            h.get_mut().set_str(&self.heap, ks, v);
+                            barrier_table(&self.heap, h, v);
+                            continue;
+                        }
+                        settable!(a, Value::Str(ks), rv!(i.c()))
+                    }
                     op::SETFIELDK => {
                         settable!(a, konst(k, i.b() as usize), konst(k, i.c() as usize))
                     }
@@ -1382,8 +1617,7 @@ impl Vm {
                         // Loop header: the trace JIT's hot counter hooks in here.
                         if self.heap.tick() {
                             savepc!();
-                            self.interrupt()?;
-                            reload!();
+                            interrupt!(pc);
                         }
                     }
                     op::EQ => {
@@ -1400,83 +1634,28 @@ impl Vm {
                         };
                         cond!(res, i);
                     }
-                    op::LT | op::LE => {
-                        let (x, y) = (rv!(a), rv!(i.b()));
-                        let le = i.op_byte() == op::LE;
-                        let res = match (x, y) {
-                            (Value::Int(p), Value::Int(q)) => {
-                                if le {
-                                    p <= q
-                                } else {
-                                    p < q
-                                }
-                            }
-                            (Value::Num(p), Value::Num(q)) => {
-                                if le {
-                                    p <= q
-                                } else {
-                                    p < q
-                                }
-                            }
-                            _ => {
-                                savepc!();
-                                let s = self.order_step(x, y, le)?;
-                                reload!();
-                                meta_result!(s, 1).truthy()
-                            }
-                        };
-                        cond!(res, i);
-                    }
+                    op::LT => order_rr!(i, a, false),
+                    op::LE => order_rr!(i, a, true),
                     op::EQK => {
                         let res = rv!(a).raw_eq(&konst(k, i.b() as usize));
                         cond!(res, i);
                     }
                     op::EQI => {
                         let imm = i.sb() as i64;
-                        let res = match rv!(a) {
-                            Value::Int(x) => x == imm,
-                            Value::Num(f) => f == imm as f64,
+                        let (t, w) = regs.raw(a);
+                        let res = match t {
+                            TAG_INT => w as i64 == imm,
+                            TAG_NUM => f64::from_bits(w) == imm as f64,
                             _ => false,
                         };
                         cond!(res, i);
                     }
-                    op::LTI | op::LEI | op::GTI | op::GEI => {
-                        let imm = i.sb() as i64;
-                        let x = rv!(a);
-                        let o = i.op_byte();
-                        let res = match x {
-                            Value::Int(v) => match o {
-                                op::LTI => v < imm,
-                                op::LEI => v <= imm,
-                                op::GTI => v > imm,
-                                _ => v >= imm,
-                            },
-                            Value::Num(f) => {
-                                let m = imm as f64;
-                                match o {
-                                    op::LTI => f < m,
-                                    op::LEI => f <= m,
-                                    op::GTI => f > m,
-                                    _ => f >= m,
-                                }
-                            }
-                            _ => {
-                                savepc!();
-                                let iv = Value::Int(imm);
-                                let s = match o {
-                                    op::LTI => self.order_step(x, iv, false)?,
-                                    op::LEI => self.order_step(x, iv, true)?,
-                                    op::GTI => self.order_step(iv, x, false)?,
-                                    _ => self.order_step(iv, x, true)?,
-                                };
-                                reload!();
-                                meta_result!(s, 1).truthy()
-                            }
-                        };
-                        cond!(res, i);
-                    }
+                    op::LTI => order_ri!(i, a, <, false, false),
+                    op::LEI => order_ri!(i, a, <=, false, true),
+                    op::GTI => order_ri!(i, a, >, true, false),
+                    op::GEI => order_ri!(i, a, >=, true, true),
                     op::TEST => {
-                        let res = rv!(a).truthy();
+                        let res = regs.truthy(a);
                         cond!(res, i);
                     }
                     op::TESTSET => {
@@ -1495,8 +1674,7 @@ impl Vm {
                         }
                         savepc!();
                         if self.heap.tick() {
-                            self.interrupt()?;
-                            reload!();
+                            interrupt!(pc - 1);
                         }
                         match rv!(a) {
                             Value::LuaFn(callee) => {
@@ -1507,14 +1685,14 @@ impl Vm {
                                 cl = callee;
                                 pc = 0;
                                 enter!();
-                                if self.hooks.active {
+                                if HOOKS && self.hooks.active {
                                     self.hook_enter_lua(fi)?;
                                     reload!();
                                 }
                                 continue;
                             }
                             Value::Native(nc)
-                                if !self.hooks.active
+                                if !(HOOKS && self.hooks.active)
                                     && self.push_native_frame(func, nc, i.c() as i32 - 1) =>
                             {
                                 // A light native call: no hook, no `__call`; when the
@@ -1526,8 +1704,27 @@ impl Vm {
                                     Ret::Values(n)
                                         if !self.hooks.active && th.get().owed_close.is_none() =>
                                     {
-                                        let top = th.get().top;
-                                        self.poscall(top - n, n);
+                                        // `poscall` for this case, inline: the caller is
+                                        // this Lua frame, the results go to `func`.
+                                        let t = th.get_mut();
+                                        t.frames.pop();
+                                        let first = t.top - n;
+                                        match (i.c() as usize).checked_sub(1) {
+                                            None => {
+                                                t.stack.copy_within(first..first + n, func);
+                                                t.top = func + n;
+                                            }
+                                            Some(w) => {
+                                                let m = n.min(w);
+                                                for j in 0..m {
+                                                    t.stack[func + j] = t.stack[first + j];
+                                                }
+                                                for j in m..w {
+                                                    t.stack[func + j] = Value::Nil;
+                                                }
+                                                t.top = func + w;
+                                            }
+                                        }
                                     }
                                     ret => {
                                         if let Flow::Done = self.handle_ret(ret)? {
@@ -1569,8 +1766,7 @@ impl Vm {
                         savepc!();
                         if self.heap.tick() {
                             th.get_mut().top = func + 1 + nargs;
-                            self.interrupt()?;
-                            reload!();
+                            interrupt!(pc - 1);
                         }
                         let f = rv!(a);
                         if !f.is_function() && self.metamethod(f, TM::Call).is_nil() {
@@ -1629,7 +1825,7 @@ impl Vm {
                                 return Ok(Flow::Continue);
                             }
                         }
-                        if self.hooks.active {
+                        if HOOKS && self.hooks.active {
                             savepc!();
                             self.hook_return(base + a, n)?;
                         }
@@ -1638,58 +1834,8 @@ impl Vm {
                             Flow::Continue => continue 'newframe,
                         }
                     }
-                    op::RETURN0 | op::RETURN1 => {
-                        let n = usize::from(i.op_byte() == op::RETURN1);
-                        // The common return to a Lua caller: no hook, not the bottom frame
-                        // of a re-entrant loop or of a coroutine. The result is read
-                        // field by field (it was usually written by the instruction
-                        // just before) and stored straight into the caller's slot.
-                        if !self.hooks.active && fi > 0 {
-                            let v = rv!(a);
-                            let t = th.get_mut();
-                            let fr = &t.frames[fi];
-                            let (dest, wanted, fl) = (fr.ret, fr.nresults, fr.flags);
-                            if fl & flags::FRESH == 0 {
-                                t.frames.pop();
-                                if n == 1 && wanted != 0 {
-                                    t.stack[dest] = v;
-                                }
-                                if wanted < 0 {
-                                    t.top = dest + n;
-                                } else {
-                                    let w = wanted as usize;
-                                    for j in n..w {
-                                        t.stack[dest + j] = Value::Nil;
-                                    }
-                                    t.top = dest + w;
-                                }
-                                let caller = &mut t.frames[fi - 1];
-                                if caller.flags & flags::FINISH_OP != 0 {
-                                    caller.flags &= !flags::FINISH_OP;
-                                    self.pending_finish = true;
-                                    continue 'newframe;
-                                }
-                                // Back in a Lua caller: continue it in place.
-                                if let FrameKind::Lua(c) = caller.kind {
-                                    fi -= 1;
-                                    base = caller.base;
-                                    pc = caller.pc;
-                                    cl = c;
-                                    enter!();
-                                    continue;
-                                }
-                                continue 'newframe;
-                            }
-                        }
-                        if self.hooks.active {
-                            savepc!();
-                            self.hook_return(base + a, n)?;
-                        }
-                        match self.poscall(base + a, n) {
-                            Flow::Done => return Ok(Flow::Done),
-                            Flow::Continue => continue 'newframe,
-                        }
-                    }
+                    op::RETURN0 => return01!(a, 0),
+                    op::RETURN1 => return01!(a, 1),
                     op::FORLOOP => {
                         let s: &mut [Value; 4] = regs.four(a);
                         match s[2] {
@@ -1707,8 +1853,7 @@ impl Vm {
                                     pc -= i.bx() as usize;
                                     if self.heap.tick() {
                                         savepc!();
-                                        self.interrupt()?;
-                                        reload!();
+                                        interrupt!(pc);
                                     }
                                 }
                             }
@@ -1723,8 +1868,7 @@ impl Vm {
                                     pc -= i.bx() as usize;
                                     if self.heap.tick() {
                                         savepc!();
-                                        self.interrupt()?;
-                                        reload!();
+                                        interrupt!(pc);
                                     }
                                 }
                             }
@@ -1770,8 +1914,7 @@ impl Vm {
                             pc -= i.bx() as usize;
                             if self.heap.tick() {
                                 savepc!();
-                                self.interrupt()?;
-                                reload!();
+                                interrupt!(pc);
                             }
                         }
                     }

@@ -8,6 +8,7 @@
 pub mod api;
 mod call;
 pub mod debug;
+mod entry;
 pub mod function;
 pub mod gc;
 mod gc_vm;
@@ -129,6 +130,8 @@ pub struct Vm {
     pub type_mt: [Option<Gc<Table>>; 9],
     /// Interned metamethod names, indexed by [`TM`].
     pub tm_names: Vec<Gc<LuaStr>>,
+    /// Interned type names (what `type` returns), indexed by [`LuaType::index`].
+    pub(crate) type_names: Vec<Gc<LuaStr>>,
     /// Depth of nested re-entrant `execute` loops (the "C stack").
     pub depth: u32,
     /// Standard output shared by `print` and `io.write`.
@@ -160,7 +163,21 @@ pub struct Vm {
     pub embed: Option<Box<crate::embed::EmbedState>>,
     /// Debug hooks (`debug.sethook`).
     pub hooks: hook::Hooks,
+    /// Frameless variants of native metamethods (see [`FastMeta`]), by native.
+    pub(crate) fast_meta: Vec<(NativeFn, FastMeta)>,
 }
+
+/// A frameless variant of a native metamethod, registered with
+/// [`Vm::set_fast_meta`]: when the interpreter is about to call the native as a
+/// metamethod (`__index`, `__newindex`, arithmetic, ...) with no debug hook active, it
+/// calls this instead, with the native's closure and the metamethod's operands, and
+/// pushes no frame. `Some(v)` is the metamethod's result (ignored for `__newindex`);
+/// `None` means "not handled here": the native is then called as usual, so every
+/// error, yield or unusual case is the native's to handle (same messages and
+/// tracebacks). A variant must do what the native would, must not raise errors, run
+/// Lua code or panic, and must not allocate collectable objects (its result is not
+/// rooted until the interpreter stores it).
+pub type FastMeta = fn(&mut Vm, Gc<NativeClosure>, &[Value]) -> Option<Value>;
 
 impl Default for Vm {
     fn default() -> Self {
@@ -182,6 +199,10 @@ impl Vm {
             .iter()
             .map(|t| heap.new_str(t.name().as_bytes()))
             .collect();
+        let type_names = LuaType::ALL
+            .iter()
+            .map(|t| heap.new_str(t.name().as_bytes()))
+            .collect();
         let mut vm = Vm {
             heap,
             registry,
@@ -190,6 +211,7 @@ impl Vm {
             current: main,
             type_mt: [None; 9],
             tm_names,
+            type_names,
             depth: 0,
             stdout: Output::Stdout(StdoutBuffer::default()),
             warnings_on: false,
@@ -204,6 +226,7 @@ impl Vm {
             max_frames: call::MAX_FRAMES,
             embed: None,
             hooks: hook::Hooks::default(),
+            fast_meta: Vec::new(),
         };
         let g = vm.new_str("_G");
         vm.registry
@@ -213,9 +236,11 @@ impl Vm {
         let l = vm.new_str("_LOADED");
         vm.registry.get_mut().set_str(&vm.heap, l, loaded);
         // Anchor the metamethod names (the reference fixes them, `luaC_fix`): the
-        // collector must never free them while `tm_names` holds them.
-        let names = vm.new_table_with(vm.tm_names.len(), 0);
-        for (i, n) in vm.tm_names.clone().into_iter().enumerate() {
+        // collector must never free them while `tm_names` holds them. The type names
+        // follow them.
+        let fixed: Vec<Gc<LuaStr>> = vm.tm_names.iter().chain(&vm.type_names).copied().collect();
+        let names = vm.new_table_with(fixed.len(), 0);
+        for (i, n) in fixed.into_iter().enumerate() {
             vm.raw_set_int(names, i as i64 + 1, Value::Str(n));
         }
         let k = vm.new_str("_TMNAMES");
@@ -267,6 +292,28 @@ impl Vm {
             f,
             upvalues: up.into_boxed_slice(),
         }))
+    }
+
+    /// Registers `fast` as the frameless variant of native metamethods made from
+    /// `native` (see [`FastMeta`]); replaces an earlier registration for `native`.
+    pub fn set_fast_meta(&mut self, native: NativeFn, fast: FastMeta) {
+        match self
+            .fast_meta
+            .iter_mut()
+            .find(|(n, _)| std::ptr::fn_addr_eq(*n, native))
+        {
+            Some(e) => e.1 = fast,
+            None => self.fast_meta.push((native, fast)),
+        }
+    }
+
+    /// The frameless variant registered for `native`, if any.
+    #[inline]
+    pub(crate) fn fast_meta_of(&self, native: NativeFn) -> Option<FastMeta> {
+        self.fast_meta
+            .iter()
+            .find(|(n, _)| std::ptr::fn_addr_eq(*n, native))
+            .map(|(_, f)| *f)
     }
 
     /// Sets a global.

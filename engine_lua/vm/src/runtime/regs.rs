@@ -8,7 +8,12 @@
 //!   chunk (including the derived ones: `A + 1` of `SELF`, `A + 3` of the for loops,
 //!   `A + B` of `LOADNIL`).
 //! - [`Regs::new`] checks once that the stack holds `base + max_stack_size` slots (the
-//!   call setup grows it to that before the frame runs).
+//!   call setup grows it to that before the frame runs); [`Regs::window`] skips the
+//!   check where the loop knows it holds (a frame the call path just set up, a caller
+//!   returned to, the running frame after a reallocation: see the next point).
+//! - [`frame_at`] indexes the frame list unchecked at the running frame (the top one)
+//!   or below it; [`push_frame`] pushes without a capacity test after the call path
+//!   tested it.
 //! - The thread's stack is reallocated only by growth (calls, metamethod calls, hooks,
 //!   finalizers, host interrupts, `VARARG`) and by the collector's stack shrinking
 //!   (collection steps at safe points, full collections under the memory limit), which
@@ -25,7 +30,9 @@
               guaranteed by the loader's validation and checked once per frame entry"
 )]
 
-use super::function::FuncProto;
+use super::function::{FuncProto, UpVal};
+use super::gc::Gc;
+use super::thread::Frame;
 use super::value::Value;
 use crate::opcode::Instruction;
 
@@ -56,6 +63,25 @@ impl Regs {
         let window = &mut stack[base..base + size];
         Regs {
             p: window.as_mut_ptr(),
+            #[cfg(debug_assertions)]
+            len: size,
+        }
+    }
+
+    /// As [`Regs::new`] without the bounds check, for a frame whose window the stack
+    /// is known to hold: a frame just set up by the call path (which grew the stack to
+    /// `base + size` and more), a Lua caller returned to (its window was checked when
+    /// it was entered and the stack never shrinks below a live frame's window), or the
+    /// running frame after an operation that may have reallocated the stack (same
+    /// reason). Checked in debug builds.
+    #[inline(always)]
+    pub(crate) fn window(stack: &mut [Value], base: usize, size: usize) -> Regs {
+        debug_assert!(base + size <= stack.len(), "frame window outside the stack");
+        let _ = size;
+        Regs {
+            // SAFETY: `base + size <= stack.len()` (see above), so `base` is at most one
+            // past the end and the pointer stays inside (or one past) the buffer.
+            p: unsafe { stack.as_mut_ptr().add(base) },
             #[cfg(debug_assertions)]
             len: size,
         }
@@ -116,6 +142,23 @@ impl Regs {
         unsafe {
             let slot = self.p.add(i);
             (*slot.cast::<u8>(), *slot.cast::<u64>().add(1))
+        }
+    }
+
+    /// Whether `R[i]` is neither nil nor false, from its tag byte (and the boolean's
+    /// byte). Same requirements as [`Regs::at`].
+    #[inline(always)]
+    pub(crate) fn truthy(&self, i: usize) -> bool {
+        #[cfg(debug_assertions)]
+        assert!(i < self.len, "register {i} outside the frame");
+        // SAFETY: as in `get` (valid, live slot; a `Bool`'s byte at offset 8).
+        unsafe {
+            let slot = self.p.add(i);
+            match *slot.cast::<u8>() {
+                TAG_NIL => false,
+                TAG_BOOL => *slot.cast::<bool>().add(8),
+                _ => true,
+            }
         }
     }
 
@@ -186,6 +229,42 @@ pub(crate) fn invalid_opcode() -> ! {
     // SAFETY: unreachable: every instruction's opcode byte indexes `OpCode::ALL` (see
     // above), and the dispatch loop has an arm for each of them.
     unsafe { std::hint::unreachable_unchecked() }
+}
+
+/// Frame `fi` of a thread's frame list without a bounds check: `fi` must be below
+/// `frames.len()`, as the dispatch loop's running frame (the top one) and its callers
+/// are. Checked in debug builds.
+#[inline(always)]
+pub(crate) fn frame_at(frames: &mut [Frame], fi: usize) -> &mut Frame {
+    debug_assert!(fi < frames.len(), "frame {fi} outside the frame list");
+    // SAFETY: `fi < frames.len()` (see above); the borrow is tied to `frames`.
+    unsafe { frames.get_unchecked_mut(fi) }
+}
+
+/// Pushes `f` onto `frames`, whose capacity the caller checked (`len < capacity`):
+/// the call fast paths test the capacity already (growth is counted against the
+/// memory limit, in `Vm::precall`), so `Vec::push`'s own test and growth path are dead.
+#[inline(always)]
+pub(crate) fn push_frame(frames: &mut Vec<Frame>, f: Frame) {
+    debug_assert!(frames.len() < frames.capacity(), "no room for the frame");
+    let n = frames.len();
+    // SAFETY: `n < capacity` (checked by the caller), so slot `n` is allocated and
+    // uninitialised; writing it and raising the length by one keeps the `Vec` valid.
+    unsafe {
+        frames.as_mut_ptr().add(n).write(f);
+        frames.set_len(n + 1);
+    }
+}
+
+/// Upvalue `i` of the running closure without a bounds check; `i` must be a validated
+/// upvalue operand (`GETUPVAL`/`SETUPVAL` B): the compiler emits only indices of the
+/// function's upvalue list, `dump::validate` checks binary chunks, and a closure has
+/// one upvalue per descriptor of its prototype.
+#[inline(always)]
+pub(crate) fn upval_at(ups: &[Gc<UpVal>], i: usize) -> Gc<UpVal> {
+    debug_assert!(i < ups.len(), "upvalue {i} out of range");
+    // SAFETY: `i < ups.len()` (see above).
+    unsafe { *ups.get_unchecked(i) }
 }
 
 /// `K[i]` without a bounds check; `i` must be a validated constant operand.

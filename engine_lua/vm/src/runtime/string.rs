@@ -11,7 +11,13 @@ pub struct LuaStr {
     hash: Cell<u32>,
     /// Short (interned) or long; for long strings whether `hash` is computed yet.
     state: Cell<u8>,
+    /// The hash-part slot where this string was last found as a key (see
+    /// [`LuaStr::slot_hint`]); it lives in the object's padding.
+    slot: Cell<u16>,
 }
+
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(std::mem::size_of::<LuaStr>() == 32);
 
 /// Where a string's bytes live: inside the object when they fit (most names and
 /// keys: one allocation per string instead of two, at no size cost since the object's
@@ -60,6 +66,7 @@ impl LuaStr {
             bytes: Bytes::new(bytes),
             hash: Cell::new(hash),
             state: Cell::new(SHORT),
+            slot: Cell::new(0),
         }
     }
 
@@ -68,6 +75,7 @@ impl LuaStr {
             bytes: Bytes::new(bytes),
             hash: Cell::new(0),
             state: Cell::new(LONG_UNHASHED),
+            slot: Cell::new(0),
         }
     }
 
@@ -99,6 +107,23 @@ impl LuaStr {
     #[inline]
     pub(crate) fn hash_cached(&self) -> u32 {
         self.hash.get()
+    }
+
+    /// The index of the hash-part node where a table lookup last found this string
+    /// as a key: tables of one shape (objects built by the same constructor, a class
+    /// and its instances' metatables) hold a key at the same slot, so a field access
+    /// by constant key tries that node first and checks its key before trusting it
+    /// (a per-key inline cache that never needs invalidating).
+    #[inline(always)]
+    pub(crate) fn slot_hint(&self) -> usize {
+        self.slot.get() as usize
+    }
+
+    /// Records where a lookup found this string as a key (slots past `u16::MAX` are
+    /// not recorded).
+    #[inline(always)]
+    pub(crate) fn set_slot_hint(&self, n: usize) {
+        self.slot.set(n as u16);
     }
 
     /// The hash, computed on first use for long strings.

@@ -62,6 +62,11 @@ pub struct Table {
     /// under the forward barrier (see `gc.rs`, "Invariant and barriers"): a key
     /// inserted, or a node moved by an insertion, is then marked at once.
     pub(crate) gc_watch: Cell<bool>,
+    /// The border `#t` last found by a search of the array part (0 when none, or
+    /// past `u16::MAX`): tried first, and one past it for the append pattern
+    /// `t[#t + 1] = v`, before a binary search (the role of the reference's
+    /// `alimit`). It lives in what was padding.
+    len_hint: Cell<u16>,
 }
 
 #[cfg(target_pointer_width = "64")]
@@ -168,8 +173,8 @@ impl Table {
     /// Raw get with an integer key.
     #[inline]
     pub fn get_int(&self, i: i64) -> Value {
-        if (i as u64).wrapping_sub(1) < self.array.len() as u64 {
-            return self.array[(i - 1) as usize];
+        if let Some(v) = self.array.get((i as u64).wrapping_sub(1) as usize) {
+            return *v;
         }
         if self.nodes.is_empty() {
             return Value::Nil;
@@ -189,11 +194,12 @@ impl Table {
         }
     }
 
-    /// The node holding string key `s`. A short (interned) key is equal only to the
-    /// same object, so its chain walk compares pointers and never touches other
-    /// strings.
-    #[inline(always)]
-    fn find_str(&self, s: Gc<LuaStr>) -> Option<usize> {
+    /// The node holding string key `s`, found from its main position (the callers
+    /// try the key's slot hint first, see [`LuaStr::slot_hint`]), recording where it
+    /// was found. A short (interned) key is equal only to the same object, so the walk
+    /// compares pointers and never touches other strings.
+    #[inline(never)]
+    fn find_str_chain(&self, s: Gc<LuaStr>) -> Option<usize> {
         let sr = s.get();
         if !sr.is_short() {
             return self.find_long_str(s);
@@ -208,6 +214,9 @@ impl Table {
             if let Value::Str(k) = node.key
                 && k == s
             {
+                if n <= u16::MAX as usize {
+                    sr.set_slot_hint(n);
+                }
                 return Some(n);
             }
             if node.next < 0 {
@@ -217,7 +226,7 @@ impl Table {
         }
     }
 
-    /// [`Table::find_str`] for a long string key (compared by contents), kept out of
+    /// [`Table::find_str_chain`] for a long string key (compared by contents), kept out of
     /// line so the short-key walk inlines small into the interpreter's field access.
     #[inline(never)]
     fn find_long_str(&self, s: Gc<LuaStr>) -> Option<usize> {
@@ -243,9 +252,41 @@ impl Table {
     /// Raw get with a string key.
     #[inline]
     pub fn get_str(&self, s: Gc<LuaStr>) -> Value {
-        match self.find_str(s) {
+        let h = s.get().slot_hint();
+        if let Some(node) = self.nodes.get(h)
+            && let Value::Str(k) = node.key
+            && k == s
+        {
+            return node.val;
+        }
+        match self.find_str_chain(s) {
             Some(n) => self.nodes[n].val,
             None => Value::Nil,
+        }
+    }
+
+    /// Raw get with a string key into `out` when the value is not nil (`false`, and
+    /// `out` untouched, when it is): the interpreter's field reads copy the node's value
+    /// straight into the destination register.
+    #[inline]
+    pub fn get_str_into(&self, s: Gc<LuaStr>, out: &mut Value) -> bool {
+        let h = s.get().slot_hint();
+        if let Some(node) = self.nodes.get(h)
+            && let Value::Str(k) = node.key
+            && k == s
+        {
+            if node.val.is_nil() {
+                return false;
+            }
+            *out = node.val;
+            return true;
+        }
+        match self.find_str_chain(s) {
+            Some(n) if !self.nodes[n].val.is_nil() => {
+                *out = self.nodes[n].val;
+                true
+            }
+            _ => false,
         }
     }
 
@@ -271,8 +312,8 @@ impl Table {
     /// Raw set with an integer key.
     #[inline]
     pub fn set_int(&mut self, heap: &Heap, i: i64, val: Value) {
-        if (i as u64).wrapping_sub(1) < self.array.len() as u64 {
-            self.array[(i - 1) as usize] = val;
+        if let Some(slot) = self.array.get_mut((i as u64).wrapping_sub(1) as usize) {
+            *slot = val;
             return;
         }
         self.set_in_hash(heap, Value::Int(i), val);
@@ -308,12 +349,31 @@ impl Table {
     /// interpreter's field stores; a new key goes out of line.
     #[inline]
     pub fn set_str(&mut self, heap: &Heap, key: Gc<LuaStr>, val: Value) {
-        if let Some(n) = self.find_str(key) {
+        let h = key.get().slot_hint();
+        if let Some(node) = self.nodes.get_mut(h)
+            && let Value::Str(k) = node.key
+            && k == key
+        {
+            node.val = val;
             self.flags.set(0);
+            return;
+        }
+        self.set_str_slow(heap, key, val)
+    }
+
+    /// [`Table::set_str`] past the slot hint: the chain walk, then the insertion of
+    /// an absent key (without walking the chain again as `set_in_hash` would).
+    #[inline(never)]
+    fn set_str_slow(&mut self, heap: &Heap, key: Gc<LuaStr>, val: Value) {
+        self.flags.set(0);
+        if let Some(n) = self.find_str_chain(key) {
             self.nodes[n].val = val;
             return;
         }
-        self.set_in_hash(heap, Value::Str(key), val)
+        if val.is_nil() {
+            return;
+        }
+        self.new_key(heap, Value::Str(key), val);
     }
 
     #[inline(never)]
@@ -494,11 +554,43 @@ impl Table {
     }
 
     /// A border (`#t` without `__len`), as the reference's `luaH_getn` finds one.
+    /// The common cases (a full array part and no hash part; a border just below the
+    /// end of the array part) are answered inline.
+    #[inline]
     pub fn length(&self) -> i64 {
+        let n = self.array.len();
+        if n >= 2 {
+            if !self.array[n - 1].is_nil() {
+                if self.nodes.is_empty() {
+                    return n as i64;
+                }
+            } else if !self.array[n - 2].is_nil() {
+                return (n - 1) as i64;
+            }
+        }
+        self.length_search()
+    }
+
+    /// [`Table::length`] past its inline cases: binary search in the array part, or
+    /// unbound search in the hash part.
+    #[inline(never)]
+    fn length_search(&self) -> i64 {
         let n = self.array.len();
         if n > 0 && self.array[n - 1].is_nil() {
             if n >= 2 && !self.array[n - 2].is_nil() {
                 return (n - 1) as i64;
+            }
+            // A border is `h` with `array[h - 1]` not nil (or `h == 0`) and
+            // `array[h]` nil.
+            let h = self.len_hint.get() as usize;
+            if h < n && (h == 0 || !self.array[h - 1].is_nil()) {
+                if self.array[h].is_nil() {
+                    return h as i64;
+                }
+                if h + 1 < n && self.array[h + 1].is_nil() {
+                    self.set_len_hint(h + 1);
+                    return (h + 1) as i64;
+                }
             }
             let (mut i, mut j) = (0usize, n);
             while j - i > 1 {
@@ -509,6 +601,7 @@ impl Table {
                     i = m
                 }
             }
+            self.set_len_hint(i);
             return i as i64;
         }
         if self.nodes.is_empty() || self.get_int(n as i64 + 1).is_nil() {
@@ -538,6 +631,11 @@ impl Table {
             }
         }
         i as i64
+    }
+
+    fn set_len_hint(&self, h: usize) {
+        self.len_hint
+            .set(if h <= u16::MAX as usize { h as u16 } else { 0 });
     }
 
     /// The traversal step of `next`: the entry after `key` (nil: the first one).
@@ -711,6 +809,41 @@ mod tests {
         assert_eq!(count, 101);
         t.set_int(&heap, 100, Value::Nil);
         assert_eq!(t.length(), 99);
+    }
+
+    /// `#t` is always a border (`t[n] ~= nil and t[n + 1] == nil`, or 0 when `t[1]`
+    /// is nil), whatever the length hint remembers, through appends, removals from
+    /// the end and holes punched anywhere.
+    #[test]
+    fn length_is_a_border_through_appends_and_holes() {
+        let heap = Heap::default();
+        let mut t = Table::with_capacity(64, 0);
+        let is_border =
+            |t: &Table, n: i64| (n == 0 || !t.get_int(n).is_nil()) && t.get_int(n + 1).is_nil();
+        for i in 1..=40 {
+            assert_eq!(t.length(), i - 1);
+            t.set_int(&heap, i, Value::Int(i));
+        }
+        assert_eq!(t.length(), 40);
+        for i in (30..=40).rev() {
+            t.set_int(&heap, i, Value::Nil);
+            assert_eq!(t.length(), i - 1);
+        }
+        let mut x = 12345u64;
+        for _ in 0..2000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let k = (x % 64) as i64 + 1;
+            let v = if x & 0x100 == 0 {
+                Value::Nil
+            } else {
+                Value::Int(k)
+            };
+            t.set_int(&heap, k, v);
+            let n = t.length();
+            assert!(is_border(&t, n), "#t = {n} is not a border");
+        }
     }
 
     #[test]

@@ -60,6 +60,19 @@ pub enum LuaType {
 }
 
 impl LuaType {
+    /// Every type, in [`LuaType::index`] order.
+    pub const ALL: [LuaType; 9] = [
+        LuaType::Nil,
+        LuaType::Boolean,
+        LuaType::LightUserData,
+        LuaType::Number,
+        LuaType::String,
+        LuaType::Table,
+        LuaType::Function,
+        LuaType::UserData,
+        LuaType::Thread,
+    ];
+
     /// The name `type` returns.
     pub fn name(self) -> &'static str {
         match self {

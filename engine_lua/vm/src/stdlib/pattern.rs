@@ -131,8 +131,19 @@ pub fn find(subject: &[u8], pattern: &[u8], init: usize) -> Result<Option<Match>
         Some(b'^') => (true, &pattern[1..]),
         _ => (false, pattern),
     };
+    if !anchor && let Some((set, true)) = first_set_whole(pat) {
+        // The pattern is one single-character class: a scan for its first byte.
+        let s = skip_to(subject, &set, init);
+        return Ok((s < subject.len()).then(|| Match {
+            range: s..s + 1,
+            captures: Vec::new(),
+        }));
+    }
     let mut ms = MatchState::new(subject, pat);
     let mut s = init;
+    // The byte set is made only once the first position failed (the usual anchored
+    // or immediate match does not pay for it).
+    let mut set: Option<Option<ByteSet>> = None;
     loop {
         ms.reset();
         if let Some(e) = ms.do_match(s, 0)? {
@@ -141,6 +152,12 @@ pub fn find(subject: &[u8], pattern: &[u8], init: usize) -> Result<Option<Match>
         s += 1;
         if anchor || s > subject.len() {
             return Ok(None);
+        }
+        if let Some(set) = set.get_or_insert_with(|| first_set(pat)) {
+            s = skip_to(subject, set, s);
+            if s == subject.len() {
+                return Ok(None);
+            }
         }
     }
 }
@@ -176,7 +193,17 @@ impl GMatch {
     pub fn next(&mut self, subject: &[u8], pattern: &[u8]) -> Result<Option<Match>, PatternError> {
         let mut ms = MatchState::new(subject, pattern);
         let mut s = self.pos;
+        let mut set: Option<Option<ByteSet>> = None;
         while s <= subject.len() {
+            if s > self.pos
+                && let Some(set) = set.get_or_insert_with(|| first_set(pattern))
+            {
+                s = skip_to(subject, set, s);
+                if s == subject.len() {
+                    s += 1;
+                    break;
+                }
+            }
             ms.reset();
             if let Some(e) = ms.do_match(s, 0)?
                 && Some(e) != self.last_match
@@ -212,7 +239,14 @@ pub fn gsub<E: From<PatternError>>(
     let mut src = 0;
     let mut last_match = None;
     let mut n = 0;
+    let set = if anchor { None } else { first_set(pat) };
     while max_n.is_none_or(|m| n < m) {
+        if let Some(set) = &set {
+            // The bytes that cannot start a match are copied as they are.
+            let k = skip_to(subject, set, src);
+            out.extend_from_slice(&subject[src..k]);
+            src = k;
+        }
         ms.reset();
         match ms.do_match(src, 0)? {
             Some(e) if Some(e) != last_match => {
@@ -270,7 +304,7 @@ pub fn expand_replacement(
 
 /// Whether byte `c` belongs to class letter `cl` (`a c d g l p s u w x`, upper case for
 /// the complement; any other letter stands for itself), in the C locale.
-pub fn match_class(c: u8, cl: u8) -> bool {
+pub const fn match_class(c: u8, cl: u8) -> bool {
     let res = match cl.to_ascii_lowercase() {
         b'a' => c.is_ascii_alphabetic(),
         b'c' => c.is_ascii_control(),
@@ -286,6 +320,146 @@ pub fn match_class(c: u8, cl: u8) -> bool {
         _ => return cl == c,
     };
     if cl.is_ascii_uppercase() { !res } else { res }
+}
+
+/// A set of bytes, one bit each.
+type ByteSet = [u64; 4];
+
+/// Whether byte `b` is in set `set`.
+#[inline(always)]
+fn in_set(set: &ByteSet, b: u8) -> bool {
+    (set[(b >> 6) as usize] >> (b & 63)) & 1 != 0
+}
+
+/// Adds byte `b` to `set`.
+const fn add(set: &mut ByteSet, b: u8) {
+    set[(b >> 6) as usize] |= 1 << (b & 63);
+}
+
+/// The set of bytes each class letter (`%a`, `%D`, ...; any other byte: itself)
+/// matches, computed at compile time from [`match_class`].
+static CLASS_SETS: [ByteSet; 256] = {
+    let mut t = [[0u64; 4]; 256];
+    let mut cl = 0;
+    while cl < 256 {
+        let mut c = 0;
+        while c < 256 {
+            if match_class(c as u8, cl as u8) {
+                add(&mut t[cl], c as u8);
+            }
+            c += 1;
+        }
+        cl += 1;
+    }
+    t
+};
+
+/// The bytes a match of `pat` (no anchor) can start with, when every match consumes
+/// one byte of that set first: the pattern starts with a single-character class (a
+/// literal, `%x` or `[...]`, not `.`) without a `*`, `?` or `-` quantifier. Lets the
+/// unanchored searches skip the positions where the matcher would fail on its first
+/// class (it fails there without looking further, so no error is missed). `None` when
+/// the pattern starts otherwise or is malformed (the matcher raises the error).
+fn first_set(pat: &[u8]) -> Option<ByteSet> {
+    first_set_whole(pat).map(|(set, _)| set)
+}
+
+/// [`first_set`], and whether that class is the whole pattern.
+fn first_set_whole(pat: &[u8]) -> Option<(ByteSet, bool)> {
+    let c = *pat.first()?;
+    match c {
+        b'(' | b')' | b'.' => return None,
+        b'$' if pat.len() == 1 => return None,
+        ESC => match pat.get(1) {
+            None | Some(b'b' | b'f' | b'0'..=b'9') => return None,
+            _ => {}
+        },
+        _ => {}
+    }
+    let ep = class_end(pat, 0).ok()?;
+    if matches!(pat.get(ep), Some(b'*' | b'?' | b'-')) {
+        return None;
+    }
+    let mut set = [0u64; 4];
+    match c {
+        ESC => set = CLASS_SETS[pat[1] as usize],
+        b'[' => {
+            // As `match_bracket_class`: the union of the items, complemented after `^`.
+            let ec = ep - 1;
+            let mut p = 1;
+            let neg = pat[p] == b'^';
+            if neg {
+                p += 1;
+            }
+            while p < ec {
+                if pat[p] == ESC {
+                    p += 1;
+                    let cs = &CLASS_SETS[pat[p] as usize];
+                    for (w, x) in set.iter_mut().zip(cs) {
+                        *w |= x;
+                    }
+                } else if pat[p + 1] == b'-' && p + 2 < ec {
+                    for b in pat[p]..=pat[p + 2] {
+                        add(&mut set, b);
+                    }
+                    p += 2;
+                } else {
+                    add(&mut set, pat[p]);
+                }
+                p += 1;
+            }
+            if neg {
+                for w in &mut set {
+                    *w = !*w;
+                }
+            }
+        }
+        _ => add(&mut set, c),
+    }
+    Some((set, ep == pat.len()))
+}
+
+/// The first offset at or after `s` whose byte is in `set` (`subject.len()` if none).
+#[inline]
+fn skip_to(subject: &[u8], set: &ByteSet, s: usize) -> usize {
+    match subject[s..].iter().position(|&b| in_set(set, b)) {
+        Some(k) => s + k,
+        None => subject.len(),
+    }
+}
+
+/// The end of the single-character class of `pat` starting at `p`.
+fn class_end(pat: &[u8], mut p: usize) -> Result<usize, PatternError> {
+    let at = |p: usize| pat.get(p).copied().unwrap_or(0);
+    let c = pat[p];
+    p += 1;
+    if c == ESC {
+        if p >= pat.len() {
+            return err("malformed pattern (ends with '%')");
+        }
+        return Ok(p + 1);
+    }
+    if c == b'[' {
+        if at(p) == b'^' {
+            p += 1;
+        }
+        // The first character after `[` (or `[^`) is always part of the set.
+        loop {
+            if p >= pat.len() {
+                return err("malformed pattern (missing ']')");
+            }
+            let c = pat[p];
+            p += 1;
+            if c == ESC && p < pat.len() {
+                p += 1;
+            }
+            if at(p) == b']' {
+                break;
+            }
+        }
+        return Ok(p + 1);
+    }
+    Ok(p)
 }
 
 /// Capture slot length markers, as in the reference.
@@ -341,36 +515,9 @@ impl<'a> MatchState<'a> {
     }
 
     /// The end of the single-character class starting at `p`.
-    fn class_end(&self, mut p: usize) -> Result<usize, PatternError> {
-        let c = self.pat[p];
-        p += 1;
-        if c == ESC {
-            if p >= self.pat.len() {
-                return err("malformed pattern (ends with '%')");
-            }
-            return Ok(p + 1);
-        }
-        if c == b'[' {
-            if self.pat_at(p) == b'^' {
-                p += 1;
-            }
-            // The first character after `[` (or `[^`) is always part of the set.
-            loop {
-                if p >= self.pat.len() {
-                    return err("malformed pattern (missing ']')");
-                }
-                let c = self.pat[p];
-                p += 1;
-                if c == ESC && p < self.pat.len() {
-                    p += 1;
-                }
-                if self.pat_at(p) == b']' {
-                    break;
-                }
-            }
-            return Ok(p + 1);
-        }
-        Ok(p)
+    #[inline]
+    fn class_end(&self, p: usize) -> Result<usize, PatternError> {
+        class_end(self.pat, p)
     }
 
     /// Whether `c` is in the set `[...]` spanning `p` (at `[`) to `ec` (at `]`).

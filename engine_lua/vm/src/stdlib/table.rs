@@ -208,8 +208,17 @@ fn tconcat(vm: &mut Vm) -> LuaResult<Ret> {
     let mut i = vm.opt_integer(3, 1)?;
     last = vm.opt_integer(4, last)?;
     let mut out = Vec::new();
+    // A table without a metatable is read raw, without going through the frame for
+    // each element.
+    let raw = match vm.arg(1) {
+        Value::Table(g) if g.get().metatable.is_none() => Some(g),
+        _ => None,
+    };
     let add = |vm: &mut Vm, out: &mut Vec<u8>, i: i64| -> LuaResult<()> {
-        let v = geti(vm, 1, i)?;
+        let v = match raw {
+            Some(g) => g.get().get_int(i),
+            None => geti(vm, 1, i)?,
+        };
         match v {
             Value::Str(s) => out.extend_from_slice(s.get().as_bytes()),
             Value::Int(_) | Value::Num(_) => {
@@ -265,8 +274,13 @@ impl Sorter {
                 _ => vm.less_than(a, b),
             }
         } else {
-            let r = vm.call_function(f, &[a, b], 1)?;
-            Ok(r.first().is_some_and(Value::truthy))
+            // Called on the stack above the sort's values (no result vector to
+            // allocate per comparison, as `call_function` would).
+            vm.push(f);
+            vm.push(a);
+            vm.push(b);
+            vm.call_stack(2, 1)?;
+            Ok(vm.pop().truthy())
         }
     }
 

@@ -136,6 +136,24 @@ fn tonumber(vm: &mut Vm) -> LuaResult<Ret> {
 }
 
 fn ipairs_aux(vm: &mut Vm) -> LuaResult<Ret> {
+    // The usual step (a plain table and an integer control) in place: the results
+    // replace the two arguments.
+    let base = vm.frame_base();
+    let th = vm.current.get_mut();
+    if let Some(&[Value::Table(h), Value::Int(i)]) = th.stack.get(base..th.top)
+        && h.get().metatable.is_none()
+    {
+        let i = i.wrapping_add(1);
+        let v = h.get().get_int(i);
+        if v.is_nil() {
+            th.stack[base] = Value::Nil;
+            th.top = base + 1;
+            return Ok(Ret::Values(1));
+        }
+        th.stack[base] = Value::Int(i);
+        th.stack[base + 1] = v;
+        return Ok(Ret::Values(2));
+    }
     let i = vm.check_integer(2)?.wrapping_add(1);
     let t = vm.arg(1);
     let v = match t {
@@ -159,7 +177,17 @@ fn next(vm: &mut Vm) -> LuaResult<Ret> {
     let t = vm.check_table(1)?;
     let k = vm.arg(2);
     match t.get().next(k) {
-        Ok(Some((k, v))) => vm.ret(&[k, v]),
+        Ok(Some((k, v))) => {
+            // The results replace the arguments when both are there (a `pairs` loop).
+            let base = vm.frame_base();
+            let th = vm.current.get_mut();
+            if th.top == base + 2 {
+                th.stack[base] = k;
+                th.stack[base + 1] = v;
+                return Ok(Ret::Values(2));
+            }
+            vm.ret(&[k, v])
+        }
         Ok(None) => vm.ret(&[Value::Nil]),
         Err(()) => Err(vm.error_plain("invalid key to 'next'")),
     }

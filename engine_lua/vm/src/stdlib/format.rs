@@ -65,8 +65,10 @@ pub trait FormatArgs {
     fn integer(&mut self, arg: usize) -> Result<i64, Self::Error>;
     /// The argument as `luaL_checknumber` converts it.
     fn number(&mut self, arg: usize) -> Result<f64, Self::Error>;
+    /// The bytes of a converted string argument (borrowed from the state where it can).
+    type Str: AsRef<[u8]>;
     /// The argument as `luaL_tolstring` converts it.
-    fn string(&mut self, arg: usize) -> Result<Vec<u8>, Self::Error>;
+    fn string(&mut self, arg: usize) -> Result<Self::Str, Self::Error>;
     /// The argument as `%q` sees it.
     fn literal(&mut self, arg: usize) -> Result<Literal, Self::Error>;
     /// The argument's address as `lua_topointer` gives it (`None` for values that are
@@ -194,6 +196,11 @@ pub fn format<A: FormatArgs>(fmt: &[u8], args: &mut A) -> Result<Vec<u8>, A::Err
                 let n = args.integer(arg)?;
                 pad(&mut out, &spec, &[], &[], &[n as u8], false);
             }
+            Some(b'd') if len == 0 => {
+                // Plain `%d`: the digits straight into the output.
+                let n = args.integer(arg)?;
+                push_decimal(&mut out, n);
+            }
             Some(conv @ (b'd' | b'i' | b'u' | b'o' | b'x' | b'X')) => {
                 let n = args.integer(arg)?;
                 let flags = match conv {
@@ -240,6 +247,7 @@ pub fn format<A: FormatArgs>(fmt: &[u8], args: &mut A) -> Result<Vec<u8>, A::Err
             }
             Some(b's') => {
                 let s = args.string(arg)?;
+                let s = s.as_ref();
                 if len == 0 {
                     out.extend_from_slice(&s);
                 } else {
@@ -252,7 +260,7 @@ pub fn format<A: FormatArgs>(fmt: &[u8], args: &mut A) -> Result<Vec<u8>, A::Err
                     }
                     let spec = check_spec(form, FLAGS_C, true)?;
                     if spec.precision.is_none() && s.len() >= 100 {
-                        out.extend_from_slice(&s);
+                        out.extend_from_slice(s);
                     } else {
                         let n = spec.precision.map_or(s.len(), |p| p.min(s.len()));
                         pad(&mut out, &spec, &[], &[], &s[..n], false);
@@ -291,6 +299,25 @@ fn pad(out: &mut Vec<u8>, spec: &Spec, sign: &[u8], prefix: &[u8], body: &[u8], 
         out.extend_from_slice(prefix);
         out.extend_from_slice(body);
     }
+}
+
+/// Appends the decimal digits of `n` (with a `-` if negative), as plain `%d`.
+pub fn push_decimal(out: &mut Vec<u8>, n: i64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    let mut m = n.unsigned_abs();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (m % 10) as u8;
+        m /= 10;
+        if m == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        out.push(b'-');
+    }
+    out.extend_from_slice(&buf[i..]);
 }
 
 /// Renders one integer conversion (`d i u o x X`) as C `printf` with `%lld`-style
@@ -629,6 +656,7 @@ mod tests {
                 }),
             }
         }
+        type Str = Vec<u8>;
         fn string(&mut self, arg: usize) -> Result<Vec<u8>, FormatError> {
             Ok(match &self.0[arg - 2] {
                 V::I(i) => i.to_string().into_bytes(),

@@ -131,6 +131,14 @@ pub fn find(subject: &[u8], pattern: &[u8], init: usize) -> Result<Option<Match>
         Some(b'^') => (true, &pattern[1..]),
         _ => (false, pattern),
     };
+    if !anchor && let Some((set, true)) = first_set_whole(pat) {
+        // The pattern is one single-character class: a scan for its first byte.
+        let s = skip_to(subject, &set, init);
+        return Ok((s < subject.len()).then(|| Match {
+            range: s..s + 1,
+            captures: Vec::new(),
+        }));
+    }
     let mut ms = MatchState::new(subject, pat);
     let mut s = init;
     // The byte set is made only once the first position failed (the usual anchored
@@ -353,6 +361,11 @@ static CLASS_SETS: [ByteSet; 256] = {
 /// class (it fails there without looking further, so no error is missed). `None` when
 /// the pattern starts otherwise or is malformed (the matcher raises the error).
 fn first_set(pat: &[u8]) -> Option<ByteSet> {
+    first_set_whole(pat).map(|(set, _)| set)
+}
+
+/// [`first_set`], and whether that class is the whole pattern.
+fn first_set_whole(pat: &[u8]) -> Option<(ByteSet, bool)> {
     let c = *pat.first()?;
     match c {
         b'(' | b')' | b'.' => return None,
@@ -363,8 +376,7 @@ fn first_set(pat: &[u8]) -> Option<ByteSet> {
         },
         _ => {}
     }
-    let ms = MatchState::new(&[], pat);
-    let ep = ms.class_end(0).ok()?;
+    let ep = class_end(pat, 0).ok()?;
     if matches!(pat.get(ep), Some(b'*' | b'?' | b'-')) {
         return None;
     }
@@ -404,7 +416,7 @@ fn first_set(pat: &[u8]) -> Option<ByteSet> {
         }
         _ => add(&mut set, c),
     }
-    Some(set)
+    Some((set, ep == pat.len()))
 }
 
 /// The first offset at or after `s` whose byte is in `set` (`subject.len()` if none).
@@ -414,6 +426,40 @@ fn skip_to(subject: &[u8], set: &ByteSet, s: usize) -> usize {
         Some(k) => s + k,
         None => subject.len(),
     }
+}
+
+/// The end of the single-character class of `pat` starting at `p`.
+fn class_end(pat: &[u8], mut p: usize) -> Result<usize, PatternError> {
+    let at = |p: usize| pat.get(p).copied().unwrap_or(0);
+    let c = pat[p];
+    p += 1;
+    if c == ESC {
+        if p >= pat.len() {
+            return err("malformed pattern (ends with '%')");
+        }
+        return Ok(p + 1);
+    }
+    if c == b'[' {
+        if at(p) == b'^' {
+            p += 1;
+        }
+        // The first character after `[` (or `[^`) is always part of the set.
+        loop {
+            if p >= pat.len() {
+                return err("malformed pattern (missing ']')");
+            }
+            let c = pat[p];
+            p += 1;
+            if c == ESC && p < pat.len() {
+                p += 1;
+            }
+            if at(p) == b']' {
+                break;
+            }
+        }
+        return Ok(p + 1);
+    }
+    Ok(p)
 }
 
 /// Capture slot length markers, as in the reference.
@@ -469,36 +515,9 @@ impl<'a> MatchState<'a> {
     }
 
     /// The end of the single-character class starting at `p`.
-    fn class_end(&self, mut p: usize) -> Result<usize, PatternError> {
-        let c = self.pat[p];
-        p += 1;
-        if c == ESC {
-            if p >= self.pat.len() {
-                return err("malformed pattern (ends with '%')");
-            }
-            return Ok(p + 1);
-        }
-        if c == b'[' {
-            if self.pat_at(p) == b'^' {
-                p += 1;
-            }
-            // The first character after `[` (or `[^`) is always part of the set.
-            loop {
-                if p >= self.pat.len() {
-                    return err("malformed pattern (missing ']')");
-                }
-                let c = self.pat[p];
-                p += 1;
-                if c == ESC && p < self.pat.len() {
-                    p += 1;
-                }
-                if self.pat_at(p) == b']' {
-                    break;
-                }
-            }
-            return Ok(p + 1);
-        }
-        Ok(p)
+    #[inline]
+    fn class_end(&self, p: usize) -> Result<usize, PatternError> {
+        class_end(self.pat, p)
     }
 
     /// Whether `c` is in the set `[...]` spanning `p` (at `[`) to `ec` (at `]`).

@@ -10,7 +10,7 @@ use super::format::{self, FormatArgs, FormatError, Literal};
 use super::pack::{self, PackArgs, PackError, Unpacked};
 use super::pattern::{self, CaptureValue, GMatch, Match, PatternError};
 use crate::runtime::meta::{self, ArithOp};
-use crate::runtime::{LuaError, LuaResult, LuaType, NativeFn, Ret, Value, Vm};
+use crate::runtime::{Gc, LuaError, LuaResult, LuaStr, LuaType, NativeFn, Ret, Value, Vm};
 
 /// The reference's `MAXSIZE` for results (`INT_MAX` on 64-bit Linux).
 const MAX_SIZE: usize = i32::MAX as usize;
@@ -108,7 +108,38 @@ fn str_len(vm: &mut Vm) -> LuaResult<Ret> {
     Ok(Ret::Values(1))
 }
 
+/// The arguments `(s [, i [, j]])` of the running native read in one pass when `s`
+/// is a string and the others integers: `i` defaults to 1, `j` to `dflt_j` (or to
+/// `i` when `None`). `None` (nothing read) for anything else: the caller then takes
+/// its general path with the reference's coercions and errors.
+#[inline(always)]
+fn str_int_args(vm: &Vm, dflt_j: Option<i64>) -> Option<(Gc<LuaStr>, i64, i64)> {
+    let th = vm.current.get();
+    let args = th.stack.get(vm.frame_base()..th.top)?;
+    match *args {
+        [Value::Str(s)] => Some((s, 1, dflt_j.unwrap_or(1))),
+        [Value::Str(s), Value::Int(i)] => Some((s, i, dflt_j.unwrap_or(i))),
+        [Value::Str(s), Value::Int(i), Value::Int(j)] => Some((s, i, j)),
+        _ => None,
+    }
+}
+
 fn str_sub(vm: &mut Vm) -> LuaResult<Ret> {
+    if let Some((s, i, j)) = str_int_args(vm, Some(-1))
+        && vm.arg_count() >= 2
+    {
+        let bytes = s.get().as_bytes();
+        let len = bytes.len();
+        let start = posrelat_start(i, len);
+        let end = posrelat_end(j, len);
+        let v = if start > end {
+            vm.new_string(b"")
+        } else {
+            vm.new_string(&bytes[start - 1..end])
+        };
+        vm.push(v);
+        return Ok(Ret::Values(1));
+    }
     let s = vm.check_str(1)?;
     let len = s.get().len();
     let start = posrelat_start(vm.check_integer(2)?, len);
@@ -171,6 +202,19 @@ fn str_rep(vm: &mut Vm) -> LuaResult<Ret> {
 }
 
 fn str_byte(vm: &mut Vm) -> LuaResult<Ret> {
+    if let Some((s, i, j)) = str_int_args(vm, None)
+        && i == j
+    {
+        // One byte (the usual `string.byte(s, i)`), or none when out of range.
+        let bytes = s.get().as_bytes();
+        let len = bytes.len();
+        let start = posrelat_start(i, len);
+        if start > posrelat_end(j, len) {
+            return Ok(Ret::Values(0));
+        }
+        vm.push_int(i64::from(bytes[start - 1]));
+        return Ok(Ret::Values(1));
+    }
     let s = vm.check_str(1)?;
     let len = s.get().len();
     let pi = vm.opt_integer(2, 1)?;
@@ -229,9 +273,18 @@ fn push_capture(vm: &mut Vm, subject: &[u8], v: CaptureValue) {
 }
 
 fn push_captures(vm: &mut Vm, subject: &[u8], m: &Match, whole: bool) -> LuaResult<usize> {
-    let vals = m.values(whole).map_err(|e| pattern_err(vm, e))?;
-    let n = vals.len();
-    for v in vals {
+    // As `Match::values`, without collecting: every value is checked before any is
+    // pushed (an error leaves nothing behind).
+    let n = if m.captures.is_empty() && whole {
+        1
+    } else {
+        m.captures.len()
+    };
+    for i in 0..n {
+        m.get(i).map_err(|e| pattern_err(vm, e))?;
+    }
+    for i in 0..n {
+        let v = m.get(i).expect("checked above");
         push_capture(vm, subject, v);
     }
     Ok(n)
@@ -404,6 +457,16 @@ struct VmFormatArgs<'a> {
     vm: &'a mut Vm,
 }
 
+/// A string's bytes, borrowed from the heap (used at once, before anything else
+/// can run a collection).
+pub(crate) struct StrBytes(Gc<LuaStr>);
+
+impl AsRef<[u8]> for StrBytes {
+    fn as_ref(&self) -> &[u8] {
+        self.0.get().as_bytes()
+    }
+}
+
 impl FormatArgs for VmFormatArgs<'_> {
     type Error = Fail;
     fn top(&self) -> usize {
@@ -415,9 +478,10 @@ impl FormatArgs for VmFormatArgs<'_> {
     fn number(&mut self, arg: usize) -> Result<f64, Fail> {
         Ok(self.vm.check_number(arg)?)
     }
-    fn string(&mut self, arg: usize) -> Result<Vec<u8>, Fail> {
+    type Str = StrBytes;
+    fn string(&mut self, arg: usize) -> Result<StrBytes, Fail> {
         let v = self.vm.arg(arg);
-        Ok(self.vm.to_string(v)?.get().as_bytes().to_vec())
+        Ok(StrBytes(self.vm.to_string(v)?))
     }
     fn literal(&mut self, arg: usize) -> Result<Literal, Fail> {
         Ok(match self.vm.arg(arg) {

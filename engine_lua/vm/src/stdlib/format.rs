@@ -249,7 +249,7 @@ pub fn format<A: FormatArgs>(fmt: &[u8], args: &mut A) -> Result<Vec<u8>, A::Err
                 let s = args.string(arg)?;
                 let s = s.as_ref();
                 if len == 0 {
-                    out.extend_from_slice(&s);
+                    out.extend_from_slice(s);
                 } else {
                     if s.contains(&0) {
                         return Err(FormatError::Arg {

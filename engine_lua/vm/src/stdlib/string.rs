@@ -439,10 +439,9 @@ fn str_gsub(vm: &mut Vm) -> LuaResult<Ret> {
     });
     match result {
         Ok((out, n)) => {
-            if changed {
-                vm.push_bytes(&out);
-            } else {
-                vm.push(Value::Str(s));
+            match out {
+                Some(out) if changed => vm.push_bytes(&out),
+                _ => vm.push(Value::Str(s)),
             }
             vm.push_int(n as i64);
             Ok(Ret::Values(2))

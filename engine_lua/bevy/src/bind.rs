@@ -584,6 +584,28 @@ struct ChildPath {
     kind: std::cell::Cell<PathKind>,
     /// The key was read through `__index` and is not a method name.
     not_method: std::cell::Cell<bool>,
+    /// A name key's interned Lua string, once seen, kept alive by `key_anchor`:
+    /// equal short strings are the same object, so a short key matches by address.
+    key_addr: std::cell::Cell<usize>,
+    key_anchor: RefCell<Option<LuaValue>>,
+}
+
+impl ChildPath {
+    /// Whether this child's key is `key`.
+    #[inline]
+    fn is(&self, key: &Value) -> bool {
+        match (&self.key, key) {
+            (Step::Name(n), Value::Str(s)) => {
+                let a = self.key_addr.get();
+                if a != 0 && s.get().is_short() {
+                    return s.addr() == a;
+                }
+                n.as_bytes() == s.get().as_bytes()
+            }
+            (Step::Index(i), Value::Int(k)) => *k >= 1 && (*k - 1) as usize == *i,
+            _ => false,
+        }
+    }
 }
 
 /// A path inside a component or resource: its steps, and its text for messages
@@ -612,11 +634,7 @@ impl RefPath {
     #[inline]
     fn known_child(&self, key: &Value) -> Option<(PathKind, bool, FastLeaf)> {
         let children = self.children.try_borrow().ok()?;
-        let c = children.iter().find(|c| match (&c.key, key) {
-            (Step::Name(n), Value::Str(s)) => n.as_bytes() == s.get().as_bytes(),
-            (Step::Index(i), Value::Int(k)) => *k >= 1 && (*k - 1) as usize == *i,
-            _ => false,
-        })?;
+        let c = children.iter().find(|c| c.is(key))?;
         Some((c.kind.get(), c.not_method.get(), c.path.leaf.get()))
     }
 
@@ -625,11 +643,7 @@ impl RefPath {
     fn child_for(&self, key: &Value, indexed: bool) -> Result<(Rc<RefPath>, PathKind)> {
         {
             let children = self.children.borrow();
-            let found = children.iter().find(|c| match (&c.key, key) {
-                (Step::Name(n), Value::Str(s)) => n.as_bytes() == s.get().as_bytes(),
-                (Step::Index(i), Value::Int(k)) => *k >= 1 && (*k - 1) as usize == *i,
-                _ => false,
-            });
+            let found = children.iter().find(|c| c.is(key));
             if let Some(c) = found {
                 if indexed {
                     c.not_method.set(true);
@@ -653,8 +667,29 @@ impl RefPath {
             path: path.clone(),
             kind: std::cell::Cell::new(PathKind::Unknown),
             not_method: std::cell::Cell::new(indexed),
+            key_addr: std::cell::Cell::new(0),
+            key_anchor: RefCell::new(None),
         });
         Ok((path, PathKind::Unknown))
+    }
+
+    /// Anchors the short string `key` in the child that has it, so that the child
+    /// matches it by address from now on.
+    fn remember_key(&self, vm: &mut Vm, key: Value) {
+        let Value::Str(s) = key else {
+            return;
+        };
+        if !s.get().is_short() {
+            return;
+        }
+        let children = self.children.borrow();
+        if let Some(c) = children
+            .iter()
+            .find(|c| c.key_addr.get() == 0 && c.is(&key))
+        {
+            *c.key_anchor.borrow_mut() = Some(LuaValue::from_raw(vm, key));
+            c.key_addr.set(s.addr());
+        }
     }
 
     /// Records what the child at `key` holds (its parent has a fixed shape).
@@ -861,6 +896,7 @@ fn is_ref_kind(r: &dyn PartialReflect) -> bool {
 /// the parent's shape is fixed: a struct or tuple) or a copy of a plain value.
 fn ref_index(vm: &mut Vm, ud: Gc<RtUserData>, r: &ValueRef, key: Value) -> Result<Value> {
     let (child, kind) = r.path.child_for(&key, true)?;
+    r.path.remember_key(vm, key);
     match kind {
         PathKind::Ref => {
             if let Some(c) = cache_get(ud, key) {
@@ -945,6 +981,7 @@ fn ref_newindex(
     v: Value,
 ) -> Result<()> {
     let (child, _) = r.path.child_for(&key, false)?;
+    r.path.remember_key(vm, key);
     let what = || r.describe_child(child.last_key().expect("a child has a step"));
     if let Value::Num(_) | Value::Int(_) = v {
         if let Target::Component(e, ty) = &r.target {

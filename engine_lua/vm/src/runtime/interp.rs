@@ -18,7 +18,7 @@ use super::gc::Gc;
 use super::gc::{barrier_table, barrier_table_all};
 use super::meta::{self, ArithError, ArithOp, TM};
 use super::regs::{
-    Code, Regs, TAG_INT, TAG_NUM, fetch, frame_at, invalid_opcode, konst, konst_raw,
+    Code, Regs, TAG_INT, TAG_NUM, fetch, frame_at, invalid_opcode, konst, konst_raw, upval_at,
 };
 use super::thread::{FrameKind, flags};
 use super::userdata::UserData;
@@ -1214,10 +1214,12 @@ impl Vm {
                             r!(a + j) = Value::Nil;
                         }
                     }
-                    op::GETUPVAL => r!(a) = self.upval_get(cl.get().upvals[i.b() as usize]),
+                    op::GETUPVAL => {
+                        r!(a) = self.upval_get(upval_at(&cl.get().upvals, i.b() as usize))
+                    }
                     op::SETUPVAL => {
                         let v = rv!(a);
-                        self.upval_set(cl.get().upvals[i.b() as usize], v);
+                        self.upval_set(upval_at(&cl.get().upvals, i.b() as usize), v);
                     }
                     op::GETTABUP => {
                         let t = self.upval_get(cl.get().upvals[i.b() as usize]);

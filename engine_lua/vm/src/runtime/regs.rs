@@ -30,7 +30,8 @@
               guaranteed by the loader's validation and checked once per frame entry"
 )]
 
-use super::function::FuncProto;
+use super::function::{FuncProto, UpVal};
+use super::gc::Gc;
 use super::thread::Frame;
 use super::value::Value;
 use crate::opcode::Instruction;
@@ -253,6 +254,17 @@ pub(crate) fn push_frame(frames: &mut Vec<Frame>, f: Frame) {
         frames.as_mut_ptr().add(n).write(f);
         frames.set_len(n + 1);
     }
+}
+
+/// Upvalue `i` of the running closure without a bounds check; `i` must be a validated
+/// upvalue operand (`GETUPVAL`/`SETUPVAL` B): the compiler emits only indices of the
+/// function's upvalue list, `dump::validate` checks binary chunks, and a closure has
+/// one upvalue per descriptor of its prototype.
+#[inline(always)]
+pub(crate) fn upval_at(ups: &[Gc<UpVal>], i: usize) -> Gc<UpVal> {
+    debug_assert!(i < ups.len(), "upvalue {i} out of range");
+    // SAFETY: `i < ups.len()` (see above).
+    unsafe { *ups.get_unchecked(i) }
 }
 
 /// `K[i]` without a bounds check; `i` must be a validated constant operand.

@@ -989,7 +989,12 @@ mod tests {
             expand_replacement(s, m, b"b", out)
         })
         .unwrap();
-        assert_eq!((out.as_slice(), n), (&b"bbaa"[..], 2));
+        assert_eq!((out.as_deref(), n), (Some(&b"bbaa"[..]), 2));
+        // no match: no new string
+        let (out, n) =
+            gsub::<PatternError>(s, b"x", None, |m, out| expand_replacement(s, m, b"b", out))
+                .unwrap();
+        assert_eq!((out, n), (None, 0));
     }
 
     #[test]

@@ -389,11 +389,18 @@ impl Vm {
 
     /// An integer (floats with an exact value and numeric strings convert), as
     /// `luaL_checkinteger`.
+    #[inline]
     pub fn check_integer(&mut self, i: usize) -> LuaResult<i64> {
-        let v = self.arg(i);
-        if let Value::Int(n) = v {
+        if let Value::Int(n) = self.arg(i) {
             return Ok(n);
         }
+        self.check_integer_slow(i)
+    }
+
+    /// [`Vm::check_integer`] for anything but an integer.
+    #[inline(never)]
+    fn check_integer_slow(&mut self, i: usize) -> LuaResult<i64> {
+        let v = self.arg(i);
         match meta::to_integer(v) {
             Some(n) => Ok(n),
             None => {
@@ -407,6 +414,7 @@ impl Vm {
     }
 
     /// An optional integer (`luaL_optinteger`).
+    #[inline]
     pub fn opt_integer(&mut self, i: usize, default: i64) -> LuaResult<i64> {
         if self.is_none_or_nil(i) {
             Ok(default)
@@ -441,7 +449,17 @@ impl Vm {
     }
 
     /// A string (numbers are converted in place, as `luaL_checklstring`).
+    #[inline]
     pub fn check_str(&mut self, i: usize) -> LuaResult<Gc<LuaStr>> {
+        if let Value::Str(s) = self.arg(i) {
+            return Ok(s);
+        }
+        self.check_str_slow(i)
+    }
+
+    /// [`Vm::check_str`] for anything but a string.
+    #[inline(never)]
+    fn check_str_slow(&mut self, i: usize) -> LuaResult<Gc<LuaStr>> {
         match self.arg(i) {
             Value::Str(s) => Ok(s),
             v @ (Value::Int(_) | Value::Num(_)) => {

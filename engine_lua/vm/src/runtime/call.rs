@@ -75,7 +75,7 @@ impl Vm {
                 FrameKind::Lua(_) => self.run_lua()?,
                 FrameKind::Native(nc) => {
                     if fr.flags & (flags::PENDING | flags::YIELDED) != 0 {
-                        self.continue_native(fr)?
+                        self.continue_native(fr.flags, fr.base, fr.ctx)?
                     } else {
                         let ret = (nc.get().f)(self)?;
                         self.handle_ret(ret)?
@@ -90,9 +90,10 @@ impl Vm {
 
     /// Continues the native frame `fr` on top of the running thread, which waits: its
     /// pending call (or resumed coroutine) is done, or it yielded and was resumed.
-    fn continue_native(&mut self, fr: Frame) -> LuaResult<Flow> {
+    /// `fl`, `base` and `ctx` are the frame's flags, base and continuation context.
+    fn continue_native(&mut self, fl: u8, base: usize, ctx: usize) -> LuaResult<Flow> {
         let th = self.current;
-        if fr.flags & flags::PENDING != 0
+        if fl & flags::PENDING != 0
             && th
                 .get()
                 .unwinding
@@ -102,7 +103,7 @@ impl Vm {
             self.unwind_next()?;
             return Ok(Flow::Continue);
         }
-        let ret = if fr.flags & flags::PENDING != 0 {
+        let ret = if fl & flags::PENDING != 0 {
             let f = th.get_mut().frames.last_mut().unwrap();
             f.flags &= !(flags::PENDING | flags::YIELDED);
             let k = f.k.take().expect("pending frame has a continuation");
@@ -110,12 +111,12 @@ impl Vm {
                 Some(e) => Status::Error(e),
                 None => Status::Ok,
             };
-            k(self, status, fr.ctx)?
+            k(self, status, ctx)?
         } else {
             // Resumed `coroutine.yield` without continuation: return the resume
             // arguments.
             th.get_mut().frames.last_mut().unwrap().flags &= !flags::YIELDED;
-            let n = th.get().top - fr.base;
+            let n = th.get().top - base;
             Ret::Values(n)
         };
         self.handle_ret(ret)
@@ -126,11 +127,12 @@ impl Vm {
     /// interpreter goes on with the Lua frame below it without leaving its loop.
     #[inline]
     fn after_switch(&mut self) -> LuaResult<Flow> {
-        let fr = *self.current.get().frames.last().expect("a frame to run");
+        let fr = self.current.get().frames.last().expect("a frame to run");
         if matches!(fr.kind, FrameKind::Native(_))
             && fr.flags & (flags::PENDING | flags::YIELDED) != 0
         {
-            return self.continue_native(fr);
+            let (fl, base, ctx) = (fr.flags, fr.base, fr.ctx);
+            return self.continue_native(fl, base, ctx);
         }
         Ok(Flow::Continue)
     }

@@ -249,7 +249,7 @@ pub fn format<A: FormatArgs>(fmt: &[u8], args: &mut A) -> Result<Vec<u8>, A::Err
                 let s = args.string(arg)?;
                 let s = s.as_ref();
                 if len == 0 {
-                    out.extend_from_slice(&s);
+                    out.extend_from_slice(s);
                 } else {
                     if s.contains(&0) {
                         return Err(FormatError::Arg {
@@ -414,6 +414,9 @@ fn fixed_body(a: f64, p: usize, hash: bool) -> String {
 
 /// Splits Rust's `{:.p$e}` output into mantissa and decimal exponent.
 fn exp_parts(a: f64, p: usize) -> (String, i32) {
+    if let Some(r) = exact_exp_parts(a, p) {
+        return r;
+    }
     let mut s = format!("{a:.p$e}");
     let i = s.rfind('e').expect("exponent form");
     let (neg, digits) = match &s.as_bytes()[i + 1..] {
@@ -425,6 +428,104 @@ fn exp_parts(a: f64, p: usize) -> (String, i32) {
         .fold(0i32, |e, &c| e * 10 + i32::from(c - b'0'));
     s.truncate(i);
     (s, if neg { -e } else { e })
+}
+
+/// [`exp_parts`] by integer arithmetic for the numbers whose exact decimal value is
+/// short: `a = m * 2^e` is the integer `m << e` (up to 2^127) or `m * 5^k / 10^k` for
+/// `k = -e <= 32`, so its exact digits come from one `u128`; they are rounded to
+/// `p + 1` significant digits half to even on the exact value, as glibc's `printf`
+/// does. `None` for zero, subnormals and anything else (the general path).
+fn exact_exp_parts(a: f64, p: usize) -> Option<(String, i32)> {
+    const TEN19: u128 = 10_000_000_000_000_000_000;
+    if a == 0.0 || !a.is_finite() || p > 60 {
+        return None;
+    }
+    let bits = a.to_bits();
+    let biased = ((bits >> 52) & 0x7ff) as i32;
+    if biased == 0 {
+        return None;
+    }
+    let mut m = (bits & ((1u64 << 52) - 1)) | (1u64 << 52);
+    let mut e = biased - 1075;
+    let tz = m.trailing_zeros();
+    m >>= tz;
+    e += tz as i32;
+    let (n, k) = if e >= 0 {
+        if 64 - m.leading_zeros() as i32 + e > 127 {
+            return None;
+        }
+        (u128::from(m) << e, 0i32)
+    } else {
+        let k = -e;
+        if k > 32 {
+            return None;
+        }
+        (u128::from(m) * 5u128.pow(k as u32), k)
+    };
+    // The decimal digits of n, most significant first.
+    let mut buf = [0u8; 40];
+    let mut i = buf.len();
+    let mut v = n;
+    while v >= TEN19 {
+        let mut r = (v % TEN19) as u64;
+        v /= TEN19;
+        for _ in 0..19 {
+            i -= 1;
+            buf[i] = b'0' + (r % 10) as u8;
+            r /= 10;
+        }
+    }
+    let mut w = v as u64;
+    while w > 0 {
+        i -= 1;
+        buf[i] = b'0' + (w % 10) as u8;
+        w /= 10;
+    }
+    let digits = &buf[i..];
+    let len = digits.len();
+    let mut exp = len as i32 - 1 - k;
+    let want = p + 1;
+    let mut d: Vec<u8> = Vec::with_capacity(want + 1);
+    if len <= want {
+        d.extend_from_slice(digits);
+        d.resize(want, b'0');
+    } else {
+        d.extend_from_slice(&digits[..want]);
+        let rest = &digits[want..];
+        let up = match rest[0] {
+            b'6'..=b'9' => true,
+            b'5' => rest[1..].iter().any(|&c| c != b'0') || (d[want - 1] - b'0') % 2 == 1,
+            _ => false,
+        };
+        if up {
+            let mut j = want;
+            loop {
+                if j == 0 {
+                    // All nines: 10^want, one more decimal place.
+                    d.insert(0, b'1');
+                    d.truncate(want);
+                    exp += 1;
+                    break;
+                }
+                j -= 1;
+                if d[j] == b'9' {
+                    d[j] = b'0';
+                } else {
+                    d[j] += 1;
+                    break;
+                }
+            }
+        }
+    }
+    let mut s = String::with_capacity(want + 1);
+    s.push(d[0] as char);
+    if want > 1 {
+        s.push('.');
+        for &c in &d[1..] {
+            s.push(c as char);
+        }
+    }
+    Some((s, exp))
 }
 
 fn push_exponent(s: &mut String, e: i32, upper: bool) {

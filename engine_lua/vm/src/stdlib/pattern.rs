@@ -221,52 +221,56 @@ impl GMatch {
 
 /// The driver of `string.gsub`: replaces up to `max_n` matches of `pattern` in
 /// `subject`; `repl` appends the replacement of one match to the output (see
-/// [`expand_replacement`] for string replacements). Returns the new string and the
-/// number of matches. 5.4 semantics: an empty match right after the previous match is
+/// [`expand_replacement`] for string replacements). Returns the new string (`None`
+/// when nothing matched: the subject is the result) and the number of matches. 5.4
+/// semantics: an empty match right after the previous match is
 /// not a match.
 pub fn gsub<E: From<PatternError>>(
     subject: &[u8],
     pattern: &[u8],
     max_n: Option<usize>,
     mut repl: impl FnMut(&Match, &mut Vec<u8>) -> Result<(), E>,
-) -> Result<(Vec<u8>, usize), E> {
+) -> Result<(Option<Vec<u8>>, usize), E> {
     let (anchor, pat) = match pattern.first() {
         Some(b'^') => (true, &pattern[1..]),
         _ => (false, pattern),
     };
     let mut ms = MatchState::new(subject, pat);
-    let mut out = Vec::with_capacity(subject.len());
+    // The output is made at the first match; the subject bytes before a match are
+    // copied when it is found (from `copied`).
+    let mut out: Option<Vec<u8>> = None;
+    let mut copied = 0;
     let mut src = 0;
     let mut last_match = None;
     let mut n = 0;
     let set = if anchor { None } else { first_set(pat) };
     while max_n.is_none_or(|m| n < m) {
         if let Some(set) = &set {
-            // The bytes that cannot start a match are copied as they are.
-            let k = skip_to(subject, set, src);
-            out.extend_from_slice(&subject[src..k]);
-            src = k;
+            // Skip the bytes that cannot start a match.
+            src = skip_to(subject, set, src);
         }
         ms.reset();
         match ms.do_match(src, 0)? {
             Some(e) if Some(e) != last_match => {
                 n += 1;
                 let m = ms.finish(src, e);
-                repl(&m, &mut out)?;
+                let o = out.get_or_insert_with(|| Vec::with_capacity(subject.len()));
+                o.extend_from_slice(&subject[copied..src]);
+                repl(&m, o)?;
                 src = e;
+                copied = e;
                 last_match = Some(e);
             }
-            _ if src < subject.len() => {
-                out.push(subject[src]);
-                src += 1;
-            }
+            _ if src < subject.len() => src += 1,
             _ => break,
         }
         if anchor {
             break;
         }
     }
-    out.extend_from_slice(&subject[src.min(subject.len())..]);
+    if let Some(o) = &mut out {
+        o.extend_from_slice(&subject[copied.min(subject.len())..]);
+    }
     Ok((out, n))
 }
 
@@ -816,7 +820,10 @@ mod tests {
         });
         match res {
             Err(e) => format!("error: {e}"),
-            Ok((out, n)) => format!("{}\t{n}", String::from_utf8_lossy(&out)),
+            Ok((out, n)) => {
+                let out = out.unwrap_or_else(|| sb.to_vec());
+                format!("{}\t{n}", String::from_utf8_lossy(&out))
+            }
         }
     }
 
@@ -982,7 +989,12 @@ mod tests {
             expand_replacement(s, m, b"b", out)
         })
         .unwrap();
-        assert_eq!((out.as_slice(), n), (&b"bbaa"[..], 2));
+        assert_eq!((out.as_deref(), n), (Some(&b"bbaa"[..]), 2));
+        // no match: no new string
+        let (out, n) =
+            gsub::<PatternError>(s, b"x", None, |m, out| expand_replacement(s, m, b"b", out))
+                .unwrap();
+        assert_eq!((out, n), (None, 0));
     }
 
     #[test]

@@ -291,15 +291,31 @@ fn push_captures(vm: &mut Vm, subject: &[u8], m: &Match, whole: bool) -> LuaResu
 }
 
 fn find_aux(vm: &mut Vm, find: bool) -> LuaResult<Ret> {
-    let s = vm.check_str(1)?;
-    let p = vm.check_str(2)?;
+    // The usual arguments (two strings and maybe an integer) in one read.
+    let fast = {
+        let th = vm.current.get();
+        match th.stack.get(vm.frame_base()..th.top) {
+            Some(&[Value::Str(s), Value::Str(p)]) => Some((s, p, 1, false)),
+            Some(&[Value::Str(s), Value::Str(p), Value::Int(i)]) => Some((s, p, i, false)),
+            _ => None,
+        }
+    };
+    let (s, p, i, plain) = match fast {
+        Some(a) => a,
+        None => {
+            let s = vm.check_str(1)?;
+            let p = vm.check_str(2)?;
+            let i = vm.opt_integer(3, 1)?;
+            (s, p, i, vm.arg(4).truthy())
+        }
+    };
     let (sb, pb) = (s.get().as_bytes(), p.get().as_bytes());
-    let init = posrelat_start(vm.opt_integer(3, 1)?, sb.len()) - 1;
+    let init = posrelat_start(i, sb.len()) - 1;
     if init > sb.len() {
         vm.push_nil();
         return Ok(Ret::Values(1));
     }
-    if find && (vm.arg(4).truthy() || pattern::no_specials(pb)) {
+    if find && (plain || pattern::no_specials(pb)) {
         if let Some(pos) = pattern::plain_find(&sb[init..], pb) {
             let start = init + pos;
             vm.push_int(start as i64 + 1);
@@ -439,10 +455,9 @@ fn str_gsub(vm: &mut Vm) -> LuaResult<Ret> {
     });
     match result {
         Ok((out, n)) => {
-            if changed {
-                vm.push_bytes(&out);
-            } else {
-                vm.push(Value::Str(s));
+            match out {
+                Some(out) if changed => vm.push_bytes(&out),
+                _ => vm.push(Value::Str(s)),
             }
             vm.push_int(n as i64);
             Ok(Ret::Values(2))

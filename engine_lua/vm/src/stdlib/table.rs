@@ -251,6 +251,10 @@ fn tconcat(vm: &mut Vm) -> LuaResult<Ret> {
 const RANLIMIT: u64 = 100;
 
 struct Sorter {
+    /// The table being sorted (argument 1).
+    t: Value,
+    /// The comparator (argument 2), or nil.
+    f: Value,
     /// The pivot perturbation (0: use middle points), as the reference's `rnd`.
     rnd: u64,
     /// State of the deterministic sequence that replaces the clock.
@@ -265,7 +269,7 @@ fn at(vm: &Vm, k: usize) -> Value {
 impl Sorter {
     /// `a < b` by the comparator (argument 2) or by `<`.
     fn less(&mut self, vm: &mut Vm, a: Value, b: Value) -> LuaResult<bool> {
-        let f = vm.arg(2);
+        let f = self.f;
         if f.is_nil() {
             match (a, b) {
                 (Value::Int(x), Value::Int(y)) => Ok(x < y),
@@ -286,17 +290,33 @@ impl Sorter {
 
     /// Pushes `t[i]`.
     fn get(&mut self, vm: &mut Vm, i: u64) -> LuaResult<()> {
-        let v = geti(vm, 1, i as i64)?;
+        // The table (argument 1) is held here rather than looked up in the frame at
+        // each access; its metatable is checked each time (a comparator may set one).
+        let v = match self.t {
+            Value::Table(g) if g.get().metatable.is_none() => g.get().get_int(i as i64),
+            t => vm.index(t, Value::Int(i as i64))?,
+        };
         vm.push(v);
         Ok(())
+    }
+
+    /// `t[i] = v` (see [`Sorter::get`]).
+    fn set(&mut self, vm: &mut Vm, i: u64, v: Value) -> LuaResult<()> {
+        match self.t {
+            Value::Table(g) if g.get().metatable.is_none() => {
+                vm.raw_set_int(g, i as i64, v);
+                Ok(())
+            }
+            t => vm.set_index(t, Value::Int(i as i64), v),
+        }
     }
 
     /// `t[i] = top; t[j] = below top`, popping both (the reference's `set2`).
     fn set2(&mut self, vm: &mut Vm, i: u64, j: u64) -> LuaResult<()> {
         let a = vm.pop();
-        seti(vm, 1, i as i64, a)?;
+        self.set(vm, i, a)?;
         let b = vm.pop();
-        seti(vm, 1, j as i64, b)
+        self.set(vm, j, b)
     }
 
     fn pop(&mut self, vm: &mut Vm, n: usize) {
@@ -425,6 +445,8 @@ fn tsort(vm: &mut Vm) -> LuaResult<Ret> {
         }
         vm.set_top(2);
         let mut s = Sorter {
+            t: vm.arg(1),
+            f: vm.arg(2),
             rnd: 0,
             perturb: 0x9E37_79B9_7F4A_7C15,
         };
